@@ -1,0 +1,34 @@
+# OpenRCM: `make run` sets everything up and opens the product; `make test` runs
+# every check CI runs. Both install what they need on a fresh machine.
+
+DATA_DIR ?= var/rcm
+RCM      := target/release/rcm
+WHEEL    := $(CURDIR)/var/cache/simple_icd_10_cm-1.5.0-py3-none-any.whl
+
+.PHONY: run build data test lint unit bench clean-data
+
+run: data
+	$(RCM) --data-dir $(DATA_DIR) demo
+
+build:
+	cargo build --release -p rcm-cli
+
+data: build
+	scripts/install-data.sh $(DATA_DIR)
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+unit:
+	scripts/install-test-tools.sh
+	scripts/install-data.sh --download-only
+	RCM_OFFICIAL_ICD10CM=$(WHEEL) RCM_VENV=$(CURDIR)/.venv cargo test --workspace
+
+test: lint unit
+
+bench: data
+	scripts/bench/codes-bench.sh
+
+clean-data:
+	rm -rf $(DATA_DIR)

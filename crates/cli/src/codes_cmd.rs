@@ -1,0 +1,632 @@
+//! `rcm codes …`: import, stats, versions, lookup, validate, search, children, notes.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::civil::Date;
+use rcm_codes::{
+    Catalog, CodeRange, CodeRef, CodeSet, CodeSystem, ImportOptions, ImportStatus, NodeRef,
+    Progress, Reason, Release, SearchOptions,
+};
+use serde::Serialize;
+
+use crate::outln;
+use crate::output::{self, bold, clip};
+
+#[derive(Args, Debug)]
+pub struct CodesArgs {
+    #[command(subcommand)]
+    pub command: CodesCommand,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct DateArgs {
+    /// Answer from the version in effect on this date of service (YYYY-MM-DD); default today.
+    #[arg(long = "date-of-service", visible_alias = "dos", value_name = "DATE")]
+    pub date_of_service: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CodesCommand {
+    /// Import an official CMS file: tabular XML, order file, or a zip/wheel holding them.
+    Import {
+        path: PathBuf,
+        /// Fiscal year, when the file does not state it (order files).
+        #[arg(long)]
+        fiscal_year: Option<i16>,
+        /// Release within the fiscal year: october (annual) or april (update).
+        #[arg(long, value_parser = parse_release)]
+        release: Option<Release>,
+        /// Refuse the file unless its SHA-256 is this (hex).
+        #[arg(long, value_name = "HEX")]
+        expect_sha256: Option<String>,
+        /// Replace a version already imported from a different file.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Counts of the version in effect: codes, billable codes, notes.
+    Stats {
+        #[command(flatten)]
+        date: DateArgs,
+    },
+    /// Every imported version with its dates and source.
+    Versions,
+    /// A code: title (with its 7th character's meaning), billable, ancestors, every note.
+    Lookup {
+        code: String,
+        #[command(flatten)]
+        date: DateArgs,
+    },
+    /// Is each code valid and billable on the date of service? Exit 1 if any is not.
+    Validate {
+        #[arg(required = true)]
+        codes: Vec<String>,
+        #[command(flatten)]
+        date: DateArgs,
+    },
+    /// Ranked search over titles, inclusion terms, abbreviations and lay terms.
+    Search {
+        query: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Only codes valid on a claim.
+        #[arg(long)]
+        billable: bool,
+        /// Only codes in this range (E08-E13, S72).
+        #[arg(long)]
+        range: Option<String>,
+        #[command(flatten)]
+        date: DateArgs,
+    },
+    /// The codes directly below a code (or chapter/section), with billable status.
+    Children {
+        code: String,
+        #[command(flatten)]
+        date: DateArgs,
+    },
+    /// Every instructional note that applies to a code, and where it is written.
+    Notes {
+        code: String,
+        #[command(flatten)]
+        date: DateArgs,
+    },
+}
+
+fn parse_release(s: &str) -> Result<Release, String> {
+    Release::parse(s).ok_or_else(|| format!("\"{s}\" is not a release: use october or april"))
+}
+
+pub fn date_of_service(args: &DateArgs) -> anyhow::Result<Date> {
+    match &args.date_of_service {
+        Some(s) => s
+            .parse::<Date>()
+            .with_context(|| format!("--date-of-service \"{s}\" is not a date (YYYY-MM-DD)")),
+        None => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn stage(&self, name: &str, total: u64) {
+        if total > 0 {
+            self.0.set_length(total);
+            self.0.set_style(
+                ProgressStyle::with_template("{msg:>16} [{bar:40}] {bytes}/{total_bytes}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+        } else {
+            self.0.set_style(
+                ProgressStyle::with_template("{msg:>16} {spinner}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            self.0.tick();
+        }
+        self.0.set_message(name.to_string());
+    }
+    fn set(&self, done: u64) {
+        self.0.set_position(done);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Opens the version in effect, printing the scheduled-end warning on stderr.
+pub fn open_for_date(
+    data_dir: &Path,
+    date: &DateArgs,
+) -> anyhow::Result<(CodeSet, Option<String>)> {
+    let dos = date_of_service(date)?;
+    let catalog = Catalog::open(data_dir)?;
+    let (set, warning) = catalog.load_for_date(CodeSystem::Icd10cm, dos)?;
+    if let Some(w) = &warning {
+        output::warn(w);
+    }
+    Ok((set, warning))
+}
+
+pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    match args.command {
+        CodesCommand::Import {
+            path,
+            fiscal_year,
+            release,
+            expect_sha256,
+            replace,
+        } => {
+            let mut catalog = Catalog::open(data_dir)?;
+            let opts = ImportOptions {
+                fiscal_year,
+                release,
+                expect_sha256,
+                replace,
+            };
+            let bar = Bar(ProgressBar::new(0));
+            let reports = catalog.import(&path, &opts, &bar)?;
+            if json {
+                output::json(&reports)?;
+            } else {
+                for r in &reports {
+                    let v = &r.version;
+                    let what = match r.status {
+                        ImportStatus::Imported => "imported",
+                        ImportStatus::Replaced => "replaced",
+                        ImportStatus::Unchanged => "already imported, nothing changed:",
+                    };
+                    outln!(
+                        "{what} {} — {} codes, {} billable, effective {} to {} ({} ms)",
+                        v.label,
+                        v.counts.codes,
+                        v.counts.billable,
+                        v.effective,
+                        v.scheduled_end,
+                        r.elapsed_ms
+                    )?;
+                    outln!("  source {} sha256 {}", v.source.name, v.source.sha256)?;
+                    let mut others = 0;
+                    for s in &r.skipped {
+                        if s.kind == rcm_codes::FileKind::Unknown {
+                            others += 1;
+                        } else {
+                            outln!("  skipped {} ({}): {}", s.name, s.kind.describe(), s.reason)?;
+                        }
+                    }
+                    if others > 0 {
+                        outln!("  ({others} other files in the archive are not code-set files)")?;
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CodesCommand::Stats { date } => {
+            let (set, warning) = open_for_date(data_dir, &date)?;
+            let info = set.info();
+            #[derive(Serialize)]
+            struct Stats<'a> {
+                version: &'a str,
+                label: &'a str,
+                codes: u32,
+                billable: u32,
+                headers: u32,
+                chapters: u32,
+                sections: u32,
+                notes: u32,
+                search_terms: u32,
+                effective: String,
+                scheduled_end: String,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                warning: Option<String>,
+            }
+            let c = &info.counts;
+            let stats = Stats {
+                version: &info.id,
+                label: &info.label,
+                codes: c.codes,
+                billable: c.billable,
+                headers: c.headers,
+                chapters: c.chapters,
+                sections: c.sections,
+                notes: c.notes,
+                search_terms: c.search_terms,
+                effective: info.effective.to_string(),
+                scheduled_end: info.scheduled_end.to_string(),
+                warning,
+            };
+            if json {
+                output::json(&stats)?;
+            } else {
+                outln!("{}", bold(&info.label))?;
+                outln!("  codes and headers  {:>7}", c.codes)?;
+                outln!("  billable           {:>7}", c.billable)?;
+                outln!("  headers            {:>7}", c.headers)?;
+                outln!("  chapters           {:>7}", c.chapters)?;
+                outln!("  sections           {:>7}", c.sections)?;
+                outln!("  notes              {:>7}", c.notes)?;
+                outln!(
+                    "  effective          {} to {}",
+                    info.effective, info.scheduled_end
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CodesCommand::Versions => {
+            let catalog = Catalog::open(data_dir)?;
+            let versions = catalog.versions();
+            if json {
+                output::json(&versions)?;
+            } else if versions.is_empty() {
+                outln!("no code sets imported in {}", catalog.dir().display())?;
+            } else {
+                outln!(
+                    "{:<24} {:<10} {:<10} {:>7} {:>8}  source",
+                    "version", "effective", "ends", "codes", "billable"
+                )?;
+                for v in versions {
+                    outln!(
+                        "{:<24} {:<10} {:<10} {:>7} {:>8}  {} ({}…)",
+                        v.id,
+                        v.effective.to_string(),
+                        v.scheduled_end.to_string(),
+                        v.counts.codes,
+                        v.counts.billable,
+                        v.source.name,
+                        &v.source.sha256[..12.min(v.source.sha256.len())]
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CodesCommand::Lookup { code, date } => {
+            let (set, warning) = open_for_date(data_dir, &date)?;
+            let Some(c) = set.lookup(&code) else {
+                let catalog = Catalog::open(data_dir)?;
+                let v = catalog.validate_on(&set, std::slice::from_ref(&code))?;
+                if json {
+                    output::json(&v[0])?;
+                } else {
+                    eprintln!("{}", v[0].message);
+                }
+                return Ok(ExitCode::from(1));
+            };
+            let detail = LookupJson::new(&set, c, warning);
+            if json {
+                output::json(&detail)?;
+            } else {
+                print_lookup(&detail)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CodesCommand::Validate { codes, date } => {
+            let (set, _) = open_for_date(data_dir, &date)?;
+            let catalog = Catalog::open(data_dir)?;
+            let results = catalog.validate_on(&set, &codes)?;
+            let all_ok = results.iter().all(|v| v.valid && v.billable);
+            if json {
+                output::json(&results)?;
+            } else {
+                for v in &results {
+                    let mark = if v.billable { "ok " } else { "ERR" };
+                    outln!("{mark} {:<10} {}", v.input, v.message)?;
+                    if let Some(t) = &v.title
+                        && v.reason == Reason::Billable
+                    {
+                        outln!("               {t}")?;
+                    }
+                    for s in v.suggestions.iter().take(8) {
+                        outln!(
+                            "      {} {:<9} {}",
+                            if s.billable { "•" } else { "◦" },
+                            s.code,
+                            clip(&s.title, 90)
+                        )?;
+                    }
+                    if v.reason == Reason::InvalidSeventh || v.reason == Reason::MissingSeventh {
+                        for s in &v.allowed_seventh {
+                            outln!("      7th {}  {}", s.character, s.meaning)?;
+                        }
+                    }
+                }
+            }
+            Ok(if all_ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        CodesCommand::Search {
+            query,
+            limit,
+            billable,
+            range,
+            date,
+        } => {
+            let query = query.join(" ");
+            if query.trim().is_empty() {
+                bail!("give words or a code to search for");
+            }
+            let range = match range {
+                Some(r) => Some(CodeRange::parse(&r).with_context(|| {
+                    format!("--range \"{r}\" is not a code range (E08-E13, S72)")
+                })?),
+                None => None,
+            };
+            let (set, _) = open_for_date(data_dir, &date)?;
+            let opts = SearchOptions {
+                limit,
+                billable_only: billable,
+                range,
+            };
+            let hits = set.search(&query, &opts);
+            if json {
+                output::json(&hits)?;
+            } else if hits.is_empty() {
+                outln!("no codes match \"{query}\"")?;
+            } else {
+                for h in &hits {
+                    let status = if h.billable {
+                        "billable".to_string()
+                    } else if let Some(chars) = &h.needs_seventh {
+                        format!("needs 7th: {chars}")
+                    } else {
+                        "header".to_string()
+                    };
+                    outln!(
+                        "{:<9} {:<16} {}",
+                        bold(&h.code),
+                        status,
+                        clip(&h.title, 100)
+                    )?;
+                    outln!("{:26}↳ {}", "", clip(&h.why.join("; "), 110))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CodesCommand::Children { code, date } => {
+            let (set, _) = open_for_date(data_dir, &date)?;
+            let node = find_node(&set, &code)?;
+            #[derive(Serialize)]
+            struct Child {
+                code: String,
+                title: String,
+                billable: bool,
+                kind: &'static str,
+                children: usize,
+            }
+            let mut kids: Vec<Child> = node
+                .children()
+                .map(|c| Child {
+                    code: c.code().to_string(),
+                    title: c.title().to_string(),
+                    billable: c.is_billable(),
+                    kind: c.kind().label(),
+                    children: c.child_count(),
+                })
+                .collect();
+            // A code that takes a 7th character has its expansions as children.
+            if kids.is_empty()
+                && let Some(c) = set.lookup(node.code())
+                && c.needs_seventh()
+            {
+                for s in node.seventh_characters() {
+                    if let Some(x) = c
+                        .key()
+                        .with_seventh(s.character as u8)
+                        .and_then(|k| set.get(k))
+                    {
+                        kids.push(Child {
+                            code: x.dotted().to_string(),
+                            title: x.title(),
+                            billable: x.is_billable(),
+                            kind: "code",
+                            children: 0,
+                        });
+                    }
+                }
+            }
+            if json {
+                output::json(&kids)?;
+            } else {
+                outln!("{} {}", bold(node.code()), node.title())?;
+                for k in &kids {
+                    let status = if k.billable {
+                        "billable".to_string()
+                    } else {
+                        format!("{} below", k.children)
+                    };
+                    outln!("  {:<10} {:<10} {}", k.code, status, clip(&k.title, 100))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CodesCommand::Notes { code, date } => {
+            let (set, _) = open_for_date(data_dir, &date)?;
+            let node = find_node(&set, &code)?;
+            let notes: Vec<NoteJson> = node.notes().map(NoteJson::from).collect();
+            if json {
+                output::json(&notes)?;
+            } else {
+                outln!("{} {}", bold(node.code()), node.title())?;
+                if notes.is_empty() {
+                    outln!("  no instructional notes apply")?;
+                }
+                for n in &notes {
+                    outln!("  {:<20} {}  [{}]", n.label, n.text, n.source)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn find_node<'a>(set: &'a CodeSet, code: &str) -> anyhow::Result<NodeRef<'a>> {
+    if let Some(c) = set.lookup(code) {
+        return Ok(c.node());
+    }
+    // Chapters ("19") and sections ("S70-S79") are nodes without a code entry.
+    let wanted = code.trim().to_ascii_uppercase();
+    let mut stack: Vec<NodeRef<'a>> = set.chapters().collect();
+    while let Some(n) = stack.pop() {
+        if n.code().eq_ignore_ascii_case(&wanted) {
+            return Ok(n);
+        }
+        if matches!(n.kind(), rcm_codes::NodeKind::Chapter) {
+            stack.extend(n.children());
+        }
+    }
+    let v = set.validate(code);
+    bail!("{}", v.message)
+}
+
+#[derive(Serialize)]
+pub struct NoteJson {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub text: String,
+    /// The code (or section, chapter) the note is written at.
+    pub source: String,
+}
+
+impl From<rcm_codes::NoteRef<'_>> for NoteJson {
+    fn from(n: rcm_codes::NoteRef<'_>) -> Self {
+        NoteJson {
+            kind: n.kind.element(),
+            label: n.kind.label(),
+            text: n.text.to_string(),
+            source: source_name(n.source),
+        }
+    }
+}
+
+fn source_name(n: NodeRef<'_>) -> String {
+    match n.kind() {
+        rcm_codes::NodeKind::Chapter => format!("chapter {}", n.code()),
+        rcm_codes::NodeKind::Section => format!("section {}", n.code()),
+        _ => n.code().to_string(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct AncestorJson {
+    pub code: String,
+    pub title: String,
+    pub kind: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct SeventhJson {
+    pub character: char,
+    pub meaning: String,
+    pub defined_at: String,
+}
+
+#[derive(Serialize)]
+pub struct LookupJson {
+    pub code: String,
+    pub title: String,
+    pub billable: bool,
+    pub kind: &'static str,
+    pub version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seventh: Option<SeventhJson>,
+    /// For a code that needs a 7th character: the allowed characters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_seventh: Vec<SeventhJson>,
+    pub manifestation: bool,
+    pub children: usize,
+    pub ancestors: Vec<AncestorJson>,
+    pub notes: Vec<NoteJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+}
+
+impl LookupJson {
+    pub fn new(set: &CodeSet, c: CodeRef<'_>, warning: Option<String>) -> LookupJson {
+        let node = c.node();
+        let seventh_at = node
+            .seventh_source()
+            .map(|n| n.code().to_string())
+            .unwrap_or_default();
+        LookupJson {
+            code: c.dotted().to_string(),
+            title: c.title(),
+            billable: c.is_billable(),
+            kind: c.kind().label(),
+            version: set.info().label.clone(),
+            seventh: c.seventh().map(|s| SeventhJson {
+                character: s.character,
+                meaning: s.meaning.to_string(),
+                defined_at: seventh_at.clone(),
+            }),
+            allowed_seventh: if c.needs_seventh() {
+                node.seventh_characters()
+                    .map(|s| SeventhJson {
+                        character: s.character,
+                        meaning: s.meaning.to_string(),
+                        defined_at: seventh_at.clone(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            manifestation: c.is_manifestation(),
+            children: node.child_count(),
+            // A 7th-character code sits below the code it extends (S72.001A under S72.001).
+            ancestors: c
+                .seventh()
+                .map(|_| node)
+                .into_iter()
+                .chain(node.ancestors())
+                .map(|a| AncestorJson {
+                    code: a.code().to_string(),
+                    title: a.title().to_string(),
+                    kind: a.kind().label(),
+                })
+                .collect(),
+            notes: node.notes().map(NoteJson::from).collect(),
+            warning,
+        }
+    }
+}
+
+pub fn print_lookup(d: &LookupJson) -> std::io::Result<()> {
+    outln!("{}  {}", bold(&d.code), d.title)?;
+    let status = if d.billable {
+        "billable (valid on a claim)".to_string()
+    } else if !d.allowed_seventh.is_empty() {
+        "not billable: needs a 7th character".to_string()
+    } else {
+        format!("not billable: header with {} codes below", d.children)
+    };
+    outln!("  {status}")?;
+    if let Some(s) = &d.seventh {
+        outln!(
+            "  7th character {}: {} (defined at {})",
+            s.character, s.meaning, s.defined_at
+        )?;
+    }
+    for s in &d.allowed_seventh {
+        outln!("  7th {}  {}", s.character, s.meaning)?;
+    }
+    if d.manifestation {
+        outln!("  manifestation code: never first-listed; code the underlying condition first")?;
+    }
+    outln!("  version: {}", d.version)?;
+    if !d.ancestors.is_empty() {
+        outln!("  in:")?;
+        for a in d.ancestors.iter().rev() {
+            outln!("    {:<10} {}", a.code, a.title)?;
+        }
+    }
+    if !d.notes.is_empty() {
+        outln!("  notes:")?;
+        for n in &d.notes {
+            outln!("    {:<20} {}  [{}]", n.label, n.text, n.source)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! `rcm`: every OpenRCM job from the terminal.
+//!
+//! Exit status: 0 success, 1 the input has problems (invalid codes, findings), 2 the
+//! command could not run (bad arguments, unreadable file, nothing imported).
+
+mod codes_cmd;
+mod demo;
+#[macro_use]
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "rcm",
+    version,
+    about = "OpenRCM: medical coding and billing, from encounter to paid claim"
+)]
+pub struct Cli {
+    /// Where code sets, edit tables, the database and keys live.
+    #[arg(long, global = true, env = "RCM_DATA_DIR", default_value = "var/rcm")]
+    pub data_dir: PathBuf,
+    /// Machine-readable JSON on standard output.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Code sets: import the official files, look up, validate and search codes.
+    Codes(codes_cmd::CodesArgs),
+    /// A guided tour of the code engine, then an interactive prompt on a terminal.
+    Demo(demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Codes(args) => codes_cmd::run(args, &cli.data_dir, cli.json),
+        Command::Demo(args) => demo::run(args, &cli.data_dir),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            if cli.json {
+                let v = serde_json::json!({ "error": format!("{e:#}") });
+                let _ = outln!("{v}");
+            }
+            eprintln!("rcm: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,601 @@
+//! The code sets in a data directory: which versions are imported, which one is in
+//! effect on a date of service, and the import that adds a version.
+//!
+//! Layout under `<data dir>/codes/`: `catalog.json` (the list of versions) and one
+//! prebuilt index per version, named by version id and source hash. An import writes
+//! its index under a new name, then replaces `catalog.json` by rename, so a crash at
+//! any point leaves the previous catalog and its indexes intact; re-importing the same
+//! file changes nothing.
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::codeset::{CodeSet, Reason, Validation};
+use crate::detect::{FileKind, detect};
+use crate::error::{CodesError, Result};
+use crate::model::RawCodeSet;
+use crate::version::{
+    CodeSystem, Release, SourceInfo, SourceKind, VersionInfo, hints_from_name, release_dates,
+    version_id, version_label,
+};
+use crate::{index, order, tabular};
+
+/// Largest single file or archive member read into memory (CMS files are ~10-100 MB).
+const MAX_MEMBER_BYTES: u64 = 1 << 30;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Fiscal year when the file does not state it (order files).
+    pub fiscal_year: Option<i16>,
+    /// April or October release when the name does not say.
+    pub release: Option<Release>,
+    /// Refuse the import unless the imported file has this SHA-256.
+    pub expect_sha256: Option<String>,
+    /// Replace a version already imported from a different file.
+    pub replace: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    Imported,
+    Unchanged,
+    Replaced,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub status: ImportStatus,
+    pub version: VersionInfo,
+    /// Files found alongside that this import did not use, with their kind.
+    pub skipped: Vec<SkippedFile>,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedFile {
+    pub name: String,
+    pub kind: FileKind,
+    pub reason: String,
+}
+
+/// Progress of a long import, for a progress bar.
+pub trait Progress {
+    fn stage(&self, _name: &str, _total: u64) {}
+    fn set(&self, _done: u64) {}
+    fn finish(&self) {}
+}
+
+/// For callers that show nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+struct CatalogFile {
+    format: u32,
+    versions: Vec<CatalogEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CatalogEntry {
+    file: String,
+    info: VersionInfo,
+}
+
+/// The version in effect on a date, and a warning when it is past its scheduled end.
+#[derive(Debug, Clone)]
+pub struct InEffect {
+    pub info: VersionInfo,
+    pub warning: Option<String>,
+}
+
+pub struct Catalog {
+    dir: PathBuf,
+    file: CatalogFile,
+}
+
+impl Catalog {
+    /// Opens the code-set store of a data directory (nothing is created until an import).
+    pub fn open(data_dir: &Path) -> Result<Catalog> {
+        let dir = data_dir.join("codes");
+        let path = dir.join("catalog.json");
+        let file = match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| CodesError::Store {
+                path: path.clone(),
+                message: format!("catalog.json is unreadable ({e}); re-import the code sets"),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => CatalogFile::default(),
+            Err(e) => return Err(CodesError::io(&path, e)),
+        };
+        Ok(Catalog { dir, file })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Every imported version, oldest effective date first.
+    pub fn versions(&self) -> Vec<&VersionInfo> {
+        let mut v: Vec<&VersionInfo> = self.file.versions.iter().map(|e| &e.info).collect();
+        v.sort_by_key(|i| (i.system, i.effective));
+        v
+    }
+
+    pub fn find(&self, id: &str) -> Option<&VersionInfo> {
+        self.file
+            .versions
+            .iter()
+            .find(|e| e.info.id == id)
+            .map(|e| &e.info)
+    }
+
+    /// The version answering for a date of service.
+    pub fn in_effect(&self, system: CodeSystem, dos: Date) -> Result<InEffect> {
+        let mut versions: Vec<&VersionInfo> = self
+            .file
+            .versions
+            .iter()
+            .map(|e| &e.info)
+            .filter(|i| i.system == system)
+            .collect();
+        versions.sort_by_key(|i| i.effective);
+        let Some(oldest) = versions.first() else {
+            return Err(CodesError::Version(format!(
+                "no {} version is imported in {}: run `rcm codes import FILE` with the CMS tabular file (or `make run`, which installs the April 1 2026 release)",
+                system.label(),
+                self.dir.display()
+            )));
+        };
+        if dos < oldest.effective {
+            return Err(CodesError::Version(format!(
+                "date of service {dos} is before the oldest imported {} version ({}, effective {}): import the release in effect on that date",
+                system.label(),
+                oldest.label,
+                oldest.effective
+            )));
+        }
+        let Some(current) = versions.iter().rev().find(|i| i.effective <= dos) else {
+            return Err(CodesError::Version(format!(
+                "no {} version in effect on {dos}",
+                system.label()
+            )));
+        };
+        let newest = versions.last().map(|i| i.effective);
+        let warning = (dos > current.scheduled_end).then(|| {
+            if newest == Some(current.effective) {
+                format!(
+                    "{} was scheduled to end on {}; a newer release is due for a date of service of {dos}: import it when CMS publishes it (answers are from {})",
+                    current.label, current.scheduled_end, current.id
+                )
+            } else {
+                format!(
+                    "{} ended on {}; the release in effect on {dos} is not imported: import it (answers are from {})",
+                    current.label, current.scheduled_end, current.id
+                )
+            }
+        });
+        Ok(InEffect {
+            info: (*current).clone(),
+            warning,
+        })
+    }
+
+    /// Loads one version's prebuilt index.
+    pub fn load(&self, id: &str) -> Result<CodeSet> {
+        let entry = self
+            .file
+            .versions
+            .iter()
+            .find(|e| e.info.id == id)
+            .ok_or_else(|| CodesError::Version(format!("version {id} is not imported")))?;
+        CodeSet::open(&self.dir.join(&entry.file))
+    }
+
+    /// Loads the version in effect on a date of service.
+    pub fn load_for_date(
+        &self,
+        system: CodeSystem,
+        dos: Date,
+    ) -> Result<(CodeSet, Option<String>)> {
+        let eff = self.in_effect(system, dos)?;
+        Ok((self.load(&eff.info.id)?, eff.warning))
+    }
+
+    /// Validates inputs on a date of service; a code unknown to the version in effect
+    /// but present in another imported version is reported as not in effect.
+    pub fn validate_on(&self, set: &CodeSet, inputs: &[String]) -> Result<Vec<Validation>> {
+        let mut out: Vec<Validation> = inputs.iter().map(|i| set.validate(i)).collect();
+        if out.iter().any(|v| v.reason == Reason::Unknown) {
+            for info in self.versions() {
+                if info.id == set.info().id || info.system != set.info().system {
+                    continue;
+                }
+                let other = self.load(&info.id)?;
+                for v in out.iter_mut().filter(|v| v.reason == Reason::Unknown) {
+                    if let Some(c) = v.code.as_deref().and_then(|c| other.lookup(c)) {
+                        v.reason = Reason::NotInEffect;
+                        v.title = Some(c.title());
+                        v.message = format!(
+                            "{} is not in effect in {} (the version for this date of service); it exists in {} (effective {} to {})",
+                            c.dotted(),
+                            set.info().label,
+                            info.label,
+                            info.effective,
+                            info.scheduled_end
+                        );
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Imports a CMS file: a tabular XML, an order file, or a zip (or gzip) holding them.
+    pub fn import(
+        &mut self,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &dyn Progress,
+    ) -> Result<Vec<ImportReport>> {
+        let started = Instant::now();
+        let bytes = read_limited(path)?;
+        if bytes.is_empty() {
+            return Err(CodesError::parse(path, 0, 0, "the file is empty"));
+        }
+        let outer_sha = hex(&Sha256::digest(&bytes));
+        let display_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut sources = Vec::new();
+        let mut skipped = Vec::new();
+        collect_sources(path, &display_name, bytes, &mut sources, &mut skipped, 0)?;
+        if sources.is_empty() {
+            let found: Vec<String> = skipped
+                .iter()
+                .map(|s| format!("{} ({})", s.name, s.kind.describe()))
+                .collect();
+            return Err(CodesError::Unrecognized {
+                path: path.to_path_buf(),
+                message: if found.is_empty() {
+                    "no ICD-10-CM tabular XML or order file found".into()
+                } else {
+                    format!(
+                        "no ICD-10-CM tabular XML or order file found; found: {}",
+                        found.join("; ")
+                    )
+                },
+            });
+        }
+        // A tabular carries the notes; an order file of the same release adds nothing.
+        if sources.iter().any(|s| s.kind == FileKind::Icd10cmTabular) {
+            let (keep, drop): (Vec<_>, Vec<_>) = sources
+                .into_iter()
+                .partition(|s| s.kind == FileKind::Icd10cmTabular);
+            for d in drop {
+                skipped.push(SkippedFile {
+                    name: d.name,
+                    kind: d.kind,
+                    reason:
+                        "the tabular in the same import carries the same codes with their notes"
+                            .into(),
+                });
+            }
+            sources = keep;
+        }
+        let mut reports = Vec::new();
+        for src in sources {
+            let report =
+                self.import_source(path, &outer_sha, &src, opts, progress, &skipped, started)?;
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn import_source(
+        &mut self,
+        path: &Path,
+        outer_sha: &str,
+        src: &Source,
+        opts: &ImportOptions,
+        progress: &dyn Progress,
+        skipped: &[SkippedFile],
+        started: Instant,
+    ) -> Result<ImportReport> {
+        let sha = hex(&Sha256::digest(&src.bytes));
+        // The published hash may be the archive's (what was downloaded) or the code-set
+        // file's inside it (what CMS or the packager states): either proves the bytes.
+        if let Some(expected) = &opts.expect_sha256
+            && !expected.eq_ignore_ascii_case(&sha)
+            && !expected.eq_ignore_ascii_case(outer_sha)
+        {
+            return Err(CodesError::Unrecognized {
+                path: path.to_path_buf(),
+                message: format!(
+                    "{} has SHA-256 {sha} (the file given: {outer_sha}), expected {expected}: this is not the official file",
+                    src.name
+                ),
+            });
+        }
+        let outer_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let err_path = if src.name.is_empty() || src.name == outer_name {
+            path.to_path_buf()
+        } else {
+            path.join(&src.name)
+        };
+        progress.stage("reading", src.bytes.len() as u64);
+        let raw: RawCodeSet = match src.kind {
+            FileKind::Icd10cmTabular => {
+                tabular::parse_tabular_with_progress(&err_path, &src.bytes, &mut |done| {
+                    progress.set(done)
+                })?
+            }
+            _ => order::parse_order_file(&err_path, &src.bytes)?,
+        };
+        progress.set(src.bytes.len() as u64);
+        // Only file names date a release; the folders a user keeps files in do not.
+        let member_file = Path::new(&src.name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (name_year, name_release) = hints_from_name(&member_file);
+        let (outer_year, outer_release) = hints_from_name(&outer_name);
+        let fiscal_year = opts
+            .fiscal_year
+            .or(raw.declared_year)
+            .or(name_year)
+            .or(outer_year)
+            .ok_or_else(|| {
+                CodesError::Version(format!(
+                    "{}: cannot tell which fiscal year this file is: give --fiscal-year",
+                    err_path.display()
+                ))
+            })?;
+        let release = opts
+            .release
+            .or(name_release)
+            .or(outer_release)
+            .unwrap_or(Release::October);
+        let (effective, scheduled_end) = release_dates(fiscal_year, release).ok_or_else(|| {
+            CodesError::Version(format!("fiscal year {fiscal_year} is out of range"))
+        })?;
+        let system = CodeSystem::Icd10cm;
+        let id = version_id(system, fiscal_year, release);
+        if let Some(existing) = self.file.versions.iter().find(|e| e.info.id == id) {
+            // Same file and an index that still loads: nothing to do. A damaged or
+            // outdated index is rebuilt from the same file.
+            if existing.info.source.sha256 == sha && CodeSet::open(&self.dir.join(&existing.file)).is_ok() {
+                progress.finish();
+                return Ok(ImportReport {
+                    status: ImportStatus::Unchanged,
+                    version: existing.info.clone(),
+                    skipped: skipped.to_vec(),
+                    elapsed_ms: started.elapsed().as_millis() as u64,
+                });
+            }
+            let same_file = existing.info.source.sha256 == sha;
+            if !same_file && !opts.replace {
+                return Err(CodesError::Version(format!(
+                    "{id} is already imported from another file ({}, SHA-256 {}); pass --replace to replace it",
+                    existing.info.source.name, existing.info.source.sha256
+                )));
+            }
+        }
+        progress.stage("building index", 0);
+        let (packed, counts) = index::build(&raw, &err_path)?;
+        let info = VersionInfo {
+            system,
+            label: version_label(system, fiscal_year, release, effective),
+            id: id.clone(),
+            fiscal_year,
+            release,
+            effective,
+            scheduled_end,
+            has_notes: src.kind == FileKind::Icd10cmTabular,
+            source: SourceInfo {
+                name: src.name.clone(),
+                kind: if src.kind == FileKind::Icd10cmTabular {
+                    SourceKind::Icd10cmTabular
+                } else {
+                    SourceKind::Icd10cmOrder
+                },
+                sha256: sha.clone(),
+                bytes: src.bytes.len() as u64,
+            },
+            imported_at: jiff::Timestamp::now().to_string(),
+            counts,
+        };
+        let out = index::to_bytes(&packed, &info)?;
+        fs::create_dir_all(&self.dir).map_err(|e| CodesError::io(&self.dir, e))?;
+        let _lock = lock(&self.dir)?;
+        // Another process may have imported meanwhile: read the catalog again under the lock.
+        let fresh = Catalog::open(self.dir.parent().unwrap_or(&self.dir))?;
+        self.file = fresh.file;
+        let file_name = format!("{id}-{}.idx", &sha[..16]);
+        write_atomic(&self.dir, &file_name, &out)?;
+        let replaced = self.file.versions.iter().position(|e| e.info.id == id);
+        let old_file = replaced.map(|i| self.file.versions[i].file.clone());
+        let entry = CatalogEntry {
+            file: file_name.clone(),
+            info: info.clone(),
+        };
+        match replaced {
+            Some(i) => self.file.versions[i] = entry,
+            None => self.file.versions.push(entry),
+        }
+        self.file.format = 1;
+        let catalog = serde_json::to_vec_pretty(&self.file)
+            .map_err(|e| CodesError::Version(format!("cannot encode the catalog: {e}")))?;
+        write_atomic(&self.dir, "catalog.json", &catalog)?;
+        if let Some(old) = old_file
+            && old != file_name
+        {
+            // The catalog no longer names it; failing to delete only wastes space.
+            let _ = fs::remove_file(self.dir.join(old));
+        }
+        progress.finish();
+        Ok(ImportReport {
+            status: if replaced.is_some() {
+                ImportStatus::Replaced
+            } else {
+                ImportStatus::Imported
+            },
+            version: info,
+            skipped: skipped.to_vec(),
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        })
+    }
+}
+
+struct Source {
+    name: String,
+    kind: FileKind,
+    bytes: Vec<u8>,
+}
+
+fn collect_sources(
+    path: &Path,
+    name: &str,
+    bytes: Vec<u8>,
+    sources: &mut Vec<Source>,
+    skipped: &mut Vec<SkippedFile>,
+    depth: u32,
+) -> Result<()> {
+    let head = &bytes[..bytes.len().min(8192)];
+    let kind = detect(head);
+    match kind {
+        FileKind::Zip if depth < 2 => {
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+                CodesError::Archive {
+                    path: path.to_path_buf(),
+                    message: format!("not a readable zip archive: {e}"),
+                }
+            })?;
+            for i in 0..archive.len() {
+                let mut member = archive.by_index(i).map_err(|e| CodesError::Archive {
+                    path: path.to_path_buf(),
+                    message: format!("member {i}: {e}"),
+                })?;
+                if member.is_dir() {
+                    continue;
+                }
+                let member_name = member
+                    .name()
+                    .map(|n| n.into_owned())
+                    .unwrap_or_else(|_| format!("member {i}"));
+                if member.size() > MAX_MEMBER_BYTES {
+                    skipped.push(SkippedFile {
+                        name: member_name,
+                        kind: FileKind::Unknown,
+                        reason: "larger than 1 GiB".into(),
+                    });
+                    continue;
+                }
+                let mut data = Vec::with_capacity(member.size() as usize);
+                (&mut member)
+                    .take(MAX_MEMBER_BYTES)
+                    .read_to_end(&mut data)
+                    .map_err(|e| CodesError::Archive {
+                        path: path.to_path_buf(),
+                        message: format!("{member_name}: cannot decompress: {e}"),
+                    })?;
+                collect_sources(path, &member_name, data, sources, skipped, depth + 1)?;
+            }
+        }
+        FileKind::Gzip if depth < 2 => {
+            let mut data = Vec::new();
+            flate2::read::GzDecoder::new(bytes.as_slice())
+                .take(MAX_MEMBER_BYTES)
+                .read_to_end(&mut data)
+                .map_err(|e| CodesError::Archive {
+                    path: path.to_path_buf(),
+                    message: format!("not a readable gzip file (truncated?): {e}"),
+                })?;
+            let inner = name.strip_suffix(".gz").unwrap_or(name).to_string();
+            collect_sources(path, &inner, data, sources, skipped, depth + 1)?;
+        }
+        k if k.importable() => sources.push(Source {
+            name: name.to_string(),
+            kind: k,
+            bytes,
+        }),
+        k => skipped.push(SkippedFile {
+            name: name.to_string(),
+            kind: k,
+            reason: if k == FileKind::Unknown {
+                "not a code-set file".into()
+            } else {
+                format!("{} import is not supported yet", k.describe())
+            },
+        }),
+    }
+    Ok(())
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>> {
+    let file = File::open(path).map_err(|e| CodesError::io(path, e))?;
+    let len = file.metadata().map_err(|e| CodesError::io(path, e))?.len();
+    if len > MAX_MEMBER_BYTES {
+        return Err(CodesError::Unrecognized {
+            path: path.to_path_buf(),
+            message: format!("{len} bytes is larger than any CMS code-set file (1 GiB limit)"),
+        });
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_MEMBER_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|e| CodesError::io(path, e))?;
+    Ok(bytes)
+}
+
+/// Writes `name` in `dir` through a temporary file, fsync and rename.
+fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let target = dir.join(name);
+    let res = (|| -> std::io::Result<()> {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, &target)?;
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if let Err(e) = res {
+        let _ = fs::remove_file(&tmp);
+        return Err(CodesError::io(&target, e));
+    }
+    Ok(())
+}
+
+fn lock(dir: &Path) -> Result<File> {
+    let path = dir.join(".lock");
+    let f = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| CodesError::io(&path, e))?;
+    f.lock().map_err(|e| CodesError::io(&path, e))?;
+    Ok(f)
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}

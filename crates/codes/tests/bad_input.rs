@@ -1,0 +1,106 @@
+//! Every reader of outside bytes reports problems as errors, never panics.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use rcm_codes::{Catalog, ImportOptions, NoProgress, detect, order, tabular};
+
+const SMALL_TABULAR: &str = include_str!("../../../tests/fixtures/icd10cm/small-tabular.xml");
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn tabular_reader_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = tabular::parse_tabular(Path::new("x.xml"), &bytes);
+        let _ = order::parse_order_file(Path::new("x.txt"), &bytes);
+        let _ = detect::detect(&bytes);
+    }
+
+    #[test]
+    fn tabular_reader_never_panics_on_damaged_tabular(cut in 0usize..4000, flip in 0usize..4000, byte in any::<u8>()) {
+        let mut bytes = SMALL_TABULAR.as_bytes().to_vec();
+        let len = bytes.len();
+        bytes[flip % len] = byte;
+        bytes.truncate(cut % (len + 1));
+        let _ = tabular::parse_tabular(Path::new("x.xml"), &bytes);
+    }
+
+    #[test]
+    fn order_reader_never_panics_on_lines(lines in proptest::collection::vec("[ -~]{0,90}", 0..20)) {
+        let text = lines.join("\n");
+        let _ = order::parse_order_file(Path::new("o.txt"), text.as_bytes());
+    }
+}
+
+#[test]
+fn truncated_tabular_import_leaves_previous_version_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("icd10cm-tabular-2025.xml");
+    std::fs::write(&good, SMALL_TABULAR).unwrap();
+    let mut catalog = Catalog::open(dir.path()).unwrap();
+    let opts = ImportOptions::default();
+    catalog.import(&good, &opts, &NoProgress).unwrap();
+    let before = std::fs::read(dir.path().join("codes/catalog.json")).unwrap();
+
+    let cut = dir.path().join("icd10cm-tabular-2026.xml");
+    std::fs::write(&cut, &SMALL_TABULAR[..SMALL_TABULAR.len() / 2]).unwrap();
+    let err = catalog
+        .import(&cut, &opts, &NoProgress)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("icd10cm-tabular-2026.xml:"), "{err}");
+
+    let after = std::fs::read(dir.path().join("codes/catalog.json")).unwrap();
+    assert_eq!(before, after, "a failed import must not touch the catalog");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("codes"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let catalog = Catalog::open(dir.path()).unwrap();
+    let set = catalog.load(&catalog.versions()[0].id).unwrap();
+    assert!(set.lookup("M48.50XA").is_some());
+}
+
+#[test]
+fn a_damaged_index_is_refused_with_advice() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("icd10cm-tabular-2025.xml");
+    std::fs::write(&good, SMALL_TABULAR).unwrap();
+    let mut catalog = Catalog::open(dir.path()).unwrap();
+    catalog
+        .import(&good, &ImportOptions::default(), &NoProgress)
+        .unwrap();
+    let idx = std::fs::read_dir(dir.path().join("codes"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with(".idx"))
+        .unwrap()
+        .path();
+    let mut bytes = std::fs::read(&idx).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&idx, &bytes).unwrap();
+    let catalog = Catalog::open(dir.path()).unwrap();
+    let err = catalog
+        .load(&catalog.versions()[0].id)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("damaged") && err.contains("re-import"),
+        "{err}"
+    );
+    std::fs::write(&idx, &bytes[..100]).unwrap();
+    let err = catalog
+        .load(&catalog.versions()[0].id)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("damaged"), "{err}");
+}

@@ -1,0 +1,272 @@
+//! Typed models of the transactions, designed for the claims, posting and server work: owned
+//! values, money in cents, dates checked, codes kept as the strings the guides define.
+
+pub mod ack999;
+pub mod claim837;
+pub mod remit835;
+pub mod status277;
+
+use crate::WriteError;
+use crate::segment::Elements;
+use crate::values::{Code, Decimal, Money};
+use crate::writer::{Element, SegmentWriter};
+use serde::{Deserialize, Serialize};
+
+/// An NM1 (or N1) name: person or organization with its identifier.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    /// NM101 entity identifier (85 billing provider, IL insured, QC patient, PR payer…).
+    pub entity: Code,
+    /// NM102: 1 person, 2 organization.
+    pub kind: Code,
+    /// NM103: last name or organization name.
+    pub last_or_org: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub first: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub middle: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub suffix: String,
+    /// NM108: XX NPI, MI member ID, PI payer ID, 46 ETIN…
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub id_qualifier: Code,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+}
+
+impl Party {
+    pub fn from_nm1<'a>(s: &impl Elements<'a>) -> Party {
+        Party {
+            entity: s.el_str(1).into(),
+            kind: s.el_str(2).into(),
+            last_or_org: s.el_str(3).into(),
+            first: s.el_str(4).into(),
+            middle: s.el_str(5).into(),
+            suffix: s.el_str(7).into(),
+            id_qualifier: s.el_str(8).into(),
+            id: s.el_str(9).into(),
+        }
+    }
+
+    /// An organization (NM102 = 2).
+    pub fn org(entity: &str, name: &str, id_qualifier: &str, id: &str) -> Party {
+        Party {
+            entity: entity.into(),
+            kind: "2".into(),
+            last_or_org: name.into(),
+            id_qualifier: id_qualifier.into(),
+            id: id.into(),
+            ..Party::default()
+        }
+    }
+
+    /// A person (NM102 = 1).
+    pub fn person(entity: &str, last: &str, first: &str, id_qualifier: &str, id: &str) -> Party {
+        Party {
+            entity: entity.into(),
+            kind: "1".into(),
+            last_or_org: last.into(),
+            first: first.into(),
+            id_qualifier: id_qualifier.into(),
+            id: id.into(),
+            ..Party::default()
+        }
+    }
+
+    pub fn write_nm1(&self, w: &mut SegmentWriter) -> Result<(), WriteError> {
+        w.simple(
+            "NM1",
+            &[
+                &self.entity,
+                &self.kind,
+                &self.last_or_org,
+                &self.first,
+                &self.middle,
+                "",
+                &self.suffix,
+                &self.id_qualifier,
+                &self.id,
+            ],
+        )
+    }
+}
+
+/// N3/N4 address.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub line1: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub line2: String,
+    pub city: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub state: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub zip: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub country: String,
+}
+
+impl Address {
+    pub fn new(line1: &str, city: &str, state: &str, zip: &str) -> Address {
+        Address {
+            line1: line1.into(),
+            city: city.into(),
+            state: state.into(),
+            zip: zip.into(),
+            ..Address::default()
+        }
+    }
+
+    pub fn set_n3<'a>(&mut self, s: &impl Elements<'a>) {
+        self.line1 = s.el_str(1).into();
+        self.line2 = s.el_str(2).into();
+    }
+
+    pub fn set_n4<'a>(&mut self, s: &impl Elements<'a>) {
+        self.city = s.el_str(1).into();
+        self.state = s.el_str(2).into();
+        self.zip = s.el_str(3).into();
+        self.country = s.el_str(4).into();
+    }
+
+    pub fn write(&self, w: &mut SegmentWriter) -> Result<(), WriteError> {
+        w.simple("N3", &[&self.line1, &self.line2])?;
+        w.simple("N4", &[&self.city, &self.state, &self.zip, &self.country])
+    }
+}
+
+/// A REF qualifier and value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    pub qualifier: Code,
+    pub value: String,
+}
+
+impl Reference {
+    pub fn new(q: &str, v: &str) -> Reference {
+        Reference {
+            qualifier: q.into(),
+            value: v.into(),
+        }
+    }
+    pub fn from_ref<'a>(s: &impl Elements<'a>) -> Reference {
+        Reference {
+            qualifier: s.el_str(1).into(),
+            value: s.el_str(2).into(),
+        }
+    }
+    pub fn write(&self, w: &mut SegmentWriter) -> Result<(), WriteError> {
+        w.simple("REF", &[&self.qualifier, &self.value])
+    }
+}
+
+/// One adjustment of a CAS segment: group, reason (CARC), amount, quantity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adjustment {
+    /// CO, CR, OA, PI, PR.
+    pub group: Code,
+    /// Claim adjustment reason code.
+    pub reason: Code,
+    pub amount: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Decimal>,
+}
+
+/// Reads the up-to-six reason/amount/quantity triples of a CAS segment. Amounts that do not
+/// parse are returned as errors (element position) so the caller can report them.
+pub fn read_cas<'a>(s: &impl Elements<'a>, out: &mut Vec<Adjustment>) -> Result<(), usize> {
+    let group = s.el_str(1);
+    for k in 0..6 {
+        let base = 2 + k * 3;
+        let reason = s.el_str(base);
+        if reason.is_empty() {
+            continue;
+        }
+        let amount = Money::parse(s.el(base + 1)).ok_or(base + 1)?;
+        let q = s.el(base + 2);
+        let quantity = if q.is_empty() {
+            None
+        } else {
+            Some(Decimal::parse(q).ok_or(base + 2)?)
+        };
+        out.push(Adjustment {
+            group: group.into(),
+            reason: reason.into(),
+            amount,
+            quantity,
+        });
+    }
+    Ok(())
+}
+
+/// Writes adjustments as CAS segments: one per group, up to six triples each.
+pub fn write_cas(adjs: &[Adjustment], w: &mut SegmentWriter) -> Result<(), WriteError> {
+    let mut groups: Vec<&str> = Vec::new();
+    for a in adjs {
+        if !groups.contains(&a.group.as_str()) {
+            groups.push(a.group.as_str());
+        }
+    }
+    for g in groups {
+        let items: Vec<&Adjustment> = adjs.iter().filter(|a| a.group == g).collect();
+        for chunk in items.chunks(6) {
+            let mut els: Vec<String> = vec![g.to_string()];
+            for a in chunk {
+                els.push(a.reason.to_string());
+                els.push(a.amount.to_string());
+                els.push(a.quantity.map(|q| q.to_string()).unwrap_or_default());
+            }
+            let refs: Vec<Element<'_>> = els.iter().map(|s| Element::Simple(s)).collect();
+            w.segment("CAS", &refs)?;
+        }
+    }
+    Ok(())
+}
+
+/// A procedure composite (SV101, SV202, SVC01, SVD03): qualifier, code, up to four modifiers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Procedure {
+    /// HC (CPT/HCPCS), ER, IV, WK, NU (revenue code in 835), N4 (NDC)…
+    pub qualifier: Code,
+    pub code: Code,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifiers: Vec<Code>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+impl Procedure {
+    pub fn hc(code: &str, modifiers: &[&str]) -> Procedure {
+        Procedure {
+            qualifier: "HC".into(),
+            code: code.into(),
+            modifiers: modifiers.iter().map(|m| Code::from(*m)).collect(),
+            description: String::new(),
+        }
+    }
+
+    pub fn from_composite<'a>(s: &impl Elements<'a>, n: usize) -> Procedure {
+        // Split once into at most seven components, without allocating.
+        let mut comps: [&[u8]; 7] = [&[]; 7];
+        for (slot, c) in comps.iter_mut().zip(s.components(n)) {
+            *slot = c;
+        }
+        let get = |i: usize| std::str::from_utf8(comps[i]).unwrap_or("");
+        Procedure {
+            qualifier: get(0).into(),
+            code: get(1).into(),
+            modifiers: (2..6).map(get).filter(|m| !m.is_empty()).map(Code::from).collect(),
+            description: get(6).into(),
+        }
+    }
+
+    /// Components for writing: qualifier, code, modifiers 1-4, description.
+    pub fn components(&self) -> Vec<&str> {
+        let mut c = vec![self.qualifier.as_str(), self.code.as_str()];
+        for i in 0..4 {
+            c.push(self.modifiers.get(i).map_or("", Code::as_str));
+        }
+        c.push(&self.description);
+        c
+    }
+}

@@ -1,0 +1,298 @@
+//! Segment readers: zero-copy over a byte slice, and streaming over `io::Read` with a bounded buffer.
+
+use crate::delim::{Delimiters, IsaLayout};
+use crate::error::ReadError;
+use crate::segment::Segment;
+use std::io::Read;
+
+/// Longest segment accepted by default. The longest HIPAA 5010 segments are a few hundred bytes;
+/// 1 MiB leaves room for odd senders while a file without terminators fails fast.
+pub const DEFAULT_MAX_SEGMENT_LEN: usize = 1 << 20;
+
+/// Whitespace that senders put after terminators (line breaks for readability).
+#[inline]
+fn is_filler(b: u8, delims: Option<Delimiters>) -> bool {
+    matches!(b, b'\r' | b'\n' | b' ' | b'\t' | 0xEF | 0xBB | 0xBF)
+        && delims.is_none_or(|d| !d.is_delimiter(b))
+}
+
+/// Reads segments from a byte slice without copying. Delimiters come from each ISA.
+pub struct SegmentReader<'a> {
+    input: &'a [u8],
+    pos: usize,
+    delims: Option<Delimiters>,
+    layout: IsaLayout,
+    index: u64,
+    max_len: usize,
+    done: bool,
+}
+
+impl<'a> SegmentReader<'a> {
+    pub fn new(input: &'a [u8]) -> Self {
+        SegmentReader {
+            input,
+            pos: 0,
+            delims: None,
+            layout: IsaLayout::Fixed,
+            index: 0,
+            max_len: DEFAULT_MAX_SEGMENT_LEN,
+            done: false,
+        }
+    }
+
+    /// Sets the longest segment accepted.
+    pub fn with_max_segment_len(mut self, max: usize) -> Self {
+        self.max_len = max.max(crate::delim::ISA_LEN);
+        self
+    }
+
+    /// Delimiters of the current interchange, once its ISA has been read.
+    pub fn delimiters(&self) -> Option<Delimiters> {
+        self.delims
+    }
+
+    /// Layout of the last ISA read.
+    pub fn isa_layout(&self) -> IsaLayout {
+        self.layout
+    }
+}
+
+impl<'a> Iterator for SegmentReader<'a> {
+    type Item = Result<Segment<'a>, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let input = self.input;
+        while self.pos < input.len() && is_filler(input[self.pos], self.delims) {
+            self.pos += 1;
+        }
+        if self.pos >= input.len() {
+            self.done = true;
+            return None;
+        }
+        let start = self.pos;
+        let rest = &input[start..];
+        self.index += 1;
+        if rest.starts_with(b"ISA") {
+            match Delimiters::from_isa(rest, start as u64) {
+                Ok((d, layout, len)) => {
+                    self.delims = Some(d);
+                    self.layout = layout;
+                    self.pos = start + len;
+                    return Some(Ok(Segment::new(
+                        &rest[..len - 1],
+                        d,
+                        start as u64,
+                        self.index,
+                    )));
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        let Some(d) = self.delims else {
+            self.done = true;
+            return Some(Err(ReadError::NoIsa {
+                offset: start as u64,
+            }));
+        };
+        let window = &rest[..rest.len().min(self.max_len + 1)];
+        match memchr::memchr(d.segment, window) {
+            Some(end) => {
+                self.pos = start + end + 1;
+                Some(Ok(Segment::new(&rest[..end], d, start as u64, self.index)))
+            }
+            None => {
+                self.done = true;
+                if rest.len() > self.max_len {
+                    Some(Err(ReadError::SegmentTooLong {
+                        offset: start as u64,
+                        index: self.index,
+                        limit: self.max_len,
+                    }))
+                } else {
+                    Some(Err(ReadError::Truncated {
+                        offset: start as u64,
+                        index: self.index,
+                    }))
+                }
+            }
+        }
+    }
+}
+
+/// Reads segments from any `io::Read` with a buffer of at most `max_segment_len + chunk` bytes,
+/// so memory stays bounded whatever the file size. Segments borrow the internal buffer until the
+/// next call (a lending reader, hence no `Iterator` impl).
+pub struct StreamReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// File offset of `buf[0]`.
+    base: u64,
+    delims: Option<Delimiters>,
+    layout: IsaLayout,
+    index: u64,
+    max_len: usize,
+    chunk: usize,
+    eof: bool,
+    done: bool,
+}
+
+impl<R: Read> StreamReader<R> {
+    pub fn new(inner: R) -> Self {
+        Self::with_limits(inner, DEFAULT_MAX_SEGMENT_LEN, 256 * 1024)
+    }
+
+    /// `max_segment_len`: longest segment accepted; `chunk`: bytes asked of the reader at a time.
+    pub fn with_limits(inner: R, max_segment_len: usize, chunk: usize) -> Self {
+        let max_len = max_segment_len.max(crate::delim::ISA_LEN);
+        let chunk = chunk.max(512);
+        StreamReader {
+            inner,
+            buf: Vec::new(),
+            start: 0,
+            end: 0,
+            base: 0,
+            delims: None,
+            layout: IsaLayout::Fixed,
+            index: 0,
+            max_len,
+            chunk,
+            eof: false,
+            done: false,
+        }
+    }
+
+    pub fn delimiters(&self) -> Option<Delimiters> {
+        self.delims
+    }
+
+    pub fn isa_layout(&self) -> IsaLayout {
+        self.layout
+    }
+
+    /// Bytes of buffer currently allocated (for memory tests).
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    /// Moves unread bytes to the front and reads more. Returns false at end of input.
+    fn fill(&mut self) -> Result<bool, ReadError> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.buf.is_empty() {
+            self.buf = vec![0; self.max_len + self.chunk];
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.base += self.start as u64;
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            return Ok(true);
+        }
+        loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(ReadError::Io(e)),
+            }
+        }
+    }
+
+    /// The next segment, `None` at the end of input. After an error the reader stops.
+    pub fn next_segment(&mut self) -> Option<Result<Segment<'_>, ReadError>> {
+        if self.done {
+            return None;
+        }
+        match self.locate() {
+            Ok(Some((s, e, next, d))) => {
+                self.start = next;
+                let offset = self.base + s as u64;
+                Some(Ok(Segment::new(&self.buf[s..e], d, offset, self.index)))
+            }
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(err) => {
+                self.done = true;
+                Some(Err(err))
+            }
+        }
+    }
+
+    /// Finds the next segment: (start, end, next start, delimiters) in `buf`.
+    fn locate(&mut self) -> Result<Option<(usize, usize, usize, Delimiters)>, ReadError> {
+        // Skip filler, reading more as needed.
+        loop {
+            while self.start < self.end && is_filler(self.buf[self.start], self.delims) {
+                self.start += 1;
+            }
+            if self.start < self.end {
+                break;
+            }
+            if !self.fill()? {
+                return Ok(None);
+            }
+        }
+        // Make sure a whole ISA (or as much as the file has) is buffered before reading delimiters.
+        while self.end - self.start < crate::delim::ISA_LEN + 1 && !self.eof {
+            if !self.fill()? {
+                break;
+            }
+        }
+        self.index += 1;
+        let s = self.start;
+        if self.buf[s..self.end].starts_with(b"ISA") {
+            let (d, layout, len) =
+                Delimiters::from_isa(&self.buf[s..self.end], self.base + s as u64)?;
+            self.delims = Some(d);
+            self.layout = layout;
+            return Ok(Some((s, s + len - 1, s + len, d)));
+        }
+        let Some(d) = self.delims else {
+            return Err(ReadError::NoIsa {
+                offset: self.base + s as u64,
+            });
+        };
+        let mut searched = 0;
+        loop {
+            let s = self.start;
+            let hay_end = self.end.min(s + self.max_len + 1);
+            if let Some(i) = memchr::memchr(d.segment, &self.buf[s + searched..hay_end]) {
+                let e = s + searched + i;
+                return Ok(Some((s, e, e + 1, d)));
+            }
+            searched = hay_end - s;
+            if searched > self.max_len {
+                return Err(ReadError::SegmentTooLong {
+                    offset: self.base + s as u64,
+                    index: self.index,
+                    limit: self.max_len,
+                });
+            }
+            if !self.fill()? {
+                return Err(ReadError::Truncated {
+                    offset: self.base + self.start as u64,
+                    index: self.index,
+                });
+            }
+        }
+    }
+}

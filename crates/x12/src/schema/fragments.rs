@@ -1,0 +1,90 @@
+//! Pieces shared by several tables, spliced in with `USE NAME`.
+
+pub const COMMON: &[(&str, &str)] = &[
+    (
+        "PER_IC",
+        r#"
+SEG PER S 2 q1=IC
+  1 R ID 2 2 IC
+  2 S AN 1 60
+  3 R ID 2 2 ED,EM,FX,TE
+  4 R AN 1 256
+  5 S ID 2 2 ED,EM,EX,FX,TE
+  6 S AN 1 256
+  7 S ID 2 2 ED,EM,EX,FX,TE
+  8 S AN 1 256
+"#,
+    ),
+    ("N3R", "\nSEG N3 R 1\n  1 R AN 1 55\n  2 S AN 1 55\n"),
+    ("N3S", "\nSEG N3 S 1\n  1 R AN 1 55\n  2 S AN 1 55\n"),
+    (
+        "N4R",
+        "\nSEG N4 R 1\n  1 R AN 2 30\n  2 S ID 2 2 @states\n  3 S ID 3 15\n  4 S ID 2 3 @country\n  7 S ID 1 3\n",
+    ),
+    (
+        "N4S",
+        "\nSEG N4 S 1\n  1 R AN 2 30\n  2 S ID 2 2 @states\n  3 S ID 3 15\n  4 S ID 2 3 @country\n  7 S ID 1 3\n",
+    ),
+    (
+        "DMG_S",
+        "\nSEG DMG S 1\n  1 R ID 2 3 D8\n  2 R AN 1 35\n  3 R ID 1 1 F,M,U\n",
+    ),
+    (
+        "PAT_S",
+        "\nSEG PAT S 1\n  5 S ID 2 3 D8\n  6 S AN 1 35\n  7 S ID 2 2 01\n  8 S R 1 10\n  9 S ID 1 1 Y\n",
+    ),
+    (
+        "REF_PRV",
+        "\nSEG REF S 4 q1=0B,1G,G2,LU\n  1 R ID 2 3 0B,1G,G2,LU\n  2 R AN 1 50\n",
+    ),
+    (
+        "CAS",
+        r#"
+SEG CAS S 5
+  1 R ID 1 2 CO,CR,OA,PI,PR
+  2 R ID 1 5 @carc
+  3 R R 1 18
+  4 S R 1 15
+  5 S ID 1 5 @carc
+  6 S R 1 18
+  7 S R 1 15
+  8 S ID 1 5 @carc
+  9 S R 1 18
+  10 S R 1 15
+  11 S ID 1 5 @carc
+  12 S R 1 18
+  13 S R 1 15
+  14 S ID 1 5 @carc
+  15 S R 1 18
+  16 S R 1 15
+  17 S ID 1 5 @carc
+  18 S R 1 18
+  19 S R 1 15
+"#,
+    ),
+    (
+        "CAS835",
+        r#"
+SEG CAS S 99
+  1 R ID 1 2 CO,OA,PI,PR
+  2 R ID 1 5 @carc
+  3 R R 1 18
+  4 S R 1 15
+  5 S ID 1 5 @carc
+  6 S R 1 18
+  7 S R 1 15
+  8 S ID 1 5 @carc
+  9 S R 1 18
+  10 S R 1 15
+  11 S ID 1 5 @carc
+  12 S R 1 18
+  13 S R 1 15
+  14 S ID 1 5 @carc
+  15 S R 1 18
+  16 S R 1 15
+  17 S ID 1 5 @carc
+  18 S R 1 18
+  19 S R 1 15
+"#,
+    ),
+];

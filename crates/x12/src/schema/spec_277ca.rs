@@ -1,0 +1,121 @@
+//! 277CA Health Care Claim Acknowledgment, 005010X214.
+
+pub const TABLE: &str = r#"
+TX 277 005010X214 "Health Care Claim Acknowledgment"
+SEG ST R 1
+  1 R ID 3 3 277
+  2 R AN 4 9
+  3 R AN 1 35 005010X214
+SEG BHT R 1
+  1 R ID 4 4 0085
+  2 R ID 2 2 08
+  3 R AN 1 50
+  4 R DT 8 8
+  5 S TM 4 8
+  6 R ID 2 2 TH
+LOOP 2000A R 0 "Information Source Level"
+  SEG HL R 1 q3=20
+    1 R AN 1 12
+    3 R ID 1 2 20
+    4 R ID 1 1 1
+  LOOP 2100A R 1 "Information Source Name"
+    SEG NM1 R 1 q1=AY,PR
+      1 R ID 2 3 AY,PR
+      2 R ID 1 1 2
+      3 R AN 1 60
+      8 R ID 1 2 46,FI,PI,XV
+      9 R AN 2 80
+  LOOP 2200A R 0 "Transmission Receipt Control Identifier"
+    SEG TRN R 1
+      1 R ID 1 2 1
+      2 R AN 1 50
+    SEG DTP R 2 q1=050,009
+      1 R ID 3 3 050,009
+      2 R ID 2 3 D8
+      3 R AN 1 35
+  LOOP 2000B R 1 "Information Receiver Level"
+    SEG HL R 1 q3=21
+      1 R AN 1 12
+      2 R AN 1 12
+      3 R ID 1 2 21
+      4 R ID 1 1 0,1
+    LOOP 2100B R 1 "Information Receiver Name"
+      SEG NM1 R 1 q1=41
+        1 R ID 2 3 41
+        2 R ID 1 1 1,2
+        3 S AN 1 60
+        4 S AN 1 35
+        5 S AN 1 25
+        8 R ID 1 2 46
+        9 R AN 2 80
+    LOOP 2200B R 1 "Information Receiver Trace Identifier"
+      SEG TRN R 1
+        1 R ID 1 2 2
+        2 R AN 1 50
+      SEG STC R 0 open
+      SEG QTY S 2 open
+      SEG AMT S 2 open
+    LOOP 2000C S 0 "Billing Provider of Service Level"
+      SEG HL R 1 q3=19
+        1 R AN 1 12
+        2 R AN 1 12
+        3 R ID 1 2 19
+        4 R ID 1 1 0,1
+      LOOP 2100C R 0 "Billing Provider Name"
+        SEG NM1 R 1 q1=85 open
+      LOOP 2200C S 1 "Provider of Service Information Trace Identifier"
+        SEG TRN R 1 open
+        SEG STC S 0 open
+        SEG REF S 3 open
+        SEG QTY S 2 open
+        SEG AMT S 2 open
+      LOOP 2000D S 0 "Patient Level"
+        SEG HL R 1 q3=PT
+          1 R AN 1 12
+          2 R AN 1 12
+          3 R ID 1 2 PT
+          4 S ID 1 1 0
+        LOOP 2100D R 1 "Patient Name"
+          SEG NM1 R 1 q1=QC open
+        LOOP 2200D S 0 "Claim Status Tracking Number"
+          SEG TRN R 1
+            1 R ID 1 2 2
+            2 R AN 1 50
+          SEG STC R 0
+            1 R C
+              1.1 R AN 1 30
+              1.2 R AN 1 30
+              1.3 S ID 2 3
+              1.4 S AN 1 30
+            2 R DT 8 8
+            3 S ID 1 2 U,WQ
+            4 S R 1 18
+            10 S C
+              10.1 R AN 1 30
+              10.2 R AN 1 30
+              10.3 S ID 2 3
+              10.4 S AN 1 30
+            11 S C
+              11.1 R AN 1 30
+              11.2 R AN 1 30
+              11.3 S ID 2 3
+              11.4 S AN 1 30
+            12 S AN 1 264
+          SEG REF S 3 q1=1K,D9,BLT
+            1 R ID 2 3 1K,D9,BLT
+            2 R AN 1 50
+          SEG DTP S 1 q1=472
+            1 R ID 3 3 472
+            2 R ID 2 3 D8,RD8
+            3 R AN 1 35
+          LOOP 2220D S 0 "Service Line Information"
+            SEG SVC R 1 open
+            SEG STC R 0 open
+            SEG REF S 2 open
+            SEG DTP S 1 open
+SEG SE R 1
+  1 R N0 1 10
+  2 R AN 4 9
+"#;
+
+pub const CLAIM: &str = "";

@@ -1,0 +1,466 @@
+//! 837 Professional, 005010X222A1: loops, segments and element rules we check.
+
+pub const TABLE: &str = r#"
+TX 837 005010X222A1 "Health Care Claim: Professional"
+SEG ST R 1
+  1 R ID 3 3 837
+  2 R AN 4 9
+  3 R AN 1 35 005010X222A1,005010X222A2
+SEG BHT R 1
+  1 R ID 4 4 0019
+  2 R ID 2 2 00,18
+  3 R AN 1 50
+  4 R DT 8 8
+  5 R TM 4 8
+  6 R ID 2 2 CH,RP
+LOOP 1000A R 1 "Submitter Name"
+  SEG NM1 R 1 q1=41
+    1 R ID 2 3 41
+    2 R ID 1 1 1,2
+    3 R AN 1 60
+    4 S AN 1 35
+    5 S AN 1 25
+    8 R ID 1 2 46
+    9 R AN 2 80
+  USE PER_IC
+LOOP 1000B R 1 "Receiver Name"
+  SEG NM1 R 1 q1=40
+    1 R ID 2 3 40
+    2 R ID 1 1 2
+    3 R AN 1 60
+    8 R ID 1 2 46
+    9 R AN 2 80
+LOOP 2000A R 0 "Billing Provider Hierarchical Level"
+  SEG HL R 1 q3=20
+    1 R AN 1 12
+    3 R ID 1 2 20
+    4 R ID 1 1 1
+  SEG PRV S 1
+    1 R ID 1 3 BI
+    2 R ID 2 3 PXC
+    3 R AN 1 50
+  SEG CUR S 1
+    1 R ID 2 3 85
+    2 R ID 3 3
+  LOOP 2010AA R 1 "Billing Provider Name"
+    SEG NM1 R 1 q1=85
+      1 R ID 2 3 85
+      2 R ID 1 1 1,2
+      3 R AN 1 60
+      4 S AN 1 35
+      5 S AN 1 25
+      7 S AN 1 10
+      8 R ID 1 2 XX
+      9 R AN 2 80
+    USE N3R
+    USE N4R
+    SEG REF R 3 q1=EI,SY,0B,1G
+      1 R ID 2 3 EI,SY,0B,1G
+      2 R AN 1 50
+    USE PER_IC
+  LOOP 2010AB S 1 "Pay-to Address Name"
+    SEG NM1 R 1 q1=87
+      1 R ID 2 3 87
+      2 R ID 1 1 1,2
+    USE N3R
+    USE N4R
+  LOOP 2010AC S 1 "Pay-To Plan Name"
+    SEG NM1 R 1 q1=PE
+      1 R ID 2 3 PE
+      2 R ID 1 1 2
+      3 R AN 1 60
+      8 R ID 1 2 PI,XV
+      9 R AN 2 80
+    USE N3R
+    USE N4R
+    SEG REF R 2 q1=2U,FY,NF,EI
+      1 R ID 2 3 2U,FY,NF,EI
+      2 R AN 1 50
+  LOOP 2000B R 0 "Subscriber Hierarchical Level"
+    SEG HL R 1 q3=22
+      1 R AN 1 12
+      2 R AN 1 12
+      3 R ID 1 2 22
+      4 R ID 1 1 0,1
+    SEG SBR R 1
+      1 R ID 1 1 A,B,C,D,E,F,G,H,P,S,T,U
+      2 S ID 2 2 18
+      3 S AN 1 50
+      4 S AN 1 60
+      5 S ID 1 3 12,13,14,15,16,41,42,43,47
+      9 S ID 1 2 @claim_filing
+    USE PAT_S
+    LOOP 2010BA R 1 "Subscriber Name"
+      SEG NM1 R 1 q1=IL
+        1 R ID 2 3 IL
+        2 R ID 1 1 1,2
+        3 R AN 1 60
+        4 S AN 1 35
+        5 S AN 1 25
+        7 S AN 1 10
+        8 R ID 1 2 II,MI
+        9 R AN 2 80
+      USE N3S
+      USE N4S
+      USE DMG_S
+      SEG REF S 2 q1=SY,Y4
+        1 R ID 2 3 SY,Y4
+        2 R AN 1 50
+      SEG PER S 1 open
+    LOOP 2010BB R 1 "Payer Name"
+      SEG NM1 R 1 q1=PR
+        1 R ID 2 3 PR
+        2 R ID 1 1 2
+        3 R AN 1 60
+        8 R ID 1 2 PI,XV
+        9 R AN 2 80
+      USE N3S
+      USE N4S
+      SEG REF S 5 q1=2U,EI,FY,NF,G2,LU
+        1 R ID 2 3 2U,EI,FY,NF,G2,LU
+        2 R AN 1 50
+    USE CLAIM
+    LOOP 2000C S 0 "Patient Hierarchical Level"
+      SEG HL R 1 q3=23
+        1 R AN 1 12
+        2 R AN 1 12
+        3 R ID 1 2 23
+        4 R ID 1 1 0
+      SEG PAT R 1
+        1 R ID 2 2 01,19,20,21,39,40,53,G8
+        5 S ID 2 3 D8
+        6 S AN 1 35
+        7 S ID 2 2 01
+        8 S R 1 10
+        9 S ID 1 1 Y
+      LOOP 2010CA R 1 "Patient Name"
+        SEG NM1 R 1 q1=QC
+          1 R ID 2 3 QC
+          2 R ID 1 1 1
+          3 R AN 1 60
+          4 S AN 1 35
+          5 S AN 1 25
+          7 S AN 1 10
+        USE N3R
+        USE N4R
+        SEG DMG R 1
+          1 R ID 2 3 D8
+          2 R AN 1 35
+          3 R ID 1 1 F,M,U
+        SEG REF S 2 q1=Y4,1W,SY
+          1 R ID 2 3 Y4,1W,SY
+          2 R AN 1 50
+        SEG PER S 1 open
+      USE CLAIM
+SEG SE R 1
+  1 R N0 1 10
+  2 R AN 4 9
+"#;
+
+pub const CLAIM: &str = r#"
+LOOP 2300 S 100 "Claim Information"
+  SEG CLM R 1
+    1 R AN 1 38
+    2 R R 1 18
+    5 R C
+      5.1 R AN 1 2 @pos
+      5.2 R ID 1 2 B
+      5.3 R ID 1 1 1,6,7,8
+    6 R ID 1 1 N,Y
+    7 R ID 1 1 A,B,C
+    8 R ID 1 1 N,W,Y
+    9 R ID 1 1 I,Y
+    10 S ID 1 1 P
+    11 S C
+      11.1 R ID 2 3 AA,EM,OA
+      11.2 S ID 2 3 AA,EM,OA
+      11.4 S ID 2 2 @states
+      11.5 S ID 2 3 @country
+    12 S ID 2 3 02,03,05,09
+    20 S ID 1 2 1,2,3,4,5,6,7,8,9,10,11,15
+  SEG DTP S 20 q1=431,454,304,453,439,484,455,471,314,360,361,297,296,435,096,090,091,444,050
+    1 R ID 3 3 431,454,304,453,439,484,455,471,314,360,361,297,296,435,096,090,091,444,050
+    2 R ID 2 3 D8,RD8
+    3 R AN 1 35
+  SEG PWK S 10 open
+  SEG CN1 S 1 open
+  SEG AMT S 1 q1=F5
+    1 R ID 1 3 F5
+    2 R R 1 18
+  SEG REF S 14 q1=4N,F5,EW,9F,G1,F8,X4,9A,9C,LX,D9,EA,P4,1J
+    1 R ID 2 3 4N,F5,EW,9F,G1,F8,X4,9A,9C,LX,D9,EA,P4,1J
+    2 R AN 1 50
+  SEG K3 S 10 open
+  SEG NTE S 1
+    1 R ID 3 3 ADD,CER,DCP,DGN,TPO
+    2 R AN 1 80
+  SEG CR1 S 1 open
+  SEG CR2 S 1 open
+  SEG CRC S 8 open
+  SEG HI R 1 q1.1=ABK,BK
+    1 R C
+      1.1 R ID 1 3 ABK,BK
+      1.2 R AN 1 30
+    2 S C
+      2.1 R ID 1 3 ABF,BF
+      2.2 R AN 1 30
+    3 S C
+      3.1 R ID 1 3 ABF,BF
+      3.2 R AN 1 30
+    4 S C
+      4.1 R ID 1 3 ABF,BF
+      4.2 R AN 1 30
+    5 S C
+      5.1 R ID 1 3 ABF,BF
+      5.2 R AN 1 30
+    6 S C
+      6.1 R ID 1 3 ABF,BF
+      6.2 R AN 1 30
+    7 S C
+      7.1 R ID 1 3 ABF,BF
+      7.2 R AN 1 30
+    8 S C
+      8.1 R ID 1 3 ABF,BF
+      8.2 R AN 1 30
+    9 S C
+      9.1 R ID 1 3 ABF,BF
+      9.2 R AN 1 30
+    10 S C
+      10.1 R ID 1 3 ABF,BF
+      10.2 R AN 1 30
+    11 S C
+      11.1 R ID 1 3 ABF,BF
+      11.2 R AN 1 30
+    12 S C
+      12.1 R ID 1 3 ABF,BF
+      12.2 R AN 1 30
+  SEG HI S 3 q1.1=BP,BO,BG open
+  SEG HCP S 1 open
+  LOOP 2310A S 2 "Referring Provider Name"
+    SEG NM1 R 1 q1=DN,P3
+      1 R ID 2 3 DN,P3
+      2 R ID 1 1 1
+      3 R AN 1 60
+      4 S AN 1 35
+      5 S AN 1 25
+      7 S AN 1 10
+      8 S ID 1 2 XX
+      9 S AN 2 80
+    USE REF_PRV
+  LOOP 2310B S 1 "Rendering Provider Name"
+    SEG NM1 R 1 q1=82
+      1 R ID 2 3 82
+      2 R ID 1 1 1,2
+      3 R AN 1 60
+      4 S AN 1 35
+      5 S AN 1 25
+      7 S AN 1 10
+      8 S ID 1 2 XX
+      9 S AN 2 80
+    SEG PRV S 1
+      1 R ID 1 3 PE
+      2 R ID 2 3 PXC
+      3 R AN 1 50
+    USE REF_PRV
+  LOOP 2310C S 1 "Service Facility Location Name"
+    SEG NM1 R 1 q1=77
+      1 R ID 2 3 77
+      2 R ID 1 1 2
+      3 R AN 1 60
+      8 S ID 1 2 XX
+      9 S AN 2 80
+    USE N3R
+    USE N4R
+    USE REF_PRV
+    SEG PER S 1 open
+  LOOP 2310D S 1 "Supervising Provider Name"
+    SEG NM1 R 1 q1=DQ
+      1 R ID 2 3 DQ
+      2 R ID 1 1 1
+      3 R AN 1 60
+      4 S AN 1 35
+      5 S AN 1 25
+      7 S AN 1 10
+      8 S ID 1 2 XX
+      9 S AN 2 80
+    USE REF_PRV
+  LOOP 2310E S 1 "Ambulance Pick-up Location"
+    SEG NM1 R 1 q1=PW open
+    USE N3R
+    USE N4R
+  LOOP 2310F S 1 "Ambulance Drop-off Location"
+    SEG NM1 R 1 q1=45 open
+    USE N3R
+    USE N4R
+  LOOP 2320 S 10 "Other Subscriber Information"
+    SEG SBR R 1
+      1 R ID 1 1 A,B,C,D,E,F,G,H,P,S,T,U
+      2 R ID 2 2 01,18,19,20,21,39,40,53,G8
+      3 S AN 1 50
+      4 S AN 1 60
+      5 S ID 1 3 12,13,14,15,16,41,42,43,47
+      9 S ID 1 2 @claim_filing
+    USE CAS
+    SEG AMT S 3 q1=D,A8,EAF
+      1 R ID 1 3 D,A8,EAF
+      2 R R 1 18
+    SEG OI R 1
+      3 R ID 1 1 N,W,Y
+      4 S ID 1 1 P
+      6 R ID 1 1 I,Y
+    SEG MOA S 1 open
+    LOOP 2330A R 1 "Other Subscriber Name"
+      SEG NM1 R 1 q1=IL
+        1 R ID 2 3 IL
+        2 R ID 1 1 1,2
+        3 R AN 1 60
+        4 S AN 1 35
+        5 S AN 1 25
+        7 S AN 1 10
+        8 R ID 1 2 II,MI
+        9 R AN 2 80
+      USE N3S
+      USE N4S
+      SEG REF S 1 q1=SY
+        1 R ID 2 3 SY
+        2 R AN 1 50
+    LOOP 2330B R 1 "Other Payer Name"
+      SEG NM1 R 1 q1=PR
+        1 R ID 2 3 PR
+        2 R ID 1 1 2
+        3 R AN 1 60
+        8 R ID 1 2 PI,XV
+        9 R AN 2 80
+      USE N3S
+      USE N4S
+      SEG DTP S 1 q1=573
+        1 R ID 3 3 573
+        2 R ID 2 3 D8
+        3 R AN 1 35
+      SEG REF S 6 q1=2U,EI,FY,NF,G1,9F,T4,F8
+        1 R ID 2 3 2U,EI,FY,NF,G1,9F,T4,F8
+        2 R AN 1 50
+    LOOP 2330C S 2 "Other Payer Referring Provider"
+      SEG NM1 R 1 q1=DN,P3 open
+      SEG REF R 3 open
+    LOOP 2330D S 1 "Other Payer Rendering Provider"
+      SEG NM1 R 1 q1=82 open
+      SEG REF R 3 open
+    LOOP 2330E S 1 "Other Payer Service Facility Location"
+      SEG NM1 R 1 q1=77 open
+      SEG REF R 3 open
+    LOOP 2330F S 1 "Other Payer Supervising Provider"
+      SEG NM1 R 1 q1=DQ open
+      SEG REF R 3 open
+    LOOP 2330G S 1 "Other Payer Billing Provider"
+      SEG NM1 R 1 q1=85 open
+      SEG REF R 2 open
+  LOOP 2400 R 50 "Service Line Number"
+    SEG LX R 1
+      1 R N0 1 6
+    SEG SV1 R 1
+      1 R C
+        1.1 R ID 2 2 ER,HC,IV,WK
+        1.2 R AN 1 48
+        1.3 S AN 2 2
+        1.4 S AN 2 2
+        1.5 S AN 2 2
+        1.6 S AN 2 2
+        1.7 S AN 1 80
+      2 R R 1 18
+      3 R ID 2 2 MJ,UN
+      4 R R 1 15
+      5 S AN 1 2 @pos
+      7 R C
+        7.1 R N0 1 2 1,2,3,4,5,6,7,8,9,10,11,12
+        7.2 S N0 1 2 1,2,3,4,5,6,7,8,9,10,11,12
+        7.3 S N0 1 2 1,2,3,4,5,6,7,8,9,10,11,12
+        7.4 S N0 1 2 1,2,3,4,5,6,7,8,9,10,11,12
+      9 S ID 1 1 Y
+      11 S ID 1 1 Y
+      12 S ID 1 1 Y
+      15 S ID 1 1 0
+    SEG SV5 S 1 open
+    SEG PWK S 11 open
+    SEG CR1 S 1 open
+    SEG CR3 S 1 open
+    SEG CRC S 5 open
+    SEG DTP R 11 q1=472,471,607,463,461,304,738,739,011,455,454
+      1 R ID 3 3 472,471,607,463,461,304,738,739,011,455,454
+      2 R ID 2 3 D8,RD8
+      3 R AN 1 35
+    SEG QTY S 2 open
+    SEG MEA S 5 open
+    SEG CN1 S 1 open
+    SEG REF S 17 q1=9B,9D,G1,6R,EW,X4,F4,BT,9F
+      1 R ID 2 3 9B,9D,G1,6R,EW,X4,F4,BT,9F
+      2 R AN 1 50
+    SEG AMT S 2 q1=T,F4
+      1 R ID 1 3 T,F4
+      2 R R 1 18
+    SEG K3 S 10 open
+    SEG NTE S 2 open
+    SEG PS1 S 1 open
+    SEG HCP S 1 open
+    LOOP 2410 S 1 "Drug Identification"
+      SEG LIN R 1 open
+      SEG CTP R 1 open
+      SEG REF S 1 open
+    LOOP 2420A S 1 "Rendering Provider Name"
+      SEG NM1 R 1 q1=82 open
+      SEG PRV S 1 open
+      SEG REF S 20 open
+    LOOP 2420B S 1 "Purchased Service Provider Name"
+      SEG NM1 R 1 q1=QB open
+      SEG REF S 20 open
+    LOOP 2420C S 1 "Service Facility Location Name"
+      SEG NM1 R 1 q1=77 open
+      SEG N3 R 1 open
+      SEG N4 R 1 open
+      SEG REF S 20 open
+    LOOP 2420D S 1 "Supervising Provider Name"
+      SEG NM1 R 1 q1=DQ open
+      SEG REF S 20 open
+    LOOP 2420E S 1 "Ordering Provider Name"
+      SEG NM1 R 1 q1=DK open
+      SEG N3 S 1 open
+      SEG N4 S 1 open
+      SEG REF S 20 open
+      SEG PER S 1 open
+    LOOP 2420F S 2 "Referring Provider Name"
+      SEG NM1 R 1 q1=DN,P3 open
+      SEG REF S 20 open
+    LOOP 2420G S 1 "Ambulance Pick-up Location"
+      SEG NM1 R 1 q1=PW open
+      SEG N3 R 1 open
+      SEG N4 R 1 open
+    LOOP 2420H S 1 "Ambulance Drop-off Location"
+      SEG NM1 R 1 q1=45 open
+      SEG N3 R 1 open
+      SEG N4 R 1 open
+    LOOP 2430 S 15 "Line Adjudication Information"
+      SEG SVD R 1
+        1 R AN 2 80
+        2 R R 1 18
+        3 R C
+          3.1 R ID 2 2 ER,HC,IV,WK
+          3.2 R AN 1 48
+          3.3 S AN 2 2
+          3.4 S AN 2 2
+          3.5 S AN 2 2
+          3.6 S AN 2 2
+          3.7 S AN 1 80
+        5 R R 1 15
+        6 S N0 1 6
+      USE CAS
+      SEG DTP R 1 q1=573
+        1 R ID 3 3 573
+        2 R ID 2 3 D8
+        3 R AN 1 35
+      SEG AMT S 1 q1=EAF
+        1 R ID 1 3 EAF
+        2 R R 1 18
+    LOOP 2440 S 0 "Form Identification Code"
+      SEG LQ R 1 open
+      SEG FRM R 99 open
+"#;

@@ -1,0 +1,673 @@
+//! Places each segment of a transaction in its implementation-guide loop and checks usage,
+//! repeats, order, and every element's type, length and code value.
+
+use super::{CodeSet, ElType, ElemSpec, LoopSpec, SegSpec, TxSpec, Usage};
+use crate::envelope::TxContext;
+use crate::finding::{AckCode, Finding, Level, Location, Severity};
+use crate::segment::Segment;
+use crate::values::{Date, Decimal, is_valid_time, is_x12_char};
+
+/// Where one segment sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoopPath {
+    /// Loop ID (e.g. "2300"); "ST" for the transaction's own segments.
+    pub loop_id: &'static str,
+    /// Loop name from the guide.
+    pub loop_name: &'static str,
+    /// Nesting depth (0 = transaction level).
+    pub depth: usize,
+    /// True when this segment starts a new loop instance.
+    pub starts_loop: bool,
+    /// False when the segment could not be placed in any loop.
+    pub placed: bool,
+}
+
+pub struct WalkResult {
+    pub findings: Vec<Finding>,
+    /// One entry per segment of the transaction.
+    pub paths: Vec<LoopPath>,
+}
+
+struct Frame {
+    spec: &'static LoopSpec,
+    seg_counts: Vec<u32>,
+    child_counts: Vec<u32>,
+    last_seg: usize,
+}
+
+impl Frame {
+    fn new(spec: &'static LoopSpec) -> Self {
+        Frame {
+            spec,
+            seg_counts: vec![0; spec.segments.len()],
+            child_counts: vec![0; spec.children.len()],
+            last_seg: 0,
+        }
+    }
+}
+
+enum Hit {
+    Seg(usize, usize),
+    Loop(usize, usize),
+}
+
+struct Ctx<'c> {
+    tx: &'c TxContext,
+    findings: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        seg: &Segment<'_>,
+        pos: usize,
+        loop_id: &str,
+        el: Option<usize>,
+        comp: Option<usize>,
+        rule: &'static str,
+        ack: AckCode,
+        msg: String,
+    ) {
+        let mut loc: Location = self.tx.location(seg, Some(pos));
+        loc.loop_id = Some(loop_id.to_string());
+        loc.element = el;
+        loc.component = comp;
+        self.findings.push(Finding {
+            severity: Severity::Error,
+            level: Level::Syntax,
+            rule,
+            message: msg,
+            location: loc,
+            ack,
+        });
+    }
+}
+
+/// Walks one transaction (ST..SE) against its table.
+pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) -> WalkResult {
+    let mut c = Ctx {
+        tx: ctx,
+        findings: Vec::new(),
+    };
+    let mut paths = Vec::with_capacity(segments.len());
+    let mut stack: Vec<Frame> = vec![Frame::new(&spec.root)];
+    for (i, seg) in segments.iter().enumerate() {
+        let pos = i + 1;
+        let hit = find(&stack, seg, true).or_else(|| find(&stack, seg, false));
+        let Some(hit) = hit else {
+            let top = stack.last().map_or("ST", |f| f.spec.id.as_str());
+            let known = is_known_segment_id(seg.id());
+            let (code, msg) = if known {
+                (
+                    "2",
+                    format!(
+                        "{} is not expected here in loop {top} of {}",
+                        seg.id_str(),
+                        spec.version
+                    ),
+                )
+            } else {
+                (
+                    "1",
+                    format!(
+                        "segment ID '{}' is not defined for {}",
+                        printable(seg.id_str()),
+                        spec.version
+                    ),
+                )
+            };
+            c.push(
+                seg,
+                pos,
+                top,
+                None,
+                None,
+                "SEG-UNEXPECTED",
+                AckCode::Segment(code),
+                msg,
+            );
+            let (id, name, depth) = stack.last().map_or(("ST", "", 0), |f| {
+                (f.spec.id.as_str(), f.spec.name.as_str(), stack.len() - 1)
+            });
+            paths.push(LoopPath {
+                loop_id: id,
+                loop_name: name,
+                depth,
+                starts_loop: false,
+                placed: false,
+            });
+            continue;
+        };
+        match hit {
+            Hit::Seg(d, si) => {
+                close_above(&mut stack, d, &mut c, seg, pos);
+                let Some(f) = stack.last_mut() else { break };
+                let sspec = &f.spec.segments[si];
+                f.seg_counts[si] += 1;
+                if sspec.max_use > 0 && f.seg_counts[si] > sspec.max_use {
+                    let lid = f.spec.id.clone();
+                    c.push(
+                        seg,
+                        pos,
+                        &lid,
+                        None,
+                        None,
+                        "SEG-MAX-USE",
+                        AckCode::Segment("5"),
+                        format!(
+                            "{} appears more than {} time(s) in loop {lid}",
+                            sspec.id, sspec.max_use
+                        ),
+                    );
+                }
+                let f = stack.last_mut();
+                if let Some(f) = f {
+                    if si < f.last_seg && f.spec.segments[si].id != f.spec.segments[f.last_seg].id {
+                        let lid = f.spec.id.clone();
+                        c.push(
+                            seg,
+                            pos,
+                            &lid,
+                            None,
+                            None,
+                            "SEG-ORDER",
+                            AckCode::Segment("7"),
+                            format!(
+                                "{} is out of order in loop {lid} (it must come before {})",
+                                f.spec.segments[si].id, f.spec.segments[f.last_seg].id
+                            ),
+                        );
+                    }
+                    f.last_seg = f.last_seg.max(si);
+                    let sp: &'static SegSpec = &f.spec.segments[si];
+                    let (lid, lname) = (f.spec.id.as_str(), f.spec.name.as_str());
+                    paths.push(LoopPath {
+                        loop_id: lid,
+                        loop_name: lname,
+                        depth: stack.len() - 1,
+                        starts_loop: false,
+                        placed: true,
+                    });
+                    check_elements(sp, seg, pos, lid, &mut c);
+                }
+            }
+            Hit::Loop(d, ci) => {
+                close_above(&mut stack, d, &mut c, seg, pos);
+                let Some(parent) = stack.last_mut() else {
+                    break;
+                };
+                let child: &'static LoopSpec = &parent.spec.children[ci];
+                parent.child_counts[ci] += 1;
+                if child.max_repeat > 0 && parent.child_counts[ci] > child.max_repeat {
+                    c.push(
+                        seg,
+                        pos,
+                        &child.id,
+                        None,
+                        None,
+                        "LOOP-MAX-REPEAT",
+                        AckCode::Segment("4"),
+                        format!(
+                            "loop {} ({}) repeats more than {} time(s)",
+                            child.id, child.name, child.max_repeat
+                        ),
+                    );
+                }
+                let mut f = Frame::new(child);
+                f.seg_counts[0] = 1;
+                stack.push(f);
+                paths.push(LoopPath {
+                    loop_id: child.id.as_str(),
+                    loop_name: child.name.as_str(),
+                    depth: stack.len() - 1,
+                    starts_loop: true,
+                    placed: true,
+                });
+                check_elements(&child.segments[0], seg, pos, &child.id, &mut c);
+            }
+        }
+    }
+    // Close everything at the end (SE is the last segment; report missing pieces against it).
+    if let Some(last) = segments.last() {
+        let pos = segments.len();
+        while let Some(f) = stack.pop() {
+            close_frame(&f, &mut c, last, pos);
+        }
+    }
+    WalkResult {
+        findings: c.findings,
+        paths,
+    }
+}
+
+fn find(stack: &[Frame], seg: &Segment<'_>, with_qual: bool) -> Option<Hit> {
+    let id = super::pack(seg.id()).unwrap_or(u64::MAX - 1);
+    for d in (0..stack.len()).rev() {
+        let f = &stack[d];
+        // The first segment of a non-root loop starts a new instance: matched via the parent's children.
+        let skip = usize::from(d > 0);
+        if let Some(si) = f
+            .spec
+            .segments
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .find(|(_, s)| s.matches(id, seg, with_qual))
+            .map(|(i, _)| i)
+        {
+            return Some(Hit::Seg(d, si));
+        }
+        if let Some(ci) = f.spec.children.iter().position(|l| {
+            l.segments
+                .first()
+                .is_some_and(|s| s.matches(id, seg, with_qual))
+        }) {
+            return Some(Hit::Loop(d, ci));
+        }
+    }
+    None
+}
+
+fn close_above(stack: &mut Vec<Frame>, d: usize, c: &mut Ctx<'_>, seg: &Segment<'_>, pos: usize) {
+    while stack.len() > d + 1 {
+        if let Some(f) = stack.pop() {
+            close_frame(&f, c, seg, pos);
+        }
+    }
+}
+
+/// Reports required segments and loops that never appeared in a finished loop instance.
+fn close_frame(f: &Frame, c: &mut Ctx<'_>, seg: &Segment<'_>, pos: usize) {
+    for (i, s) in f.spec.segments.iter().enumerate() {
+        if s.usage == Usage::Required && f.seg_counts[i] == 0 {
+            let what = match &s.qual {
+                Some((e, _, q)) if q.len() == 1 => {
+                    format!("{} with {}{e:02} = {}", s.id, s.id, q[0])
+                }
+                _ => s.id.clone(),
+            };
+            c.push(
+                seg,
+                pos,
+                &f.spec.id,
+                None,
+                None,
+                "SEG-REQUIRED",
+                AckCode::Segment("3"),
+                format!(
+                    "required segment {what} is missing from loop {} ({})",
+                    f.spec.id, f.spec.name
+                ),
+            );
+        }
+    }
+    for (i, l) in f.spec.children.iter().enumerate() {
+        if l.usage == Usage::Required && f.child_counts[i] == 0 {
+            c.push(
+                seg,
+                pos,
+                &f.spec.id,
+                None,
+                None,
+                "LOOP-REQUIRED",
+                AckCode::Segment("I7"),
+                format!(
+                    "required loop {} ({}) is missing from loop {}",
+                    l.id, l.name, f.spec.id
+                ),
+            );
+        }
+    }
+}
+
+fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, c: &mut Ctx<'_>) {
+    let d = seg.delimiters();
+    let mut n = 0;
+    for (i, v) in seg.elements().enumerate() {
+        n = i + 1;
+        let el = spec.element(n);
+        let Some(es) = el else {
+            if !v.is_empty() && !spec.open {
+                c.push(
+                    seg,
+                    pos,
+                    loop_id,
+                    Some(n),
+                    None,
+                    "EL-NOT-USED",
+                    AckCode::Element("I10"),
+                    format!(
+                        "{}{n:02} is not used by the implementation guide but has data",
+                        spec.id
+                    ),
+                );
+            }
+            continue;
+        };
+        if es.usage == Usage::NotUsed && !v.is_empty() {
+            c.push(
+                seg,
+                pos,
+                loop_id,
+                Some(n),
+                None,
+                "EL-NOT-USED",
+                AckCode::Element("I10"),
+                format!(
+                    "{}{n:02} is not used by the implementation guide but has data",
+                    spec.id
+                ),
+            );
+            continue;
+        }
+        if let Some(r) = d.repetition
+            && memchr::memchr(r, v).is_some()
+        {
+            c.push(
+                seg,
+                pos,
+                loop_id,
+                Some(n),
+                None,
+                "EL-REPEAT",
+                AckCode::Element("12"),
+                format!(
+                    "{}{n:02} contains the repetition separator but does not repeat",
+                    spec.id
+                ),
+            );
+            continue;
+        }
+        if es.ty == ElType::Composite {
+            // Composites have at most a dozen components: split into a fixed array, no allocation.
+            let mut comps: [&[u8]; 16] = [&[]; 16];
+            let mut ncomp = 0;
+            let mut extra_data = false;
+            for part in v.split(|&b| b == d.component) {
+                if ncomp < comps.len() {
+                    comps[ncomp] = part;
+                } else if !part.is_empty() {
+                    extra_data = true;
+                }
+                ncomp += 1;
+            }
+            if v.is_empty() {
+                if es.usage == Usage::Required {
+                    c.push(
+                        seg,
+                        pos,
+                        loop_id,
+                        Some(n),
+                        None,
+                        "EL-REQUIRED",
+                        AckCode::Element("1"),
+                        format!("required composite {}{n:02} is missing", spec.id),
+                    );
+                }
+                continue;
+            }
+            let max_c = es.components.iter().map(|e| e.pos).max().unwrap_or(0);
+            if extra_data || (ncomp > max_c && comps[max_c.min(comps.len())..ncomp.min(comps.len())].iter().any(|x| !x.is_empty())) {
+                c.push(
+                    seg,
+                    pos,
+                    loop_id,
+                    Some(n),
+                    Some(max_c + 1),
+                    "EL-TOO-MANY-COMPONENTS",
+                    AckCode::Element("13"),
+                    format!("{}{n:02} has more than {max_c} components", spec.id),
+                );
+            }
+            for cs in &es.components {
+                let cv = if cs.pos >= 1 && cs.pos <= ncomp { comps.get(cs.pos - 1).copied().unwrap_or(&[]) } else { &[] };
+                check_value(cs, cv, seg, pos, loop_id, n, Some(cs.pos), &spec.id, c);
+            }
+            continue;
+        }
+        if memchr::memchr(d.component, v).is_some() {
+            c.push(
+                seg,
+                pos,
+                loop_id,
+                Some(n),
+                None,
+                "EL-COMPONENT",
+                AckCode::Element("13"),
+                format!(
+                    "{}{n:02} is a simple element but contains the component separator",
+                    spec.id
+                ),
+            );
+            continue;
+        }
+        check_value(es, v, seg, pos, loop_id, n, None, &spec.id, c);
+    }
+    // Required elements after the last one written.
+    for es in spec
+        .elements
+        .iter()
+        .filter(|e| e.pos > n && e.usage == Usage::Required)
+    {
+        c.push(
+            seg,
+            pos,
+            loop_id,
+            Some(es.pos),
+            None,
+            "EL-REQUIRED",
+            AckCode::Element("1"),
+            format!("required element {}{:02} is missing", spec.id, es.pos),
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_value(
+    es: &ElemSpec,
+    v: &[u8],
+    seg: &Segment<'_>,
+    pos: usize,
+    loop_id: &str,
+    n: usize,
+    comp: Option<usize>,
+    sid: &str,
+    c: &mut Ctx<'_>,
+) {
+    // Built only when a problem is reported: this runs for every element of the file.
+    let name = || match comp {
+        Some(k) => format!("{sid}{n:02}-{k}"),
+        None => format!("{sid}{n:02}"),
+    };
+    if v.is_empty() {
+        if es.usage == Usage::Required {
+            c.push(
+                seg,
+                pos,
+                loop_id,
+                Some(n),
+                comp,
+                "EL-REQUIRED",
+                AckCode::Element("1"),
+                format!("required element {} is missing", name()),
+            );
+        }
+        return;
+    }
+    if es.usage == Usage::NotUsed {
+        c.push(
+            seg,
+            pos,
+            loop_id,
+            Some(n),
+            comp,
+            "EL-NOT-USED",
+            AckCode::Element("I10"),
+            format!("{} is not used by the implementation guide but has data", name()),
+        );
+        return;
+    }
+    if v.iter().any(|&b| !is_x12_char(b)) {
+        c.push(
+            seg,
+            pos,
+            loop_id,
+            Some(n),
+            comp,
+            "EL-CHAR",
+            AckCode::Element("6"),
+            format!("{} contains a character outside the X12 character set", name()),
+        );
+        return;
+    }
+    // Numeric lengths count digits only (not sign or decimal point).
+    let len = match es.ty {
+        ElType::R | ElType::N0 | ElType::N2 => v.iter().filter(|b| b.is_ascii_digit()).count(),
+        _ => v.len(),
+    };
+    let type_ok = match es.ty {
+        ElType::Dt => {
+            if Date::parse(v).is_none() || !(v.len() == 8 || v.len() == es.max) {
+                c.push(
+                    seg,
+                    pos,
+                    loop_id,
+                    Some(n),
+                    comp,
+                    "EL-DATE",
+                    AckCode::Element("8"),
+                    format!("{} is not a valid CCYYMMDD date", name()),
+                );
+                return;
+            }
+            true
+        }
+        ElType::Tm => {
+            if !is_valid_time(v) {
+                c.push(
+                    seg,
+                    pos,
+                    loop_id,
+                    Some(n),
+                    comp,
+                    "EL-TIME",
+                    AckCode::Element("9"),
+                    format!("{} is not a valid time (HHMM, HHMMSS)", name()),
+                );
+                return;
+            }
+            true
+        }
+        ElType::R => Decimal::parse(v).is_some(),
+        ElType::N0 | ElType::N2 => {
+            let digits = v.strip_prefix(b"-").unwrap_or(v);
+            !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+        }
+        _ => true,
+    };
+    if !type_ok {
+        c.push(
+            seg,
+            pos,
+            loop_id,
+            Some(n),
+            comp,
+            "EL-NUMERIC",
+            AckCode::Element("6"),
+            format!(
+                "{} must be numeric ({})",
+                name(),
+                if es.ty == ElType::R {
+                    "a decimal number such as 125.50"
+                } else {
+                    "digits only"
+                }
+            ),
+        );
+        return;
+    }
+    if len < es.min {
+        c.push(
+            seg,
+            pos,
+            loop_id,
+            Some(n),
+            comp,
+            "EL-TOO-SHORT",
+            AckCode::Element("4"),
+            format!("{} is shorter than its minimum length {}", name(), es.min),
+        );
+        return;
+    }
+    if len > es.max {
+        c.push(
+            seg,
+            pos,
+            loop_id,
+            Some(n),
+            comp,
+            "EL-TOO-LONG",
+            AckCode::Element("5"),
+            format!("{} is longer than its maximum length {}", name(), es.max),
+        );
+        return;
+    }
+    let code_ok = match &es.codes {
+        CodeSet::Any => true,
+        CodeSet::List(l) => {
+            if es.packed.is_empty() {
+                l.iter().any(|k| k.as_bytes() == v)
+            } else {
+                super::pack(v).is_some_and(|p| es.packed.contains(&p))
+            }
+        }
+        CodeSet::External(list) => super::external_code_ok(list, v),
+    };
+    if !code_ok {
+        // ID code values are qualifiers and code-list entries, not PHI: showing them helps the biller.
+        let shown = if es.ty == ElType::Id {
+            format!(" '{}'", printable(std::str::from_utf8(v).unwrap_or("?")))
+        } else {
+            String::new()
+        };
+        let list = match &es.codes {
+            CodeSet::List(l) if l.len() <= 12 => format!(" (allowed: {})", l.join(", ")),
+            CodeSet::External(x) => format!(" (not in the {x} code list)"),
+            _ => String::new(),
+        };
+        c.push(
+            seg,
+            pos,
+            loop_id,
+            Some(n),
+            comp,
+            "EL-CODE",
+            AckCode::Element("7"),
+            format!("{} has an invalid code value{shown}{list}", name()),
+        );
+    }
+}
+
+fn printable(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .take(12)
+        .collect()
+}
+
+/// Segment IDs of the 5010 dictionary that appear in the healthcare transactions (for telling
+/// "unrecognized" from "not expected here").
+fn is_known_segment_id(id: &[u8]) -> bool {
+    const IDS: &[&[u8]] = &[
+        b"ISA", b"IEA", b"GS", b"GE", b"ST", b"SE", b"BHT", b"NM1", b"N1", b"N2", b"N3", b"N4",
+        b"PER", b"REF", b"HL", b"PRV", b"CUR", b"SBR", b"PAT", b"DMG", b"CLM", b"DTP", b"DTM",
+        b"PWK", b"CN1", b"AMT", b"K3", b"NTE", b"CR1", b"CR2", b"CR3", b"CR6", b"CRC", b"HI",
+        b"HCP", b"CL1", b"CAS", b"OI", b"MOA", b"MIA", b"LX", b"SV1", b"SV2", b"SV3", b"SV5",
+        b"QTY", b"MEA", b"PS1", b"LIN", b"CTP", b"SVD", b"LQ", b"FRM", b"BPR", b"TRN", b"RDM",
+        b"TS3", b"TS2", b"CLP", b"SVC", b"PLB", b"AK1", b"AK2", b"IK3", b"CTX", b"IK4", b"IK5",
+        b"AK9", b"STC", b"QTY", b"BHT", b"TA1", b"AK3", b"AK4", b"AK5", b"SV4", b"SV6", b"SV7",
+        b"TOO", b"CR4", b"CR5", b"CR7", b"CR8", b"HSD", b"MPI", b"DSB", b"UR", b"RDM",
+    ];
+    IDS.contains(&id)
+}

@@ -1,0 +1,1350 @@
+//! The validator: envelopes, implementation-guide structure and elements (through the tables),
+//! and the business rules payers apply (balancing, totals, NPI check digits, diagnosis pointers,
+//! HL structure, situational rules the tables cannot express). Also builds the 999 a receiver
+//! would send back.
+
+use crate::envelope::{Handler, TxContext, drive_slice, drive_stream};
+use crate::finding::{AckCode, Finding, Level, Location, Severity};
+use crate::model::ack999::{Ack999, ElementError, SegmentError, TransactionAck};
+use crate::reader::StreamReader;
+use crate::schema::{self, spec_for};
+use crate::segment::Segment;
+use crate::values::{Date, Money, npi_is_valid};
+use crate::writer::{GroupHeader, InterchangeHeader, SegmentWriter};
+use crate::{Delimiters, WriteError};
+use std::collections::HashMap;
+use std::io::Read;
+
+/// Outcome of one transaction set, enough to write its AK2..IK5.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TxOutcome {
+    pub context: TxContext,
+    pub segment_count: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Syntax findings mapped to IK3/IK4.
+    #[serde(skip)]
+    pub ack_segments: Vec<SegmentError>,
+    /// IK502.. codes.
+    pub ack_codes: Vec<String>,
+}
+
+impl TxOutcome {
+    /// IK501: A accepted, E accepted with errors (warnings or business findings only), R rejected.
+    pub fn status(&self) -> &'static str {
+        if !self.ack_segments.is_empty() || !self.ack_codes.is_empty() {
+            "R"
+        } else if self.errors > 0 || self.warnings > 0 {
+            "E"
+        } else {
+            "A"
+        }
+    }
+}
+
+/// A functional group as seen (for AK1/AK9).
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct GroupOutcome {
+    pub context: TxContext,
+    pub declared_transactions: usize,
+    pub codes: Vec<String>,
+}
+
+/// Everything the validator found.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub transactions: Vec<TxOutcome>,
+    pub groups: Vec<GroupOutcome>,
+    /// Set when reading stopped early (truncated file, garbage, segment too long).
+    pub fatal: Option<String>,
+    pub bytes: u64,
+    pub segments: u64,
+}
+
+impl Report {
+    pub fn error_count(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+    pub fn is_clean(&self) -> bool {
+        self.error_count() == 0 && self.fatal.is_none()
+    }
+}
+
+/// Options of a validation run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Stop keeping findings after this many (a broken 1 GB file must not fill memory); they are
+    /// still counted.
+    pub max_findings: usize,
+    pub max_transaction_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_findings: 10_000,
+            max_transaction_bytes: crate::envelope::DEFAULT_MAX_TRANSACTION_BYTES,
+        }
+    }
+}
+
+struct Validator {
+    opts: Options,
+    report: Report,
+    pending_tx_codes: Vec<String>,
+    pending_tx_findings: Vec<Finding>,
+    dropped: usize,
+}
+
+impl Validator {
+    fn keep(&mut self, f: Finding) {
+        if self.report.findings.len() < self.opts.max_findings {
+            self.report.findings.push(f);
+        } else {
+            self.dropped += 1;
+        }
+    }
+}
+
+impl Handler for Validator {
+    fn segment(&mut self, _ctx: &TxContext, _seg: &Segment<'_>) {
+        self.report.segments += 1;
+    }
+
+    fn transaction(&mut self, ctx: &TxContext, segments: &[Segment<'_>]) {
+        let mut findings: Vec<Finding> = std::mem::take(&mut self.pending_tx_findings);
+        let mut paths = None;
+        match spec_for(&ctx.version, &ctx.set_id) {
+            Some(spec) => {
+                let w = schema::walk(spec, ctx, segments);
+                findings.extend(w.findings);
+                paths = Some(w.paths);
+            }
+            None => {
+                if let Some(st) = segments.first() {
+                    findings.push(Finding {
+                        severity: Severity::Warning,
+                        level: Level::Syntax,
+                        rule: "TX-UNSUPPORTED",
+                        message: format!("transaction set {} version {} has no implementation-guide table here; only envelopes were checked", printable(&ctx.set_id), printable(&ctx.version)),
+                        location: ctx.location(st, Some(1)),
+                        ack: AckCode::None,
+                    });
+                }
+            }
+        }
+        let loop_of = |pos: usize| {
+            paths
+                .as_ref()
+                .and_then(|p: &Vec<schema::LoopPath>| p.get(pos - 1))
+                .map(|p| p.loop_id.to_string())
+        };
+        let mut rules = Rules {
+            ctx,
+            out: Vec::new(),
+            loop_of: &loop_of,
+        };
+        rules.common(segments);
+        match ctx.set_id.as_str() {
+            "835" => rules.remit835(segments),
+            "837" => {
+                let inst = ctx.version.starts_with("005010X223");
+                rules.claim837(segments, inst);
+                rules.claim837_cob(segments, inst);
+            }
+            "999" => rules.ack999(segments),
+            _ => {}
+        }
+        findings.extend(rules.out);
+        // Map to the 999.
+        let mut outcome = TxOutcome {
+            context: ctx.clone(),
+            segment_count: segments.len(),
+            errors: 0,
+            warnings: 0,
+            ack_segments: Vec::new(),
+            ack_codes: std::mem::take(&mut self.pending_tx_codes),
+        };
+        let mut by_pos: HashMap<usize, usize> = HashMap::new();
+        for f in &findings {
+            match f.severity {
+                Severity::Error => outcome.errors += 1,
+                Severity::Warning => outcome.warnings += 1,
+            }
+            if f.severity != Severity::Error || f.level != Level::Syntax {
+                continue;
+            }
+            let Some(pos) = f.location.position else {
+                continue;
+            };
+            let idx = *by_pos.entry(pos).or_insert_with(|| {
+                outcome.ack_segments.push(SegmentError {
+                    segment_id: f.location.segment_id.clone(),
+                    position: pos,
+                    loop_id: f
+                        .location
+                        .loop_id
+                        .clone()
+                        .filter(|l| l != "ST")
+                        .unwrap_or_default(),
+                    code: String::new(),
+                    elements: vec![],
+                });
+                outcome.ack_segments.len() - 1
+            });
+            let se = &mut outcome.ack_segments[idx];
+            match f.ack {
+                AckCode::Element(code) => {
+                    if se.code.is_empty() {
+                        se.code = "8".into();
+                    }
+                    if let Some(el) = f.location.element {
+                        se.elements.push(ElementError {
+                            element: el,
+                            component: f.location.component,
+                            code: code.into(),
+                        });
+                    }
+                }
+                AckCode::Segment(code) => se.code = code.into(),
+                _ => {}
+            }
+        }
+        if !outcome.ack_segments.is_empty() && !outcome.ack_codes.iter().any(|c| c == "5") {
+            outcome.ack_codes.push("5".into());
+        }
+        for f in findings {
+            self.keep(f);
+        }
+        self.report.transactions.push(outcome);
+    }
+
+    fn finding(&mut self, f: Finding) {
+        match f.ack {
+            AckCode::Transaction(code) => {
+                self.pending_tx_codes.push(code.into());
+                self.pending_tx_findings.push(f);
+                return;
+            }
+            AckCode::Group(code) => {
+                if let Some(g) = self.report.groups.last_mut() {
+                    g.codes.push(code.into());
+                }
+            }
+            _ => {}
+        }
+        if f.rule == "READ" {
+            self.report.fatal = Some(f.message.clone());
+        }
+        self.keep(f);
+    }
+
+    fn group_end(&mut self, ctx: &TxContext, declared: usize) {
+        self.report.groups.push(GroupOutcome {
+            context: ctx.clone(),
+            declared_transactions: declared,
+            codes: vec![],
+        });
+    }
+}
+
+/// Validates a whole file held in memory.
+pub fn validate_bytes(input: &[u8], opts: &Options) -> Report {
+    let mut v = Validator {
+        opts: opts.clone(),
+        report: Report::default(),
+        pending_tx_codes: vec![],
+        pending_tx_findings: vec![],
+        dropped: 0,
+    };
+    drive_slice(input, &mut v);
+    finish(v, input.len() as u64)
+}
+
+/// Validates a stream in bounded memory.
+pub fn validate_reader<R: Read>(reader: R, opts: &Options) -> Report {
+    let mut v = Validator {
+        opts: opts.clone(),
+        report: Report::default(),
+        pending_tx_codes: vec![],
+        pending_tx_findings: vec![],
+        dropped: 0,
+    };
+    let mut counting = CountingReader {
+        inner: reader,
+        n: 0,
+    };
+    let mut sr = StreamReader::new(&mut counting);
+    drive_stream(&mut sr, &mut v, opts.max_transaction_bytes);
+    let n = counting.n;
+    finish(v, n)
+}
+
+struct CountingReader<R> {
+    inner: R,
+    n: u64,
+}
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.n += k as u64;
+        Ok(k)
+    }
+}
+
+fn finish(mut v: Validator, bytes: u64) -> Report {
+    // Transaction findings left pending (no transaction followed) are still reported.
+    let pending = std::mem::take(&mut v.pending_tx_findings);
+    for f in pending {
+        v.keep(f);
+    }
+    if v.dropped > 0 {
+        let n = v.dropped;
+        v.report.findings.push(Finding {
+            severity: Severity::Error,
+            level: Level::Envelope,
+            rule: "FINDINGS-TRUNCATED",
+            message: format!(
+                "{n} more findings were not kept (limit {})",
+                v.opts.max_findings
+            ),
+            location: Location::default(),
+            ack: AckCode::None,
+        });
+    }
+    v.report.bytes = bytes;
+    v.report
+}
+
+fn printable(s: &str) -> String {
+    let t: String = s
+        .chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(20)
+        .collect();
+    if t.is_empty() { "(empty)".into() } else { t }
+}
+
+struct Rules<'a, F: Fn(usize) -> Option<String>> {
+    ctx: &'a TxContext,
+    out: Vec<Finding>,
+    loop_of: &'a F,
+}
+
+impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
+    fn push(
+        &mut self,
+        sev: Severity,
+        seg: &Segment<'_>,
+        pos: usize,
+        el: Option<usize>,
+        rule: &'static str,
+        msg: String,
+    ) {
+        let mut loc = self.ctx.location(seg, Some(pos));
+        loc.loop_id = (self.loop_of)(pos);
+        loc.element = el;
+        self.out.push(Finding {
+            severity: sev,
+            level: Level::Business,
+            rule,
+            message: msg,
+            location: loc,
+            ack: AckCode::None,
+        });
+    }
+
+    /// Rules for every transaction: NPI check digits, HL structure.
+    fn common(&mut self, segs: &[Segment<'_>]) {
+        // HL: HL01 increments from 1; HL02 names an earlier HL; parent levels fit; HL04 tells the truth.
+        let mut levels: HashMap<String, (String, usize, bool)> = HashMap::new(); // id -> (level code, pos, has child)
+        let mut expected = 1u64;
+        let mut last_hl: Option<(String, usize, String)> = None;
+        for (i, s) in segs.iter().enumerate() {
+            let pos = i + 1;
+            if s.is(b"NM1") && s.el(8) == b"XX" && !s.el(9).is_empty() && !npi_is_valid(s.el(9)) {
+                self.push(Severity::Error, s, pos, Some(9), "NPI-CHECK-DIGIT", format!("NM109 is not a valid NPI (10 digits with a Luhn check digit over 80840 + the first nine) for entity {}", printable(s.el_str(1))));
+            }
+            if s.is(b"N1") && s.el(3) == b"XX" && !npi_is_valid(s.el(4)) {
+                self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(4),
+                    "NPI-CHECK-DIGIT",
+                    "N104 is not a valid NPI (10 digits with a Luhn check digit)".into(),
+                );
+            }
+            if !s.is(b"HL") {
+                continue;
+            }
+            let id = s.el_str(1).to_string();
+            let parent = s.el_str(2).to_string();
+            let code = s.el_str(3).to_string();
+            if id.parse::<u64>().ok() != Some(expected) {
+                self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(1),
+                    "HL-SEQUENCE",
+                    format!(
+                        "HL01 should be {expected}: hierarchical IDs start at 1 and increase by 1"
+                    ),
+                );
+            }
+            expected = id.parse::<u64>().map_or(expected + 1, |v| v + 1);
+            if !parent.is_empty() {
+                match levels.get_mut(&parent) {
+                    None => self.push(
+                        Severity::Error,
+                        s,
+                        pos,
+                        Some(2),
+                        "HL-PARENT",
+                        format!(
+                            "HL02 refers to parent {} which is not an earlier HL",
+                            printable(&parent)
+                        ),
+                    ),
+                    Some((pcode, _, has_child)) => {
+                        *has_child = true;
+                        let ok = matches!(
+                            (pcode.as_str(), code.as_str()),
+                            ("20", "22")
+                                | ("22", "23")
+                                | ("20", "21")
+                                | ("21", "19")
+                                | ("19", "PT")
+                                | ("19", "22")
+                                | ("21", "22")
+                        );
+                        if !ok {
+                            let pc = pcode.clone();
+                            self.push(
+                                Severity::Error,
+                                s,
+                                pos,
+                                Some(2),
+                                "HL-PARENT-LEVEL",
+                                format!(
+                                    "an HL level {} cannot be the child of level {}",
+                                    printable(&code),
+                                    printable(&pc)
+                                ),
+                            );
+                        }
+                    }
+                }
+            } else if levels.values().any(|(c, _, _)| c == "20")
+                && matches!(code.as_str(), "22" | "23" | "21" | "19" | "PT")
+            {
+                self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(2),
+                    "HL-PARENT",
+                    format!("HL02 (parent) is required for level {}", printable(&code)),
+                );
+            }
+            if let Some((pid, ppos, _)) = &last_hl {
+                let _ = (pid, ppos);
+            }
+            levels.insert(id.clone(), (code.clone(), pos, false));
+            last_hl = Some((id, pos, s.el_str(4).to_string()));
+        }
+        // HL04: 1 = has children, 0 = none.
+        for (i, s) in segs.iter().enumerate() {
+            if !s.is(b"HL") {
+                continue;
+            }
+            let has_child = levels.get(s.el_str(1)).is_some_and(|v| v.2);
+            match (s.el(4), has_child) {
+                (b"1", false) => self.push(
+                    Severity::Error,
+                    s,
+                    i + 1,
+                    Some(4),
+                    "HL-CHILD-CODE",
+                    "HL04 says this level has children but no HL names it as parent".into(),
+                ),
+                (b"0", true) => self.push(
+                    Severity::Error,
+                    s,
+                    i + 1,
+                    Some(4),
+                    "HL-CHILD-CODE",
+                    "HL04 says this level has no children but later HLs name it as parent".into(),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    /// 835 balancing at service, claim and transaction level, and payment method rules.
+    fn remit835(&mut self, segs: &[Segment<'_>]) {
+        struct Clp<'s> {
+            seg: Segment<'s>,
+            pos: usize,
+            charge: Money,
+            paid: Money,
+            pr: Option<Money>,
+            adj: Money,
+            pr_adj: Money,
+            claim_adj: Money,
+            svc_paid: Money,
+            services: usize,
+        }
+        struct Svc<'s> {
+            seg: Segment<'s>,
+            pos: usize,
+            charge: Money,
+            paid: Money,
+            adj: Money,
+        }
+        let mut bpr: Option<(Segment<'_>, usize, Money)> = None;
+        let mut total_paid = Money::ZERO;
+        let mut total_plb = Money::ZERO;
+        let mut clp: Option<Clp<'_>> = None;
+        let mut svc: Option<Svc<'_>> = None;
+        let money = |s: &Segment<'_>, n: usize| Money::parse(s.el(n));
+        fn close_svc<'s>(svc: &mut Option<Svc<'s>>, out: &mut Vec<(Segment<'s>, usize, String)>) {
+            if let Some(v) = svc.take()
+                && v.charge - v.adj != v.paid
+            {
+                out.push((v.seg, v.pos, format!("service line does not balance: charge {} − adjustments {} = {} but SVC03 paid is {}", v.charge.dollars(), v.adj.dollars(), (v.charge - v.adj).dollars(), v.paid.dollars())));
+            }
+        }
+        let mut svc_problems: Vec<(Segment<'_>, usize, String)> = Vec::new();
+        let mut claim_problems: Vec<(Segment<'_>, usize, &'static str, Severity, String)> =
+            Vec::new();
+        #[allow(clippy::type_complexity)]
+        fn close_clp<'s>(
+            clp: &mut Option<Clp<'s>>,
+            out: &mut Vec<(Segment<'s>, usize, &'static str, Severity, String)>,
+        ) {
+            if let Some(c) = clp.take() {
+                if c.charge - c.adj != c.paid {
+                    out.push((c.seg, c.pos, "835-CLAIM-BALANCE", Severity::Error, format!("claim does not balance: CLP03 charge {} − adjustments {} (claim and service CAS) = {} but CLP04 paid is {}", c.charge.dollars(), c.adj.dollars(), (c.charge - c.adj).dollars(), c.paid.dollars())));
+                }
+                if c.services > 0 && c.svc_paid - c.claim_adj != c.paid {
+                    out.push((c.seg, c.pos, "835-CLAIM-LINES", Severity::Error, format!("service lines do not add up to the claim: Σ SVC03 paid {} − claim-level adjustments {} = {} but CLP04 paid is {}", c.svc_paid.dollars(), c.claim_adj.dollars(), (c.svc_paid - c.claim_adj).dollars(), c.paid.dollars())));
+                }
+                if let Some(pr) = c.pr
+                    && pr != c.pr_adj
+                {
+                    out.push((c.seg, c.pos, "835-PATIENT-RESP", Severity::Warning, format!("CLP05 patient responsibility {} differs from the sum of PR adjustments {}", pr.dollars(), c.pr_adj.dollars())));
+                }
+            }
+        }
+        for (i, s) in segs.iter().enumerate() {
+            let pos = i + 1;
+            match s.id() {
+                b"BPR" => {
+                    if let Some(a) = money(s, 2) {
+                        bpr = Some((*s, pos, a));
+                        if s.el(4) == b"NON" && a != Money::ZERO {
+                            self.push(
+                                Severity::Error,
+                                s,
+                                pos,
+                                Some(2),
+                                "835-BPR-NON",
+                                "BPR04 is NON (no payment) but BPR02 is not zero".into(),
+                            );
+                        }
+                        if matches!(s.el(4), b"ACH" | b"BOP" | b"FWT") {
+                            for n in [6, 7, 8, 9, 12, 13, 14, 15] {
+                                if s.el(n).is_empty() {
+                                    self.push(Severity::Error, s, pos, Some(n), "835-BPR-BANK", format!("BPR{n:02} is required when BPR04 is an electronic payment (ACH/BOP/FWT)"));
+                                }
+                            }
+                        }
+                        if s.el(1) == b"H" && a != Money::ZERO {
+                            self.push(
+                                Severity::Error,
+                                s,
+                                pos,
+                                Some(2),
+                                "835-BPR-H",
+                                "BPR01 H (notification only) requires BPR02 = 0".into(),
+                            );
+                        }
+                    }
+                }
+                b"CLP" => {
+                    close_svc(&mut svc, &mut svc_problems);
+                    close_clp(&mut clp, &mut claim_problems);
+                    let (Some(c), Some(p)) = (money(s, 3), money(s, 4)) else {
+                        continue;
+                    };
+                    total_paid += p;
+                    let pr = money(s, 5);
+                    if s.el(2) == b"4" && p != Money::ZERO {
+                        self.push(
+                            Severity::Error,
+                            s,
+                            pos,
+                            Some(4),
+                            "835-DENIED-PAID",
+                            "CLP02 4 (denied) requires CLP04 paid = 0".into(),
+                        );
+                    }
+                    if s.el(2) == b"22" && c.cents() > 0 {
+                        self.push(
+                            Severity::Warning,
+                            s,
+                            pos,
+                            Some(3),
+                            "835-REVERSAL-SIGN",
+                            "CLP02 22 (reversal) normally carries negative amounts".into(),
+                        );
+                    }
+                    clp = Some(Clp {
+                        seg: *s,
+                        pos,
+                        charge: c,
+                        paid: p,
+                        pr,
+                        adj: Money::ZERO,
+                        pr_adj: Money::ZERO,
+                        claim_adj: Money::ZERO,
+                        svc_paid: Money::ZERO,
+                        services: 0,
+                    });
+                }
+                b"SVC" => {
+                    close_svc(&mut svc, &mut svc_problems);
+                    let (Some(c), Some(p)) = (money(s, 2), money(s, 3)) else {
+                        continue;
+                    };
+                    if let Some(cl) = clp.as_mut() {
+                        cl.svc_paid += p;
+                        cl.services += 1;
+                    }
+                    svc = Some(Svc {
+                        seg: *s,
+                        pos,
+                        charge: c,
+                        paid: p,
+                        adj: Money::ZERO,
+                    });
+                }
+                b"CAS" => {
+                    let mut sum = Money::ZERO;
+                    for k in 0..6 {
+                        if let Some(a) = money(s, 3 + k * 3) {
+                            sum += a;
+                        }
+                    }
+                    if let Some(v) = svc.as_mut() {
+                        v.adj += sum;
+                    }
+                    if let Some(c) = clp.as_mut() {
+                        c.adj += sum;
+                        if svc.is_none() {
+                            c.claim_adj += sum;
+                        }
+                        if s.el(1) == b"PR" {
+                            c.pr_adj += sum;
+                        }
+                    }
+                }
+                b"PLB" => {
+                    close_svc(&mut svc, &mut svc_problems);
+                    close_clp(&mut clp, &mut claim_problems);
+                    for k in 0..6 {
+                        if let Some(a) = money(s, 4 + k * 2) {
+                            total_plb += a;
+                        }
+                    }
+                }
+                b"SE" => {
+                    close_svc(&mut svc, &mut svc_problems);
+                    close_clp(&mut clp, &mut claim_problems);
+                }
+                _ => {}
+            }
+        }
+        for (s, pos, msg) in svc_problems {
+            self.push(Severity::Error, &s, pos, None, "835-SERVICE-BALANCE", msg);
+        }
+        for (s, pos, rule, sev, msg) in claim_problems {
+            self.push(sev, &s, pos, None, rule, msg);
+        }
+        if let Some((s, pos, amount)) = bpr
+            && amount != total_paid - total_plb
+        {
+            self.push(Severity::Error, &s, pos, Some(2), "835-TRANSACTION-BALANCE", format!("BPR02 total payment {} does not equal Σ CLP04 paid {} − Σ PLB adjustments {} = {}", amount.dollars(), total_paid.dollars(), total_plb.dollars(), (total_paid - total_plb).dollars()));
+        }
+    }
+
+    /// 837 rules: claim totals, diagnosis pointers, situational rules.
+    fn claim837(&mut self, segs: &[Segment<'_>], institutional: bool) {
+        struct ClaimAcc<'s> {
+            seg: Segment<'s>,
+            pos: usize,
+            total: Money,
+            lines: Money,
+            dx: usize,
+            has_f8: bool,
+            frequency: Vec<u8>,
+            has_statement_dates: bool,
+        }
+        let mut claim: Option<ClaimAcc<'_>> = None;
+        // Subscriber HL → (SBR segment, pos, SBR02, has patient child, has DMG)
+        let mut sub: Option<(Segment<'_>, usize, Vec<u8>, bool, bool)> = None;
+        let mut in_2010ba = false;
+        let mut in_2010aa = false;
+        let mut in_2320 = false;
+        let mut pending_pointer_checks: Vec<(Segment<'_>, usize, Vec<u32>)> = Vec::new();
+        #[allow(clippy::type_complexity)]
+        fn finish_claim<'s>(
+            c: Option<ClaimAcc<'s>>,
+            ptrs: &mut Vec<(Segment<'s>, usize, Vec<u32>)>,
+            out: &mut Vec<(Segment<'s>, usize, Option<usize>, &'static str, String)>,
+            institutional: bool,
+        ) {
+            let Some(c) = c else { return };
+            if c.total != c.lines {
+                out.push((
+                    c.seg,
+                    c.pos,
+                    Some(2),
+                    "837-CLAIM-TOTAL",
+                    format!(
+                        "CLM02 total charge {} does not equal the sum of the line charges {}",
+                        c.total.dollars(),
+                        c.lines.dollars()
+                    ),
+                ));
+            }
+            if matches!(c.frequency.as_slice(), b"7" | b"8") && !c.has_f8 {
+                out.push((c.seg, c.pos, Some(5), "837-F8-REQUIRED", "a replacement (7) or void (8) claim requires REF*F8 with the payer's claim control number".into()));
+            }
+            if institutional && !c.has_statement_dates {
+                out.push((
+                    c.seg,
+                    c.pos,
+                    None,
+                    "837I-STATEMENT-DATES",
+                    "an institutional claim requires DTP*434 statement dates".into(),
+                ));
+            }
+            for (s, pos, p) in ptrs.drain(..) {
+                for (k, v) in p.iter().enumerate() {
+                    if *v == 0 || *v as usize > c.dx {
+                        out.push((s, pos, Some(7), "837-DX-POINTER", format!("diagnosis pointer {} (SV107-{}) points past the {} diagnoses in HI", v, k + 1, c.dx)));
+                    }
+                }
+                let mut sorted = p.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                if sorted.len() != p.len() {
+                    out.push((
+                        s,
+                        pos,
+                        Some(7),
+                        "837-DX-POINTER-DUP",
+                        "SV107 repeats a diagnosis pointer".into(),
+                    ));
+                }
+            }
+        }
+        let mut problems: Vec<(Segment<'_>, usize, Option<usize>, &'static str, String)> =
+            Vec::new();
+        #[allow(clippy::type_complexity)]
+        fn close_sub<'s>(
+            sub: Option<(Segment<'s>, usize, Vec<u8>, bool, bool)>,
+            out: &mut Vec<(Segment<'s>, usize, Option<usize>, &'static str, String)>,
+        ) {
+            let Some((s, pos, rel, has_patient, has_dmg)) = sub else {
+                return;
+            };
+            if has_patient && !rel.is_empty() {
+                out.push((s, pos, Some(2), "837-SBR02-PATIENT", "SBR02 must be empty when the patient is not the subscriber (a 2000C patient loop follows)".into()));
+            }
+            if !has_patient && rel != b"18" {
+                out.push((s, pos, Some(2), "837-SBR02-SELF", "SBR02 must be 18 (self) when there is no 2000C patient loop: the subscriber is the patient".into()));
+            }
+            if !has_patient && !has_dmg {
+                out.push((s, pos, None, "837-SUBSCRIBER-DMG", "subscriber demographics (DMG in 2010BA) are required when the subscriber is the patient".into()));
+            }
+        }
+        for (i, s) in segs.iter().enumerate() {
+            let pos = i + 1;
+            match s.id() {
+                b"HL" => {
+                    finish_claim(
+                        claim.take(),
+                        &mut pending_pointer_checks,
+                        &mut problems,
+                        institutional,
+                    );
+                    in_2010ba = false;
+                    in_2010aa = false;
+                    in_2320 = false;
+                    match s.el(3) {
+                        b"22" => close_sub(sub.take(), &mut problems),
+                        b"23" => {
+                            if let Some(x) = sub.as_mut() {
+                                x.3 = true;
+                            }
+                        }
+                        b"20" => close_sub(sub.take(), &mut problems),
+                        _ => {}
+                    }
+                }
+                b"SBR" if claim.is_none() => sub = Some((*s, pos, s.el(2).to_vec(), false, false)),
+                b"SBR" => in_2320 = true,
+                b"NM1" => {
+                    in_2010ba = s.el(1) == b"IL" && claim.is_none();
+                    in_2010aa = s.el(1) == b"85" && claim.is_none();
+                    if s.el(1) == b"85" && s.el(8) != b"XX" && claim.is_none() {
+                        self.push(
+                            Severity::Error,
+                            s,
+                            pos,
+                            Some(8),
+                            "837-BILLING-NPI",
+                            "the billing provider must be identified by NPI (NM108 = XX)".into(),
+                        );
+                    }
+                }
+                b"DMG" if in_2010ba => {
+                    if let Some(x) = sub.as_mut() {
+                        x.4 = true;
+                    }
+                    self.check_birth_date(s, pos);
+                }
+                b"DMG" => self.check_birth_date(s, pos),
+                b"N4" => {
+                    let zip = s.el(3);
+                    let us = s.el(4).is_empty();
+                    if us && s.el(2).is_empty() {
+                        self.push(
+                            Severity::Error,
+                            s,
+                            pos,
+                            Some(2),
+                            "N4-STATE-REQUIRED",
+                            "N402 state is required for a US address (N404 country absent)".into(),
+                        );
+                    }
+                    if us
+                        && !zip.is_empty()
+                        && !(matches!(zip.len(), 5 | 9) && zip.iter().all(u8::is_ascii_digit))
+                    {
+                        self.push(
+                            Severity::Error,
+                            s,
+                            pos,
+                            Some(3),
+                            "N4-ZIP",
+                            "N403 ZIP code must be 5 or 9 digits for a US address".into(),
+                        );
+                    }
+                    if in_2010aa && us && zip.len() != 9 {
+                        self.push(
+                            Severity::Error,
+                            s,
+                            pos,
+                            Some(3),
+                            "837-BILLING-ZIP9",
+                            "the billing provider ZIP code must be 9 digits (ZIP+4)".into(),
+                        );
+                    }
+                }
+                b"CLM" => {
+                    finish_claim(
+                        claim.take(),
+                        &mut pending_pointer_checks,
+                        &mut problems,
+                        institutional,
+                    );
+                    in_2320 = false;
+                    let total = Money::parse(s.el(2)).unwrap_or(Money::ZERO);
+                    claim = Some(ClaimAcc {
+                        seg: *s,
+                        pos,
+                        total,
+                        lines: Money::ZERO,
+                        dx: 0,
+                        has_f8: false,
+                        frequency: s.comp(5, 3).to_vec(),
+                        has_statement_dates: false,
+                    });
+                }
+                b"REF" if s.el(1) == b"F8" => {
+                    if let Some(c) = claim.as_mut() {
+                        c.has_f8 = true;
+                    }
+                }
+                b"DTP" => {
+                    if s.el(1) == b"434"
+                        && let Some(c) = claim.as_mut()
+                    {
+                        c.has_statement_dates = true;
+                    }
+                    self.check_dtp(s, pos);
+                }
+                b"HI" => {
+                    if let Some(c) = claim.as_mut() {
+                        for n in 1..=12 {
+                            if matches!(s.comp(n, 1), b"ABK" | b"BK" | b"ABF" | b"BF") {
+                                c.dx += 1;
+                            }
+                        }
+                    }
+                }
+                b"SV1" | b"SV2" => {
+                    let n = if s.is(b"SV1") { 2 } else { 3 };
+                    if let (Some(c), Some(m)) = (claim.as_mut(), Money::parse(s.el(n))) {
+                        c.lines += m;
+                    }
+                    let units_el = if s.is(b"SV1") { 4 } else { 5 };
+                    if crate::values::Decimal::parse(s.el(units_el))
+                        .is_some_and(|u| !u.is_positive())
+                    {
+                        self.push(
+                            Severity::Error,
+                            s,
+                            pos,
+                            Some(units_el),
+                            "837-UNITS",
+                            "service units must be greater than zero".into(),
+                        );
+                    }
+                    if s.is(b"SV1") {
+                        let ptrs: Vec<u32> = s
+                            .components(7)
+                            .filter_map(|p| std::str::from_utf8(p).ok()?.parse().ok())
+                            .collect();
+                        pending_pointer_checks.push((*s, pos, ptrs));
+                    }
+                }
+                b"AMT" if in_2320 => {}
+                b"SE" => {
+                    finish_claim(
+                        claim.take(),
+                        &mut pending_pointer_checks,
+                        &mut problems,
+                        institutional,
+                    );
+                    close_sub(sub.take(), &mut problems);
+                }
+                _ => {}
+            }
+        }
+        for (s, pos, el, rule, msg) in problems {
+            self.push(Severity::Error, &s, pos, el, rule, msg);
+        }
+    }
+
+    /// Coordination of benefits balancing (2320/2430) and "required when" rules that need the
+    /// whole claim: secondary claims carry the prior payer, inpatient institutional claims carry
+    /// admission data.
+    fn claim837_cob(&mut self, segs: &[Segment<'_>], institutional: bool) {
+        struct OtherPayer<'s> {
+            seg: Segment<'s>,
+            pos: usize,
+            id: Vec<u8>,
+            paid: Option<Money>,
+            cas: Money,
+        }
+        struct LineAdj<'s> {
+            seg: Segment<'s>,
+            pos: usize,
+            payer: Vec<u8>,
+            paid: Money,
+            cas: Money,
+        }
+        struct Line<'s> {
+            charge: Money,
+            adjs: Vec<LineAdj<'s>>,
+        }
+        struct C<'s> {
+            seg: Segment<'s>,
+            pos: usize,
+            total: Money,
+            facility: Vec<u8>,
+            sbr01: Vec<u8>,
+            payers: Vec<OtherPayer<'s>>,
+            lines: Vec<Line<'s>>,
+            admission_type: bool,
+            admission_date: bool,
+        }
+        let mut claims: Vec<C<'_>> = Vec::new();
+        let mut sub_sbr01: Vec<u8> = Vec::new();
+        let mut in_2320 = false;
+        let mut in_2430 = false;
+        for (i, s) in segs.iter().enumerate() {
+            let pos = i + 1;
+            let money = |n: usize| Money::parse(s.el(n));
+            match s.id() {
+                b"HL" => {
+                    in_2320 = false;
+                    in_2430 = false;
+                }
+                // The subscriber's SBR follows its HL; any other SBR opens a 2320 loop.
+                b"SBR" if i > 0 && segs[i - 1].is(b"HL") => {
+                    sub_sbr01 = s.el(1).to_vec();
+                }
+                b"SBR" => {
+                    in_2320 = true;
+                    if let Some(c) = claims.last_mut() {
+                        c.payers.push(OtherPayer { seg: *s, pos, id: Vec::new(), paid: None, cas: Money::ZERO });
+                    }
+                }
+                b"CLM" => {
+                    in_2320 = false;
+                    in_2430 = false;
+                    claims.push(C {
+                        seg: *s,
+                        pos,
+                        total: money(2).unwrap_or(Money::ZERO),
+                        facility: s.comp(5, 1).to_vec(),
+                        sbr01: sub_sbr01.clone(),
+                        payers: Vec::new(),
+                        lines: Vec::new(),
+                        admission_type: false,
+                        admission_date: false,
+                    });
+                }
+                b"CAS" => {
+                    let sum: Money = (0..6).filter_map(|k| money(3 + k * 3)).sum();
+                    let Some(c) = claims.last_mut() else { continue };
+                    if in_2430 {
+                        if let Some(a) = c.lines.last_mut().and_then(|l| l.adjs.last_mut()) {
+                            a.cas += sum;
+                        }
+                    } else if in_2320 {
+                        if let Some(p) = c.payers.last_mut() {
+                            p.cas += sum;
+                        }
+                    }
+                }
+                b"AMT" if in_2320 && s.el(1) == b"D" => {
+                    if let Some(p) = claims.last_mut().and_then(|c| c.payers.last_mut()) {
+                        p.paid = money(2);
+                    }
+                }
+                b"NM1" if in_2320 && s.el(1) == b"PR" => {
+                    if let Some(p) = claims.last_mut().and_then(|c| c.payers.last_mut()) {
+                        p.id = s.el(9).to_vec();
+                    }
+                }
+                b"CL1" => {
+                    if let Some(c) = claims.last_mut() {
+                        c.admission_type = !s.el(1).is_empty();
+                    }
+                }
+                b"DTP" if s.el(1) == b"435" => {
+                    if let Some(c) = claims.last_mut() {
+                        c.admission_date = true;
+                    }
+                }
+                b"LX" => {
+                    in_2320 = false;
+                    in_2430 = false;
+                    if let Some(c) = claims.last_mut() {
+                        c.lines.push(Line { charge: Money::ZERO, adjs: Vec::new() });
+                    }
+                }
+                b"SV1" | b"SV2" => {
+                    let n = if s.is(b"SV1") { 2 } else { 3 };
+                    if let Some(l) = claims.last_mut().and_then(|c| c.lines.last_mut()) {
+                        l.charge = money(n).unwrap_or(Money::ZERO);
+                    }
+                }
+                b"SVD" => {
+                    in_2430 = true;
+                    if let Some(l) = claims.last_mut().and_then(|c| c.lines.last_mut()) {
+                        l.adjs.push(LineAdj { seg: *s, pos, payer: s.el(1).to_vec(), paid: money(2).unwrap_or(Money::ZERO), cas: Money::ZERO });
+                    }
+                }
+                _ => {}
+            }
+        }
+        for c in &claims {
+            if matches!(c.sbr01.as_slice(), b"S" | b"T" | b"A" | b"B" | b"C" | b"D" | b"E" | b"F" | b"G" | b"H") && c.payers.is_empty() {
+                self.push(Severity::Error, &c.seg, c.pos, None, "837-COB-PRIOR-PAYER", "the subscriber's payer is not primary (SBR01 is not P) but the claim has no 2320 loop describing the prior payer".into());
+            }
+            for p in &c.payers {
+                let Some(paid) = p.paid else { continue };
+                let line_cas: Money = c.lines.iter().flat_map(|l| &l.adjs).filter(|a| a.payer == p.id).map(|a| a.cas).sum();
+                let left = c.total - paid - p.cas - line_cas;
+                if left != Money::ZERO {
+                    self.push(Severity::Error, &p.seg, p.pos, None, "837-COB-CLAIM-BALANCE", format!("other payer amounts do not balance to the claim: CLM02 {} − paid (AMT*D) {} − claim adjustments {} − line adjustments {} leaves {}", c.total.dollars(), paid.dollars(), p.cas.dollars(), line_cas.dollars(), left.dollars()));
+                }
+            }
+            for l in &c.lines {
+                for a in &l.adjs {
+                    if l.charge - a.paid - a.cas != Money::ZERO {
+                        self.push(Severity::Error, &a.seg, a.pos, Some(2), "837-COB-LINE-BALANCE", format!("line adjudication does not balance: line charge {} − paid (SVD02) {} − adjustments {} ≠ 0", l.charge.dollars(), a.paid.dollars(), a.cas.dollars()));
+                    }
+                    if !c.payers.iter().any(|p| p.id == a.payer) {
+                        self.push(Severity::Error, &a.seg, a.pos, Some(1), "837-SVD-PAYER", "SVD01 does not match the identifier (NM109) of any other payer in 2330B".into());
+                    }
+                }
+            }
+            // Inpatient bill types (hospital 11x/12x, SNF 21x, hospice 81x… first two digits).
+            if institutional && matches!(c.facility.as_slice(), b"11" | b"18" | b"21" | b"41" | b"65" | b"66" | b"86") {
+                if !c.admission_type {
+                    self.push(Severity::Error, &c.seg, c.pos, None, "837I-ADMISSION-TYPE", "CL101 admission type is required on an inpatient institutional claim".into());
+                }
+                if !c.admission_date {
+                    self.push(Severity::Error, &c.seg, c.pos, None, "837I-ADMISSION-DATE", "DTP*435 admission date is required on an inpatient institutional claim".into());
+                }
+            }
+        }
+    }
+
+    fn check_birth_date(&mut self, s: &Segment<'_>, pos: usize) {
+        if s.el(1) == b"D8" && !s.el(2).is_empty() {
+            match Date::parse(s.el(2)) {
+                None => self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(2),
+                    "DMG-DATE",
+                    "DMG02 birth date is not a valid CCYYMMDD date".into(),
+                ),
+                Some(d) if d.year < 1880 => self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(2),
+                    "DMG-DATE",
+                    "DMG02 birth date is before 1880".into(),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    /// DTP03 must match the DTP02 format (D8 one date, RD8 a range from ≤ to).
+    fn check_dtp(&mut self, s: &Segment<'_>, pos: usize) {
+        let (f, v) = (s.el(2), s.el(3));
+        match f {
+            b"D8" | b"RD8" => match crate::values::DatePeriod::parse(f, v) {
+                None => self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(3),
+                    "DTP-DATE",
+                    format!(
+                        "DTP03 is not a valid {} date",
+                        if f == b"D8" {
+                            "CCYYMMDD"
+                        } else {
+                            "CCYYMMDD-CCYYMMDD range"
+                        }
+                    ),
+                ),
+                Some(crate::values::DatePeriod::Range { from, to }) if from > to => self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(3),
+                    "DTP-RANGE",
+                    "DTP03 date range ends before it starts".into(),
+                ),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    /// 999 counts: AK9 against the AK2/IK5 it carries.
+    fn ack999(&mut self, segs: &[Segment<'_>]) {
+        let mut ak2 = 0usize;
+        let mut accepted = 0usize;
+        for s in segs {
+            if s.is(b"AK2") {
+                ak2 += 1;
+            }
+            if s.is(b"IK5") && matches!(s.el(1), b"A" | b"E") {
+                accepted += 1;
+            }
+        }
+        for (i, s) in segs.iter().enumerate() {
+            if !s.is(b"AK9") {
+                continue;
+            }
+            let pos = i + 1;
+            let n = |k: usize| s.el_str(k).parse::<usize>().ok();
+            if ak2 > 0 && n(3) != Some(ak2) {
+                self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(3),
+                    "999-AK903",
+                    format!("AK903 received count does not match the {ak2} AK2 loops"),
+                );
+            }
+            if ak2 > 0 && n(4) != Some(accepted) {
+                self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(4),
+                    "999-AK904",
+                    format!("AK904 accepted count does not match the {accepted} IK5 with A or E"),
+                );
+            }
+            if n(4) > n(3) {
+                self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(4),
+                    "999-AK904",
+                    "AK904 accepted is greater than AK903 received".into(),
+                );
+            }
+        }
+    }
+}
+
+/// Who sends the 999 back (usually the receiver of the original interchange).
+#[derive(Clone, Debug)]
+pub struct AckParty {
+    pub qualifier: String,
+    pub id: String,
+    pub app_code: String,
+}
+
+/// Builds the 999 interchange acknowledging every functional group of a validated file.
+/// Returns `None` when the report has no transactions to acknowledge.
+pub fn build_999(
+    report: &Report,
+    control_number: u32,
+    date: Date,
+    time_hhmm: &str,
+) -> Result<Option<Vec<u8>>, WriteError> {
+    let Some(first) = report.transactions.first() else {
+        return Ok(None);
+    };
+    let ctx = &first.context;
+    let yymmdd = format!("{:02}{:02}{:02}", date.year % 100, date.month, date.day);
+    let isa = InterchangeHeader {
+        sender_qualifier: "ZZ".into(),
+        sender_id: ctx.receiver_id.clone(),
+        receiver_qualifier: "ZZ".into(),
+        receiver_id: ctx.sender_id.clone(),
+        date_yymmdd: yymmdd,
+        time_hhmm: time_hhmm.into(),
+        control_number,
+        ack_requested: false,
+        production: ctx.usage == "P",
+    };
+    let gs = GroupHeader {
+        functional_id: "FA".into(),
+        sender_code: or_default(&ctx.app_receiver),
+        receiver_code: or_default(&ctx.app_sender),
+        date: date.to_string(),
+        time: time_hhmm.into(),
+        control_number,
+        version: "005010X231A1".into(),
+    };
+    // One 999 per acknowledged group, in file order.
+    let mut groups: Vec<(String, String, Vec<&TxOutcome>)> = Vec::new();
+    for t in &report.transactions {
+        let key = (
+            t.context.interchange_control.clone() + "/" + &t.context.group_control,
+            t.context.functional_id.clone(),
+        );
+        match groups.last_mut() {
+            Some(g) if g.0 == key.0 => g.2.push(t),
+            _ => groups.push((key.0, key.1, vec![t])),
+        }
+    }
+    let n = groups.len();
+    let bytes = crate::writer::write_interchange(
+        Delimiters::default(),
+        &isa,
+        &gs,
+        n,
+        |w: &mut SegmentWriter| {
+            for (k, (_, fid, txs)) in groups.iter().enumerate() {
+                let c = &txs[0].context;
+                let accepted = txs.iter().filter(|t| t.status() != "R").count();
+                let group_codes: Vec<String> = report
+                    .groups
+                    .iter()
+                    .find(|g| {
+                        g.context.group_control == c.group_control
+                            && g.context.interchange_control == c.interchange_control
+                    })
+                    .map(|g| g.codes.clone())
+                    .unwrap_or_default();
+                let declared = report
+                    .groups
+                    .iter()
+                    .find(|g| {
+                        g.context.group_control == c.group_control
+                            && g.context.interchange_control == c.interchange_control
+                    })
+                    .map_or(txs.len(), |g| g.declared_transactions);
+                let status = if accepted == txs.len() && group_codes.is_empty() {
+                    if txs.iter().any(|t| t.status() == "E") {
+                        "E"
+                    } else {
+                        "A"
+                    }
+                } else if accepted == 0 {
+                    "R"
+                } else {
+                    "P"
+                };
+                let ack = Ack999 {
+                    control_number: format!("{:04}", k + 1),
+                    functional_id: fid.clone(),
+                    group_control: c.group_control.clone(),
+                    group_version: c.version.clone(),
+                    transactions: txs
+                        .iter()
+                        .map(|t| TransactionAck {
+                            set_id: t.context.set_id.clone(),
+                            control_number: t.context.set_control.clone(),
+                            implementation: t.context.implementation.clone(),
+                            segment_errors: t
+                                .ack_segments
+                                .iter()
+                                .filter(|s| !s.code.is_empty())
+                                .cloned()
+                                .collect(),
+                            status: t.status().into(),
+                            errors: t.ack_codes.clone(),
+                        })
+                        .collect(),
+                    group_status: status.into(),
+                    included: u32::try_from(declared).unwrap_or(u32::MAX),
+                    received: u32::try_from(txs.len()).unwrap_or(u32::MAX),
+                    accepted: u32::try_from(accepted).unwrap_or(u32::MAX),
+                    group_errors: group_codes,
+                };
+                crate::model::ack999::write(&ack, w)?;
+            }
+            Ok(())
+        },
+    )?;
+    Ok(Some(bytes))
+}
+
+fn or_default(s: &str) -> String {
+    if s.len() >= 2 {
+        s.to_string()
+    } else {
+        "UNKNOWN".to_string()
+    }
+}

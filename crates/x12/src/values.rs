@@ -1,0 +1,424 @@
+//! Element values of the field: money in integer cents, decimal quantities, dates, times, NPIs.
+//! No floating point anywhere: amounts must balance to the cent.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An amount of money in cents (US dollars in every HIPAA transaction handled here).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Money(pub i64);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub fn cents(self) -> i64 {
+        self.0
+    }
+
+    /// Parses an X12 `R` amount with at most two decimal places ("120", "120.5", "-3.25", ".5").
+    pub fn parse(bytes: &[u8]) -> Option<Money> {
+        let d = Decimal::parse(bytes)?;
+        if d.scale > 2 {
+            // Accept trailing zeros beyond cents ("1.500"), reject real sub-cent amounts.
+            let extra = d.scale - 2;
+            let div = 10i64.checked_pow(u32::from(extra))?;
+            if d.mantissa % div != 0 {
+                return None;
+            }
+            return Some(Money(d.mantissa / div));
+        }
+        let mul = 10i64.checked_pow(u32::from(2 - d.scale))?;
+        d.mantissa.checked_mul(mul).map(Money)
+    }
+
+    /// "1234.50" with two decimals, for people (Display gives the X12 form without trailing zeros).
+    pub fn dollars(self) -> String {
+        let a = self.0.unsigned_abs();
+        format!(
+            "{}{}.{:02}",
+            if self.0 < 0 { "-" } else { "" },
+            a / 100,
+            a % 100
+        )
+    }
+
+    pub fn checked_add(self, o: Money) -> Option<Money> {
+        self.0.checked_add(o.0).map(Money)
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, o: Money) -> Money {
+        Money(self.0.saturating_add(o.0))
+    }
+}
+impl std::ops::Sub for Money {
+    type Output = Money;
+    fn sub(self, o: Money) -> Money {
+        Money(self.0.saturating_sub(o.0))
+    }
+}
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, o: Money) {
+        self.0 = self.0.saturating_add(o.0);
+    }
+}
+impl std::ops::Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(self.0.saturating_neg())
+    }
+}
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, |a, b| a + b)
+    }
+}
+
+impl fmt::Display for Money {
+    /// X12 form: no trailing zeros after the point ("43", "79.04", "-3.5").
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let neg = self.0 < 0;
+        let abs = self.0.unsigned_abs();
+        let (whole, frac) = (abs / 100, abs % 100);
+        if neg {
+            f.write_str("-")?;
+        }
+        match frac {
+            0 => write!(f, "{whole}"),
+            x if x % 10 == 0 => write!(f, "{whole}.{}", x / 10),
+            x => write!(f, "{whole}.{x:02}"),
+        }
+    }
+}
+
+/// A decimal number as mantissa × 10^-scale (units, quantities, percentages).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Decimal {
+    pub mantissa: i64,
+    pub scale: u8,
+}
+
+impl Decimal {
+    pub fn from_int(v: i64) -> Decimal {
+        Decimal {
+            mantissa: v,
+            scale: 0,
+        }
+    }
+
+    /// Parses an X12 `R` value: optional minus, digits, optional point and digits; at least one digit.
+    pub fn parse(bytes: &[u8]) -> Option<Decimal> {
+        let (neg, rest) = match bytes.split_first() {
+            Some((b'-', r)) => (true, r),
+            _ => (false, bytes),
+        };
+        if rest.is_empty() || rest.len() > 18 {
+            return None;
+        }
+        let mut mantissa: i64 = 0;
+        let mut scale: u8 = 0;
+        let mut seen_point = false;
+        let mut digits = 0;
+        for &b in rest {
+            match b {
+                b'0'..=b'9' => {
+                    mantissa = mantissa.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+                    digits += 1;
+                    if seen_point {
+                        scale += 1;
+                    }
+                }
+                b'.' if !seen_point => seen_point = true,
+                _ => return None,
+            }
+        }
+        if digits == 0 {
+            return None;
+        }
+        Some(Decimal {
+            mantissa: if neg { -mantissa } else { mantissa },
+            scale,
+        })
+    }
+
+    /// True when the value is greater than zero.
+    pub fn is_positive(&self) -> bool {
+        self.mantissa > 0
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.scale == 0 {
+            return write!(f, "{}", self.mantissa);
+        }
+        let neg = self.mantissa < 0;
+        let abs = self.mantissa.unsigned_abs();
+        let div = 10u64.pow(u32::from(self.scale.min(18)));
+        let (whole, frac) = (abs / div, abs % div);
+        let mut frac_s = format!("{frac:0width$}", width = usize::from(self.scale));
+        while frac_s.ends_with('0') {
+            frac_s.pop();
+        }
+        if neg {
+            f.write_str("-")?;
+        }
+        if frac_s.is_empty() {
+            write!(f, "{whole}")
+        } else {
+            write!(f, "{whole}.{frac_s}")
+        }
+    }
+}
+
+/// A calendar date (CCYYMMDD in 5010).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses CCYYMMDD (8 digits) or YYMMDD (6 digits, ISA09 only; 19xx/20xx pivot at 50) and checks the calendar.
+    pub fn parse(bytes: &[u8]) -> Option<Date> {
+        if !bytes.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let num = |r: &[u8]| r.iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'));
+        let (year, m, d) = match bytes.len() {
+            8 => (num(&bytes[0..4]), num(&bytes[4..6]), num(&bytes[6..8])),
+            6 => {
+                let yy = num(&bytes[0..2]);
+                (
+                    if yy < 50 { 2000 + yy } else { 1900 + yy },
+                    num(&bytes[2..4]),
+                    num(&bytes[4..6]),
+                )
+            }
+            _ => return None,
+        };
+        let date = Date {
+            year: u16::try_from(year).ok()?,
+            month: u8::try_from(m).ok()?,
+            day: u8::try_from(d).ok()?,
+        };
+        date.is_valid().then_some(date)
+    }
+
+    pub fn is_valid(&self) -> bool {
+        if self.year == 0 || !(1..=12).contains(&self.month) || self.day == 0 {
+            return false;
+        }
+        let leap = (self.year.is_multiple_of(4) && !self.year.is_multiple_of(100))
+            || self.year.is_multiple_of(400);
+        let days = match self.month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        self.day <= days
+    }
+}
+
+impl fmt::Display for Date {
+    /// CCYYMMDD, the X12 form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}{:02}{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A date or a date range as carried by DTP/DTM (D8 or RD8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DatePeriod {
+    Day { date: Date },
+    Range { from: Date, to: Date },
+}
+
+impl DatePeriod {
+    /// Parses a DTP02 format qualifier and DTP03 value.
+    pub fn parse(format: &[u8], value: &[u8]) -> Option<DatePeriod> {
+        match format {
+            b"D8" => Date::parse(value).map(|date| DatePeriod::Day { date }),
+            b"RD8" => {
+                let i = memchr::memchr(b'-', value)?;
+                let from = Date::parse(&value[..i])?;
+                let to = Date::parse(&value[i + 1..])?;
+                Some(DatePeriod::Range { from, to })
+            }
+            _ => None,
+        }
+    }
+
+    pub fn format_qualifier(&self) -> &'static str {
+        match self {
+            DatePeriod::Day { .. } => "D8",
+            DatePeriod::Range { .. } => "RD8",
+        }
+    }
+
+    pub fn first(&self) -> Date {
+        match self {
+            DatePeriod::Day { date } => *date,
+            DatePeriod::Range { from, .. } => *from,
+        }
+    }
+}
+
+impl fmt::Display for DatePeriod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatePeriod::Day { date } => write!(f, "{date}"),
+            DatePeriod::Range { from, to } => write!(f, "{from}-{to}"),
+        }
+    }
+}
+
+/// Checks an X12 `TM` time: HHMM, HHMMSS or HHMMSSd..d, with a valid clock value.
+pub fn is_valid_time(bytes: &[u8]) -> bool {
+    if !(bytes.len() == 4 || (6..=8).contains(&bytes.len()))
+        || !bytes.iter().all(u8::is_ascii_digit)
+    {
+        return false;
+    }
+    let two = |i: usize| u32::from(bytes[i] - b'0') * 10 + u32::from(bytes[i + 1] - b'0');
+    two(0) < 24 && two(2) < 60 && (bytes.len() < 6 || two(4) < 60)
+}
+
+/// NPI check digit: Luhn over the prefix 80840 followed by the first nine digits.
+pub fn npi_is_valid(npi: &[u8]) -> bool {
+    if npi.len() != 10 || !npi.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    npi_check_digit(&npi[..9]) == Some(npi[9] - b'0')
+}
+
+/// The check digit for the first nine digits of an NPI.
+pub fn npi_check_digit(first9: &[u8]) -> Option<u8> {
+    if first9.len() != 9 || !first9.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    // 80840 prefix contributes a constant 24 to the Luhn sum; doubling starts at the rightmost of the nine.
+    let mut sum = 24u32;
+    for (i, &b) in first9.iter().rev().enumerate() {
+        let mut d = u32::from(b - b'0');
+        if i % 2 == 0 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    u8::try_from((10 - sum % 10) % 10).ok()
+}
+
+/// The X12 basic character set plus the extended set allowed in 5010 (letters, digits, space,
+/// punctuation); control characters are refused.
+#[inline]
+pub fn is_x12_char(b: u8) -> bool {
+    (0x20..=0x7E).contains(&b)
+}
+
+/// A short code (qualifier, CARC, status, procedure code, modifier…) stored inline without a heap
+/// allocation when it fits in 22 bytes, which every code of the guides does; longer values are
+/// kept on the heap, never truncated. Reads like a `&str`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(CodeRepr);
+
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum CodeRepr {
+    Inline(u8, [u8; 22]),
+    Heap(Box<str>),
+}
+
+impl Code {
+    pub fn new(s: &str) -> Code {
+        let b = s.as_bytes();
+        if b.len() <= 22 {
+            let mut buf = [0u8; 22];
+            buf[..b.len()].copy_from_slice(b);
+            Code(CodeRepr::Inline(b.len() as u8, buf))
+        } else {
+            Code(CodeRepr::Heap(s.into()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Built only from a &str, so the inline bytes are valid UTF-8.
+            CodeRepr::Inline(n, buf) => std::str::from_utf8(&buf[..usize::from(*n)]).unwrap_or(""),
+            CodeRepr::Heap(s) => s,
+        }
+    }
+}
+
+impl Default for Code {
+    fn default() -> Self {
+        Code(CodeRepr::Inline(0, [0; 22]))
+    }
+}
+impl std::ops::Deref for Code {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl From<&str> for Code {
+    fn from(s: &str) -> Self {
+        Code::new(s)
+    }
+}
+impl From<String> for Code {
+    fn from(s: String) -> Self {
+        Code::new(&s)
+    }
+}
+impl From<&String> for Code {
+    fn from(s: &String) -> Self {
+        Code::new(s)
+    }
+}
+impl PartialEq<str> for Code {
+    fn eq(&self, o: &str) -> bool {
+        self.as_str() == o
+    }
+}
+impl PartialEq<&str> for Code {
+    fn eq(&self, o: &&str) -> bool {
+        self.as_str() == *o
+    }
+}
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(Code::new(&s))
+    }
+}

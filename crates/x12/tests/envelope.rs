@@ -1,0 +1,105 @@
+//! Envelope errors: each with a precise position and a non-zero outcome.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
+
+use rcm_x12::validate::{Options, validate_bytes, validate_reader};
+
+const OK: &str = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1200*^*00501*000000001*0*T*:~GS*HP*SENDER*RECEIVER*20261120*1200*7*X*005010X221A1~ST*835*0001~BPR*H*0*C*NON************20261120~TRN*1*12345*1123456789~N1*PR*PAYER~N3*1 MAIN~N4*HARTFORD*CT*06101~PER*BL*X*TE*8005550100~N1*PE*PROVIDER*XX*1234567893~SE*9*0001~GE*1*7~IEA*1*000000001~";
+
+fn rules(text: &str) -> Vec<(String, u64)> {
+    let r = validate_bytes(text.as_bytes(), &Options::default());
+    r.findings
+        .iter()
+        .map(|f| (f.rule.to_string(), f.location.segment_number))
+        .collect()
+}
+
+#[test]
+fn clean_file_has_no_findings() {
+    assert_eq!(rules(OK), vec![]);
+}
+
+#[test]
+fn se_count_and_control_mismatch() {
+    let r = rules(&OK.replace("SE*9*0001", "SE*8*0002"));
+    assert!(r.contains(&("ENV-SE01-COUNT".into(), 11)), "{r:?}");
+    assert!(r.contains(&("ENV-SE02-MATCH".into(), 11)), "{r:?}");
+}
+
+#[test]
+fn ge_and_iea_mismatch() {
+    let r = rules(
+        &OK.replace("GE*1*7", "GE*2*8")
+            .replace("IEA*1*000000001", "IEA*3*000000002"),
+    );
+    for (rule, seg) in [
+        ("ENV-GE01-COUNT", 12),
+        ("ENV-GE02-MATCH", 12),
+        ("ENV-IEA01-COUNT", 13),
+        ("ENV-IEA02-MATCH", 13),
+    ] {
+        assert!(r.contains(&(rule.into(), seg)), "{rule} missing in {r:?}");
+    }
+}
+
+#[test]
+fn missing_trailers_are_reported() {
+    let cut = OK.split("SE*9").next().unwrap();
+    let r = rules(cut);
+    assert!(r.iter().any(|(x, _)| x == "ENV-SE-MISSING"), "{r:?}");
+    let r = rules(&OK.replace("GE*1*7~", ""));
+    assert!(r.iter().any(|(x, _)| x == "ENV-GE-MISSING"), "{r:?}");
+}
+
+#[test]
+fn truncated_mid_segment() {
+    let r = validate_bytes(&OK.as_bytes()[..OK.len() - 3], &Options::default());
+    assert!(r.fatal.is_some());
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "READ" && f.location.segment_number == 13)
+    );
+}
+
+#[test]
+fn bad_isa_fields() {
+    let r = rules(
+        &OK.replace("*261120*1200*", "*261340*2500*")
+            .replace("000000001*0*T", "00000000X*0*Q"),
+    );
+    for rule in ["ENV-ISA09", "ENV-ISA10", "ENV-ISA13", "ENV-ISA-CODE"] {
+        assert!(
+            r.iter().any(|(x, s)| x == rule && *s == 1),
+            "{rule} in {r:?}"
+        );
+    }
+}
+
+#[test]
+fn duplicate_transaction_control_number() {
+    let st = OK.split("ST*").nth(1).unwrap().split("GE*").next().unwrap();
+    let doubled = OK.replace("GE*1*7", &format!("ST*{st}GE*2*7"));
+    let r = rules(&doubled);
+    assert!(r.iter().any(|(x, _)| x == "ENV-ST02-DUP"), "{r:?}");
+}
+
+#[test]
+fn wrong_delimiters_do_not_panic() {
+    // Component separator equal to the element separator.
+    let bad = OK.replacen("*:~", "**~", 1);
+    let r = validate_bytes(bad.as_bytes(), &Options::default());
+    assert!(r.fatal.is_some() || !r.findings.is_empty());
+}
+
+#[test]
+fn streaming_gives_the_same_findings() {
+    let bad = OK.replace("SE*9*0001", "SE*8*0001").replace(
+        "N1*PE*PROVIDER*XX*1234567893",
+        "N1*PE*PROVIDER*XX*1234567890",
+    );
+    let a = validate_bytes(bad.as_bytes(), &Options::default());
+    let b = validate_reader(bad.as_bytes(), &Options::default());
+    assert_eq!(a.findings, b.findings);
+    assert_eq!(a.findings.len(), 2, "{:?}", a.findings);
+}

@@ -1,0 +1,156 @@
+//! Independent check: files written by this crate (837P, 837I, 835 and the 999 we send back) must pass
+//! pyx12's `x12valid` with zero errors. pyx12 must be installed in `$RCM_VENV` (default
+//! `<repo>/.venv`, created by the test setup from scripts/requirements-test.txt). The test fails,
+//! never skips, when it is missing.
+//!
+//! `RCM_PYX12_FILES` sets how many files of each kind (default 40).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
+
+use rcm_x12::Date;
+use rcm_x12::model::claim837::ClaimKind;
+use rcm_x12::synth::{self, Rng};
+use rcm_x12::validate::{Options, build_999, validate_bytes};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn x12valid() -> PathBuf {
+    let venv = std::env::var("RCM_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv")));
+    let bin = venv.join("bin/x12valid");
+    assert!(
+        bin.exists(),
+        "pyx12 is not installed: {} is missing. Run: python3 -m venv {} && {}/bin/pip install -r scripts/requirements-test.txt",
+        bin.display(),
+        venv.display(),
+        venv.display()
+    );
+    bin
+}
+
+/// Runs x12valid; returns None when it ends with "FILE: OK", else its error output.
+fn pyx12_errors(bin: &Path, file: &Path) -> Option<String> {
+    let out = Command::new(bin)
+        .arg(file)
+        .current_dir(file.parent().unwrap())
+        .output()
+        .expect("run x12valid");
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    let last = err
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .to_string();
+    if last.ends_with(": OK") {
+        None
+    } else {
+        Some(err)
+    }
+}
+
+#[test]
+fn generated_files_pass_pyx12() {
+    let bin = x12valid();
+    let n: u64 = std::env::var("RCM_PYX12_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for i in 0..n {
+        for (kind, tag) in [
+            (ClaimKind::Professional, "837p"),
+            (ClaimKind::Institutional, "837i"),
+        ] {
+            let mut rng = Rng::new(i * 7919 + tag.len() as u64);
+            let txs: Vec<_> = (0..1 + rng.below(2))
+                .map(|k| {
+                    let claims = 1 + rng.below(5) as usize;
+                    synth::claim_transaction(&mut rng, kind, (i * 10 + k + 1) as u32, claims)
+                })
+                .collect();
+            let bytes = synth::claim_interchange(&txs, (i + 1) as u32).unwrap();
+            // Our own validator must agree before pyx12 is asked.
+            let report = validate_bytes(&bytes, &Options::default());
+            assert!(
+                report.is_clean(),
+                "{tag} #{i}: our validator found: {:#?}",
+                report
+                    .findings
+                    .iter()
+                    .map(|f| f.to_string())
+                    .collect::<Vec<_>>()
+            );
+            let path = dir.path().join(format!("{tag}_{i}.x12"));
+            std::fs::write(&path, &bytes).unwrap();
+            checked += 1;
+            if let Some(e) = pyx12_errors(&bin, &path) {
+                failures.push(format!("{tag} #{i}:\n{e}"));
+            }
+            // And the 999 we would send back for it.
+            let ack = build_999(
+                &report,
+                (i + 1) as u32,
+                Date {
+                    year: 2026,
+                    month: 11,
+                    day: 21,
+                },
+                "0900",
+            )
+            .unwrap()
+            .unwrap();
+            let apath = dir.path().join(format!("{tag}_{i}.999"));
+            std::fs::write(&apath, &ack).unwrap();
+            checked += 1;
+            if let Some(e) = pyx12_errors(&bin, &apath) {
+                failures.push(format!("999 for {tag} #{i}:\n{e}"));
+            }
+        }
+    }
+    // 835s we write (synthetic remittances for benchmarks and posting tests).
+    for i in 0..n.div_ceil(4) {
+        let mut rng = Rng::new(1000 + i);
+        let txs: Vec<_> = (0..1 + rng.below(3))
+            .map(|k| {
+                let claims = 1 + rng.below(8) as usize;
+                synth::remittance(&mut rng, (i * 10 + k + 1) as u32, claims)
+            })
+            .collect();
+        let bytes = synth::remit_interchange(&txs, (i + 1) as u32).unwrap();
+        let report = validate_bytes(&bytes, &Options::default());
+        assert!(
+            report.is_clean(),
+            "835 #{i}: our validator found: {:#?}",
+            report
+                .findings
+                .iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>()
+        );
+        let path = dir.path().join(format!("835_{i}.x12"));
+        std::fs::write(&path, &bytes).unwrap();
+        checked += 1;
+        if let Some(e) = pyx12_errors(&bin, &path) {
+            failures.push(format!("835 #{i}:\n{e}"));
+        }
+    }
+    eprintln!(
+        "pyx12: {checked} files checked, {} failures",
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} files failed pyx12:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
