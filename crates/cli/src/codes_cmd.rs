@@ -31,13 +31,16 @@ pub struct DateArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum CodesCommand {
-    /// Import an official CMS file: tabular XML, order file, or a zip/wheel holding them.
+    /// Import official files: ICD-10-CM tabular or order file, ICD-10-PCS tables (with
+    /// their index and definitions), HCPCS file (text or Excel), a licensed CPT file, or a
+    /// zip/wheel holding them. Several files given together form one release.
     Import {
-        path: PathBuf,
-        /// Fiscal year, when the file does not state it (order files).
-        #[arg(long)]
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Year of the release (fiscal year for ICD-10), when the file does not state it.
+        #[arg(long, visible_alias = "year")]
         fiscal_year: Option<i16>,
-        /// Release within the fiscal year: october (annual) or april (update).
+        /// Release: october or april (ICD-10); january, april, july or october (HCPCS quarters).
         #[arg(long, value_parser = parse_release)]
         release: Option<Release>,
         /// Refuse the file unless its SHA-256 is this (hex).
@@ -51,6 +54,9 @@ pub enum CodesCommand {
     Stats {
         #[command(flatten)]
         date: DateArgs,
+        /// icd10cm (default), pcs, hcpcs or cpt.
+        #[arg(long)]
+        system: Option<String>,
     },
     /// Every imported version with its dates and source.
     Versions,
@@ -59,6 +65,9 @@ pub enum CodesCommand {
         code: String,
         #[command(flatten)]
         date: DateArgs,
+        /// icd10cm, pcs, hcpcs or cpt (default: from the code's shape, else icd10cm).
+        #[arg(long)]
+        system: Option<String>,
     },
     /// Is each code valid and billable on the date of service? Exit 1 if any is not.
     Validate {
@@ -66,6 +75,9 @@ pub enum CodesCommand {
         codes: Vec<String>,
         #[command(flatten)]
         date: DateArgs,
+        /// icd10cm, pcs, hcpcs or cpt (default: from the first code's shape, else icd10cm).
+        #[arg(long)]
+        system: Option<String>,
     },
     /// Ranked search over titles, inclusion terms, abbreviations and lay terms.
     Search {
@@ -80,12 +92,41 @@ pub enum CodesCommand {
         range: Option<String>,
         #[command(flatten)]
         date: DateArgs,
+        /// icd10cm (default), pcs or hcpcs.
+        #[arg(long)]
+        system: Option<String>,
     },
+    /// Build an ICD-10-PCS code axis by axis, offered only the values valid at each step.
+    Build {
+        /// Characters already chosen (e.g. 0DT).
+        #[arg(default_value = "")]
+        prefix: String,
+        /// The code system to build in: pcs.
+        #[arg(long, default_value = "pcs")]
+        system: String,
+        #[command(flatten)]
+        date: DateArgs,
+    },
+    /// Place of service codes (CMS list): one, or all.
+    Pos {
+        code: Option<String>,
+        #[command(flatten)]
+        date: DateArgs,
+    },
+    /// Claim frequency type codes (CLM05-3): 1 original, 7 replacement, 8 void, …
+    Frequency { code: Option<String> },
     /// The codes directly below a code (or chapter/section), with billable status.
     Children {
         code: String,
         #[command(flatten)]
         date: DateArgs,
+    },
+    /// Added, deleted and revised codes between two imported versions (by version id).
+    Diff {
+        /// The older version id, as `rcm codes versions` lists it.
+        old: String,
+        /// The newer version id.
+        new: String,
     },
     /// Every instructional note that applies to a code, and where it is written.
     Notes {
@@ -153,7 +194,7 @@ pub fn open_for_date(
 pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
     match args.command {
         CodesCommand::Import {
-            path,
+            paths,
             fiscal_year,
             release,
             expect_sha256,
@@ -167,7 +208,8 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                 replace,
             };
             let bar = Bar(ProgressBar::new(0));
-            let reports = catalog.import(&path, &opts, &bar)?;
+            let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+            let reports = catalog.import_many(&paths, &opts, &bar)?;
             if json {
                 output::json(&reports)?;
             } else {
@@ -203,7 +245,36 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             }
             Ok(ExitCode::SUCCESS)
         }
-        CodesCommand::Stats { date } => {
+        CodesCommand::Stats { date, system } => {
+            let system = crate::systems_cmd::system_for(system.as_deref(), None)?;
+            if system != CodeSystem::Icd10cm {
+                let catalog = Catalog::open(data_dir)?;
+                let eff = catalog.in_effect(system, date_of_service(&date)?)?;
+                if let Some(w) = &eff.warning {
+                    output::warn(w);
+                }
+                let i = &eff.info;
+                if json {
+                    output::json(&serde_json::json!({
+                        "version": i.id, "label": i.label, "system": system.slug(),
+                        "codes": i.counts.codes, "billable": i.counts.billable, "details": i.counts.details,
+                        "effective": i.effective.to_string(), "scheduled_end": i.scheduled_end.to_string(),
+                        "warning": eff.warning,
+                    }))?;
+                } else {
+                    outln!("{}", bold(&i.label))?;
+                    outln!("  codes              {:>7}", i.counts.codes)?;
+                    for (k, v) in &i.counts.details {
+                        outln!("  {:<18} {:>7}", k.replace('_', " "), v)?;
+                    }
+                    outln!(
+                        "  effective          {} to {}",
+                        i.effective,
+                        i.scheduled_end
+                    )?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let (set, warning) = open_for_date(data_dir, &date)?;
             let info = set.info();
             #[derive(Serialize)]
@@ -249,7 +320,8 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                 outln!("  notes              {:>7}", c.notes)?;
                 outln!(
                     "  effective          {} to {}",
-                    info.effective, info.scheduled_end
+                    info.effective,
+                    info.scheduled_end
                 )?;
             }
             Ok(ExitCode::SUCCESS)
@@ -264,7 +336,11 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             } else {
                 outln!(
                     "{:<24} {:<10} {:<10} {:>7} {:>8}  source",
-                    "version", "effective", "ends", "codes", "billable"
+                    "version",
+                    "effective",
+                    "ends",
+                    "codes",
+                    "billable"
                 )?;
                 for v in versions {
                     outln!(
@@ -281,7 +357,25 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             }
             Ok(ExitCode::SUCCESS)
         }
-        CodesCommand::Lookup { code, date } => {
+        CodesCommand::Lookup { code, date, system } => {
+            let dos = date_of_service(&date)?;
+            match crate::systems_cmd::system_for(system.as_deref(), Some(&code))? {
+                CodeSystem::Icd10pcs => {
+                    return crate::systems_cmd::pcs_lookup(data_dir, dos, &code, json);
+                }
+                CodeSystem::Hcpcs => {
+                    return crate::systems_cmd::hcpcs_lookup(data_dir, dos, &code, json);
+                }
+                CodeSystem::Cpt => {
+                    return crate::systems_cmd::cpt_validate(
+                        data_dir,
+                        dos,
+                        std::slice::from_ref(&code),
+                        json,
+                    );
+                }
+                _ => {}
+            }
             let (set, warning) = open_for_date(data_dir, &date)?;
             let Some(c) = set.lookup(&code) else {
                 let catalog = Catalog::open(data_dir)?;
@@ -301,7 +395,27 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             }
             Ok(ExitCode::SUCCESS)
         }
-        CodesCommand::Validate { codes, date } => {
+        CodesCommand::Validate {
+            codes,
+            date,
+            system,
+        } => {
+            let dos = date_of_service(&date)?;
+            match crate::systems_cmd::system_for(
+                system.as_deref(),
+                codes.first().map(String::as_str),
+            )? {
+                CodeSystem::Icd10pcs => {
+                    return crate::systems_cmd::pcs_validate(data_dir, dos, &codes, json);
+                }
+                CodeSystem::Hcpcs => {
+                    return crate::systems_cmd::hcpcs_validate(data_dir, dos, &codes, json);
+                }
+                CodeSystem::Cpt => {
+                    return crate::systems_cmd::cpt_validate(data_dir, dos, &codes, json);
+                }
+                _ => {}
+            }
             let (set, _) = open_for_date(data_dir, &date)?;
             let catalog = Catalog::open(data_dir)?;
             let results = catalog.validate_on(&set, &codes)?;
@@ -344,10 +458,25 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             billable,
             range,
             date,
+            system,
         } => {
             let query = query.join(" ");
             if query.trim().is_empty() {
                 bail!("give words or a code to search for");
+            }
+            let dos = date_of_service(&date)?;
+            match crate::systems_cmd::system_for(system.as_deref(), None)? {
+                CodeSystem::Icd10pcs => {
+                    return crate::systems_cmd::pcs_search(data_dir, dos, &query, limit, json);
+                }
+                CodeSystem::Hcpcs => {
+                    return crate::systems_cmd::hcpcs_search(data_dir, dos, &query, limit, json);
+                }
+                CodeSystem::Icd10cm => {}
+                other => bail!(
+                    "search over {} is not available; search icd10cm, pcs or hcpcs",
+                    other.label()
+                ),
             }
             let range = match range {
                 Some(r) => Some(CodeRange::parse(&r).with_context(|| {
@@ -439,6 +568,66 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                         format!("{} below", k.children)
                     };
                     outln!("  {:<10} {:<10} {}", k.code, status, clip(&k.title, 100))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CodesCommand::Build {
+            prefix,
+            system,
+            date,
+        } => {
+            if crate::systems_cmd::system_for(Some(&system), None)? != CodeSystem::Icd10pcs {
+                bail!("the builder is for ICD-10-PCS: use --system pcs");
+            }
+            crate::systems_cmd::pcs_build(data_dir, date_of_service(&date)?, &prefix, json)
+        }
+        CodesCommand::Pos { code, date } => {
+            crate::systems_cmd::place_of_service(code.as_deref(), date_of_service(&date)?, json)
+        }
+        CodesCommand::Frequency { code } => {
+            crate::systems_cmd::claim_frequency(code.as_deref(), json)
+        }
+        CodesCommand::Diff { old, new } => {
+            let catalog = Catalog::open(data_dir)?;
+            let (a, b) = (catalog.load(&old)?, catalog.load(&new)?);
+            let d = rcm_codes::diff::diff(&old, &a.listing(), &new, &b.listing());
+            if json {
+                output::json(&d)?;
+            } else {
+                outln!(
+                    "{} → {}: {} added, {} deleted, {} revised",
+                    a.info().label,
+                    b.info().label,
+                    d.added.len(),
+                    d.deleted.len(),
+                    d.revised.len()
+                )?;
+                for (title, list) in [("added", &d.added), ("deleted", &d.deleted)] {
+                    if !list.is_empty() {
+                        outln!("\n{}", bold(title))?;
+                    }
+                    for c in list {
+                        let b = if c.billable { "billable" } else { "header" };
+                        outln!("  {:<10} {:<9} {}", c.code, b, clip(&c.title, 100))?;
+                    }
+                }
+                if !d.revised.is_empty() {
+                    outln!("\n{}", bold("revised"))?;
+                }
+                for r in &d.revised {
+                    if r.old_billable != r.new_billable {
+                        let (from, to) = if r.old_billable {
+                            ("billable", "header")
+                        } else {
+                            ("header", "billable")
+                        };
+                        outln!("  {:<10} {from} → {to}", r.code)?;
+                    }
+                    if r.old_title != r.new_title {
+                        outln!("  {:<10} was: {}", r.code, clip(&r.old_title, 100))?;
+                        outln!("  {:<10} now: {}", "", clip(&r.new_title, 100))?;
+                    }
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -606,7 +795,9 @@ pub fn print_lookup(d: &LookupJson) -> std::io::Result<()> {
     if let Some(s) = &d.seventh {
         outln!(
             "  7th character {}: {} (defined at {})",
-            s.character, s.meaning, s.defined_at
+            s.character,
+            s.meaning,
+            s.defined_at
         )?;
     }
     for s in &d.allowed_seventh {

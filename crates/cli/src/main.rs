@@ -5,6 +5,7 @@
 
 mod codes_cmd;
 mod demo;
+mod systems_cmd;
 #[macro_use]
 mod output;
 

@@ -17,6 +17,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Writes to standard output; a closed pipe (`| head`) ends output quietly instead of panicking.
+fn out(text: &str) -> std::io::Result<()> {
+    let mut lock = std::io::stdout().lock();
+    match lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub struct X12Args {
     #[command(subcommand)]
@@ -198,9 +207,9 @@ fn parse(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
         .count();
     if json {
         let v = serde_json::json!({ "transactions": view.out, "envelope_findings": view.findings });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
     } else {
-        print!("{}", view.text);
+        out(&view.text)?;
         for f in &view.findings {
             eprintln!("{f}");
         }
@@ -221,7 +230,12 @@ fn validate(
         Ok(f) => f,
         Err(e) => return could_not_run(e),
     };
-    let report = validate_reader(f, &Options::default());
+    // Per-transaction outcomes are only needed to write the 999.
+    let opts = Options {
+        keep_outcomes: ack.is_some(),
+        ..Options::default()
+    };
+    let report = validate_reader(f, &opts);
     if let Some(out) = ack {
         let now = today();
         match build_999(&report, ack_control, now.0, &now.1) {
@@ -247,20 +261,21 @@ fn validate(
 
 fn print_report(r: &Report, json: bool) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(r)?);
+        out(&(serde_json::to_string_pretty(r)? + "\n"))?;
         return Ok(());
     }
+    let mut text = String::new();
     for f in &r.findings {
-        println!("{f}");
+        text.push_str(&format!("{f}\n"));
     }
     let errors = r.error_count();
     let warnings = r.findings.len() - errors;
-    let accepted = r.transactions.iter().filter(|t| t.status() != "R").count();
-    println!(
-        "{} bytes, {} segments, {} transaction set(s) ({} syntactically accepted): {} error(s), {} warning(s){}",
+    let accepted = r.accepted_count;
+    text.push_str(&format!(
+        "{} bytes, {} segments, {} transaction set(s) ({} syntactically accepted): {} error(s), {} warning(s){}\n",
         r.bytes,
         r.segments,
-        r.transactions.len(),
+        r.transaction_count,
         accepted,
         errors,
         warnings,
@@ -269,7 +284,8 @@ fn print_report(r: &Report, json: bool) -> anyhow::Result<()> {
         } else {
             ""
         }
-    );
+    ));
+    out(&text)?;
     Ok(())
 }
 
@@ -352,22 +368,24 @@ fn remit(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
     }
     if json {
         let v = serde_json::json!({ "remittances": view.remits, "problems": view.problems, "findings": report.findings });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
     } else {
-        let mut out = String::new();
+        let mut text = String::new();
         for r in &view.remits {
-            render_remit(r, &mut out);
+            render_remit(r, &mut text);
         }
-        print!("{out}");
+        out(&text)?;
+        let mut tail = String::new();
         for p in &view.problems {
-            println!("problem: {p}");
+            tail.push_str(&format!("problem: {p}\n"));
         }
         if !report.findings.is_empty() {
-            println!("\nFindings ({}):", report.findings.len());
+            tail.push_str(&format!("\nFindings ({}):\n", report.findings.len()));
             for f in &report.findings {
-                println!("  {f}");
+                tail.push_str(&format!("  {f}\n"));
             }
         }
+        out(&tail)?;
     }
     Ok(if report.is_clean() && view.problems.is_empty() {
         ExitCode::SUCCESS
@@ -451,7 +469,15 @@ fn render_remit(r: &Remittance, out: &mut String) {
             let mods = if s.procedure.modifiers.is_empty() {
                 String::new()
             } else {
-                format!("-{}", s.procedure.modifiers.join("-"))
+                format!(
+                    "-{}",
+                    s.procedure
+                        .modifiers
+                        .iter()
+                        .map(|m| m.as_str())
+                        .collect::<Vec<_>>()
+                        .join("-")
+                )
             };
             let _ = writeln!(
                 out,
@@ -615,7 +641,7 @@ fn write_837(a: &WriteArgs, kind: claim837::ClaimKind) -> anyhow::Result<ExitCod
                 return could_not_run(format!("cannot write {}: {e}", p.display()));
             }
         }
-        None => std::io::stdout().write_all(&bytes)?,
+        None => out(&String::from_utf8_lossy(&bytes))?,
     }
     Ok(ExitCode::SUCCESS)
 }

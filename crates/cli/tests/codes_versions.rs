@@ -279,3 +279,52 @@ fn a_bad_date_of_service_is_a_usage_error() {
         );
     }
 }
+
+#[test]
+fn diff_lists_added_deleted_and_revised_codes() {
+    let run = rcm(
+        two_versions(),
+        &[
+            "--json",
+            "codes",
+            "diff",
+            "icd10cm-2025-october",
+            "icd10cm-2026-april",
+        ],
+    );
+    run.assert_code(0);
+    let d = run.json();
+    let added = array(&d["added"]);
+    // E11.A (type 2 diabetes in remission) is not in the FY2025 fixture.
+    assert!(added.iter().any(|c| str_field(c, "code") == "E11.A"));
+    // The official release has tens of thousands of codes the subset lacks, and none
+    // of the subset's codes were deleted.
+    assert!(added.len() > 90_000, "{}", added.len());
+    assert!(array(&d["deleted"]).is_empty(), "{:?}", d["deleted"]);
+    let human = rcm(
+        two_versions(),
+        &[
+            "codes",
+            "diff",
+            "icd10cm-2025-october",
+            "icd10cm-2026-april",
+        ],
+    );
+    human.assert_code(0);
+    assert!(human.stdout.contains("added"), "{}", human.stdout);
+    let unknown = rcm(
+        two_versions(),
+        &[
+            "codes",
+            "diff",
+            "icd10cm-1999-october",
+            "icd10cm-2026-april",
+        ],
+    );
+    unknown.assert_code(2);
+    assert!(
+        unknown.stderr.contains("not imported"),
+        "{}",
+        unknown.stderr
+    );
+}

@@ -286,7 +286,7 @@ fn benches(c: &mut Criterion) {
 
     // (4) import
     let (xml_path, xml) = tabular_bytes(&source);
-    let (fy, release) = (set.info().fiscal_year, set.info().release);
+    let (fy, release) = (set.info().year, set.info().release);
     let mut g = c.benchmark_group("import");
     g.sampling_mode(SamplingMode::Flat)
         .sample_size(10)

@@ -769,7 +769,7 @@ fn run(args: &HashMap<String, String>) -> Res<()> {
     if let Some(xml) = args.get("tabular") {
         let xml = PathBuf::from(xml);
         let bytes = std::fs::read(&xml).map_err(|e| format!("{}: {e}", xml.display()))?;
-        let (fy, release) = (set.info().fiscal_year, set.info().release);
+        let (fy, release) = (set.info().year, set.info().release);
         drop(black_box(rcm_codes::build_in_memory(
             &xml, &bytes, fy, release,
         )?));

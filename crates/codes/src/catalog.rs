@@ -20,8 +20,9 @@ use crate::codeset::{CodeSet, Reason, Validation};
 use crate::detect::{FileKind, detect};
 use crate::error::{CodesError, Result};
 use crate::model::RawCodeSet;
+use crate::index::Counts;
 use crate::version::{
-    CodeSystem, Release, SourceInfo, SourceKind, VersionInfo, hints_from_name, release_dates,
+    CodeSystem, Release, SourceInfo, VersionInfo, hints_from_name, system_release_dates,
     version_id, version_label,
 };
 use crate::{index, order, tabular};
@@ -243,143 +244,190 @@ impl Catalog {
         opts: &ImportOptions,
         progress: &dyn Progress,
     ) -> Result<Vec<ImportReport>> {
+        self.import_many(&[path], opts, progress)
+    }
+
+    /// Imports several files as one release (ICD-10-PCS tables with their index and
+    /// definitions, for instance). Each code system found becomes one version.
+    pub fn import_many(
+        &mut self,
+        paths: &[&Path],
+        opts: &ImportOptions,
+        progress: &dyn Progress,
+    ) -> Result<Vec<ImportReport>> {
         let started = Instant::now();
-        let bytes = read_limited(path)?;
-        if bytes.is_empty() {
-            return Err(CodesError::parse(path, 0, 0, "the file is empty"));
-        }
-        let outer_sha = hex(&Sha256::digest(&bytes));
-        let display_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let mut sources = Vec::new();
         let mut skipped = Vec::new();
-        collect_sources(path, &display_name, bytes, &mut sources, &mut skipped, 0)?;
+        for path in paths {
+            let bytes = read_limited(path)?;
+            if bytes.is_empty() {
+                return Err(CodesError::parse(*path, 0, 0, "the file is empty"));
+            }
+            let outer_sha = hex(&Sha256::digest(&bytes));
+            let display_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let origin = Origin {
+                path: path.to_path_buf(),
+                sha256: outer_sha,
+            };
+            collect_sources(path, &display_name, bytes, &origin, &mut sources, &mut skipped, 0)?;
+        }
+        let first = paths.first().copied().unwrap_or(Path::new(""));
         if sources.is_empty() {
             let found: Vec<String> = skipped
                 .iter()
                 .map(|s| format!("{} ({})", s.name, s.kind.describe()))
                 .collect();
             return Err(CodesError::Unrecognized {
-                path: path.to_path_buf(),
+                path: first.to_path_buf(),
                 message: if found.is_empty() {
-                    "no ICD-10-CM tabular XML or order file found".into()
+                    "no code-set file found (ICD-10-CM tabular or order file, ICD-10-PCS tables, HCPCS file, CPT file, ICD-10-CM index or table)".into()
                 } else {
-                    format!(
-                        "no ICD-10-CM tabular XML or order file found; found: {}",
-                        found.join("; ")
-                    )
+                    format!("no code-set file rcm can import found; found: {}", found.join("; "))
                 },
             });
         }
-        // A tabular carries the notes; an order file of the same release adds nothing.
-        if sources.iter().any(|s| s.kind == FileKind::Icd10cmTabular) {
-            let (keep, drop): (Vec<_>, Vec<_>) = sources
-                .into_iter()
-                .partition(|s| s.kind == FileKind::Icd10cmTabular);
-            for d in drop {
-                skipped.push(SkippedFile {
-                    name: d.name,
-                    kind: d.kind,
-                    reason:
-                        "the tabular in the same import carries the same codes with their notes"
-                            .into(),
-                });
+        // One version per code system in the import.
+        let mut groups: Vec<(CodeSystem, Vec<Source>)> = Vec::new();
+        for src in sources {
+            let Some(system) = system_of(src.kind) else {
+                continue;
+            };
+            match groups.iter_mut().find(|(s, _)| *s == system) {
+                Some((_, g)) => g.push(src),
+                None => groups.push((system, vec![src])),
             }
-            sources = keep;
         }
         let mut reports = Vec::new();
-        for src in sources {
-            let report =
-                self.import_source(path, &outer_sha, &src, opts, progress, &skipped, started)?;
+        for (system, group) in groups {
+            let report = self.import_group(system, group, opts, progress, &mut skipped, started)?;
             reports.push(report);
         }
         Ok(reports)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn import_source(
+    fn import_group(
         &mut self,
-        path: &Path,
-        outer_sha: &str,
-        src: &Source,
+        system: CodeSystem,
+        mut group: Vec<Source>,
         opts: &ImportOptions,
         progress: &dyn Progress,
-        skipped: &[SkippedFile],
+        skipped: &mut Vec<SkippedFile>,
         started: Instant,
     ) -> Result<ImportReport> {
-        let sha = hex(&Sha256::digest(&src.bytes));
-        // The published hash may be the archive's (what was downloaded) or the code-set
-        // file's inside it (what CMS or the packager states): either proves the bytes.
-        if let Some(expected) = &opts.expect_sha256
-            && !expected.eq_ignore_ascii_case(&sha)
-            && !expected.eq_ignore_ascii_case(outer_sha)
-        {
+        // The primary file of the release, and the companions that belong with it.
+        group.sort_by_key(|s| primary_rank(s.kind));
+        if system == CodeSystem::Icd10cm && group.first().is_some_and(|s| s.kind == FileKind::Icd10cmTabular) {
+            let drop: Vec<Source> = group.drain(1..).filter(|s| s.kind == FileKind::Icd10cmOrder).collect();
+            for d in drop {
+                skipped.push(SkippedFile {
+                    name: d.name,
+                    kind: d.kind,
+                    reason: "the tabular in the same import carries the same codes with their notes".into(),
+                });
+            }
+        }
+        let Some(primary) = group.first() else {
+            return Err(CodesError::Version(format!("nothing to import for {}", system.label())));
+        };
+        if !is_primary(primary.kind) {
             return Err(CodesError::Unrecognized {
-                path: path.to_path_buf(),
+                path: primary.origin.path.clone(),
                 message: format!(
-                    "{} has SHA-256 {sha} (the file given: {outer_sha}), expected {expected}: this is not the official file",
-                    src.name
+                    "{} must be imported together with the {} it belongs to (one zip, or both files in one `rcm codes import` command)",
+                    primary.kind.describe(),
+                    match system {
+                        CodeSystem::Icd10pcs => "ICD-10-PCS tables",
+                        _ => "code set",
+                    }
                 ),
             });
         }
-        let outer_name = path
+        let mut member_shas = Vec::new();
+        for src in &group {
+            let sha = hex(&Sha256::digest(&src.bytes));
+            // The published hash may be the archive's (what was downloaded) or the file's
+            // inside it (what CMS or the packager states): either proves the bytes.
+            if std::ptr::eq(src, primary)
+                && let Some(expected) = &opts.expect_sha256
+                && !expected.eq_ignore_ascii_case(&sha)
+                && !expected.eq_ignore_ascii_case(&src.origin.sha256)
+            {
+                return Err(CodesError::Unrecognized {
+                    path: src.origin.path.clone(),
+                    message: format!(
+                        "{} has SHA-256 {sha} (the file given: {}), expected {expected}: this is not the official file",
+                        src.name, src.origin.sha256
+                    ),
+                });
+            }
+            member_shas.push(sha);
+        }
+        // A release's identity is its primary file plus its companions.
+        let sha = if member_shas.len() == 1 {
+            member_shas[0].clone()
+        } else {
+            hex(&Sha256::digest(member_shas.join(",").as_bytes()))
+        };
+        progress.stage("reading", primary.bytes.len() as u64);
+        let parsed = parse_group(system, &group, progress)?;
+        progress.set(primary.bytes.len() as u64);
+        // Only file names date a release; the folders a user keeps files in do not.
+        let member_file = Path::new(&primary.name)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let err_path = if src.name.is_empty() || src.name == outer_name {
-            path.to_path_buf()
-        } else {
-            path.join(&src.name)
-        };
-        progress.stage("reading", src.bytes.len() as u64);
-        let raw: RawCodeSet = match src.kind {
-            FileKind::Icd10cmTabular => {
-                tabular::parse_tabular_with_progress(&err_path, &src.bytes, &mut |done| {
-                    progress.set(done)
-                })?
-            }
-            _ => order::parse_order_file(&err_path, &src.bytes)?,
-        };
-        progress.set(src.bytes.len() as u64);
-        // Only file names date a release; the folders a user keeps files in do not.
-        let member_file = Path::new(&src.name)
+        let outer_name = primary
+            .origin
+            .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let (name_year, name_release) = hints_from_name(&member_file);
         let (outer_year, outer_release) = hints_from_name(&outer_name);
-        let fiscal_year = opts
+        let year = opts
             .fiscal_year
-            .or(raw.declared_year)
+            .or(parsed.declared_year())
             .or(name_year)
             .or(outer_year)
             .ok_or_else(|| {
                 CodesError::Version(format!(
-                    "{}: cannot tell which fiscal year this file is: give --fiscal-year",
-                    err_path.display()
+                    "{}: cannot tell which year this {} release is: give --fiscal-year",
+                    primary.origin.path.display(),
+                    system.label()
                 ))
             })?;
+        let default_release = if system.fiscal() {
+            Release::October
+        } else {
+            Release::January
+        };
         let release = opts
             .release
             .or(name_release)
             .or(outer_release)
-            .unwrap_or(Release::October);
-        let (effective, scheduled_end) = release_dates(fiscal_year, release).ok_or_else(|| {
-            CodesError::Version(format!("fiscal year {fiscal_year} is out of range"))
+            .unwrap_or(default_release);
+        let (effective, scheduled_end) = system_release_dates(system, year, release).ok_or_else(|| {
+            CodesError::Version(format!(
+                "{} has no {} release in {year}",
+                system.label(),
+                release.name()
+            ))
         })?;
-        let system = CodeSystem::Icd10cm;
-        let id = version_id(system, fiscal_year, release);
+        let id = version_id(system, year, release);
         if let Some(existing) = self.file.versions.iter().find(|e| e.info.id == id) {
             // Same file and an index that still loads: nothing to do. A damaged or
             // outdated index is rebuilt from the same file.
-            if existing.info.source.sha256 == sha && CodeSet::open(&self.dir.join(&existing.file)).is_ok() {
+            if existing.info.source.sha256 == sha
+                && verify_stored(system, &self.dir.join(&existing.file)).is_ok()
+            {
                 progress.finish();
                 return Ok(ImportReport {
                     status: ImportStatus::Unchanged,
                     version: existing.info.clone(),
-                    skipped: skipped.to_vec(),
+                    skipped: skipped.clone(),
                     elapsed_ms: started.elapsed().as_millis() as u64,
                 });
             }
@@ -392,36 +440,32 @@ impl Catalog {
             }
         }
         progress.stage("building index", 0);
-        let (packed, counts) = index::build(&raw, &err_path)?;
-        let info = VersionInfo {
+        let mut info = VersionInfo {
             system,
-            label: version_label(system, fiscal_year, release, effective),
+            label: version_label(system, year, release, effective),
             id: id.clone(),
-            fiscal_year,
+            year,
             release,
             effective,
             scheduled_end,
-            has_notes: src.kind == FileKind::Icd10cmTabular,
+            has_notes: matches!(parsed, Parsed::Cm(ref raw, _) if raw.nodes.iter().any(|n| !n.notes.is_empty())),
             source: SourceInfo {
-                name: src.name.clone(),
-                kind: if src.kind == FileKind::Icd10cmTabular {
-                    SourceKind::Icd10cmTabular
-                } else {
-                    SourceKind::Icd10cmOrder
-                },
+                name: primary.name.clone(),
+                kind: primary.kind,
                 sha256: sha.clone(),
-                bytes: src.bytes.len() as u64,
+                bytes: primary.bytes.len() as u64,
+                companions: group.iter().skip(1).map(|s| s.name.clone()).collect(),
             },
             imported_at: jiff::Timestamp::now().to_string(),
-            counts,
+            counts: Counts::default(),
         };
-        let out = index::to_bytes(&packed, &info)?;
+        let out = parsed.into_bytes(&mut info, &primary.origin.path)?;
         fs::create_dir_all(&self.dir).map_err(|e| CodesError::io(&self.dir, e))?;
         let _lock = lock(&self.dir)?;
         // Another process may have imported meanwhile: read the catalog again under the lock.
         let fresh = Catalog::open(self.dir.parent().unwrap_or(&self.dir))?;
         self.file = fresh.file;
-        let file_name = format!("{id}-{}.idx", &sha[..16]);
+        let file_name = format!("{id}-{}.{}", &sha[..16], file_extension(system));
         write_atomic(&self.dir, &file_name, &out)?;
         let replaced = self.file.versions.iter().position(|e| e.info.id == id);
         let old_file = replaced.map(|i| self.file.versions[i].file.clone());
@@ -451,9 +495,254 @@ impl Catalog {
                 ImportStatus::Imported
             },
             version: info,
-            skipped: skipped.to_vec(),
+            skipped: skipped.clone(),
             elapsed_ms: started.elapsed().as_millis() as u64,
         })
+    }
+
+    /// The stored bytes of a version (for the per-system loaders).
+    pub fn read_version(&self, id: &str) -> Result<(VersionInfo, PathBuf, Vec<u8>)> {
+        let entry = self
+            .file
+            .versions
+            .iter()
+            .find(|e| e.info.id == id)
+            .ok_or_else(|| CodesError::Version(format!("version {id} is not imported")))?;
+        let path = self.dir.join(&entry.file);
+        let bytes = fs::read(&path).map_err(|e| CodesError::io(&path, e))?;
+        Ok((entry.info.clone(), path, bytes))
+    }
+
+    /// Loads the HCPCS Level II version in effect on a date of service.
+    pub fn load_hcpcs_for_date(
+        &self,
+        dos: Date,
+    ) -> Result<(crate::hcpcs::HcpcsSet, VersionInfo, Option<String>)> {
+        let eff = self.in_effect(CodeSystem::Hcpcs, dos)?;
+        let (info, path, bytes) = self.read_version(&eff.info.id)?;
+        Ok((crate::hcpcs::HcpcsSet::from_bytes(&path, &bytes)?, info, eff.warning))
+    }
+
+    /// Loads the licensed CPT file in effect on a date of service.
+    pub fn load_cpt_for_date(
+        &self,
+        dos: Date,
+    ) -> Result<(crate::hcpcs::CptSet, VersionInfo, Option<String>)> {
+        let eff = self.in_effect(CodeSystem::Cpt, dos)?;
+        let (info, path, bytes) = self.read_version(&eff.info.id)?;
+        Ok((crate::hcpcs::CptSet::from_csv(&path, &bytes)?, info, eff.warning))
+    }
+
+    /// Loads the ICD-10-PCS version in effect on a date of service.
+    pub fn load_pcs_for_date(&self, dos: Date) -> Result<(crate::pcs::PcsSet, VersionInfo, Option<String>)> {
+        let eff = self.in_effect(CodeSystem::Icd10pcs, dos)?;
+        let (info, path, bytes) = self.read_version(&eff.info.id)?;
+        Ok((crate::pcs::PcsSet::from_bytes(&path, &bytes)?, info, eff.warning))
+    }
+}
+
+/// Where a source came from: the file given, and its hash.
+#[derive(Clone)]
+struct Origin {
+    path: PathBuf,
+    sha256: String,
+}
+
+/// A parsed release, before it is stored.
+enum Parsed {
+    Cm(RawCodeSet, PathBuf),
+    Pcs(Box<crate::pcs::PcsSet>),
+    Hcpcs(Box<crate::hcpcs::HcpcsSet>),
+    /// A licensed CPT file is kept as given (checked) and read again on load.
+    Cpt(crate::hcpcs::CptSet, Vec<u8>),
+}
+
+impl Parsed {
+    fn declared_year(&self) -> Option<i16> {
+        match self {
+            Parsed::Cm(raw, _) => raw.declared_year,
+            Parsed::Pcs(set) => set.year(),
+            Parsed::Hcpcs(_) | Parsed::Cpt(..) => None,
+        }
+    }
+
+    /// The stored form; fills the version's counts.
+    fn into_bytes(self, info: &mut VersionInfo, path: &Path) -> Result<Vec<u8>> {
+        match self {
+            Parsed::Cm(raw, err_path) => {
+                let (built, counts) = index::build(&raw, &err_path)?;
+                info.counts = counts;
+                index::to_bytes(&built, info)
+            }
+            Parsed::Pcs(set) => {
+                let c = set.counts();
+                info.counts = Counts {
+                    codes: c.valid_codes as u32,
+                    billable: c.valid_codes as u32,
+                    details: [
+                        ("tables".to_string(), c.tables as u64),
+                        ("rows".to_string(), c.rows as u64),
+                        ("index_terms".to_string(), c.index_terms as u64),
+                        ("definitions".to_string(), c.definitions as u64),
+                    ]
+                    .into_iter()
+                    .collect(),
+                    ..Counts::default()
+                };
+                let _ = path;
+                Ok(set.to_bytes())
+            }
+            Parsed::Hcpcs(set) => {
+                let c = set.counts();
+                info.counts = Counts {
+                    codes: c.procedures as u32,
+                    billable: (c.procedures - c.terminated_procedures) as u32,
+                    details: [
+                        ("modifiers".to_string(), c.modifiers as u64),
+                        ("terminated_procedures".to_string(), c.terminated_procedures as u64),
+                        ("records".to_string(), c.records as u64),
+                    ]
+                    .into_iter()
+                    .collect(),
+                    ..Counts::default()
+                };
+                set.to_bytes()
+            }
+            Parsed::Cpt(set, bytes) => {
+                info.counts = Counts {
+                    codes: set.len() as u32,
+                    billable: set.len() as u32,
+                    ..Counts::default()
+                };
+                Ok(bytes)
+            }
+        }
+    }
+}
+
+fn parse_group(system: CodeSystem, group: &[Source], progress: &dyn Progress) -> Result<Parsed> {
+    let Some(primary) = group.first() else {
+        return Err(CodesError::Version(format!("nothing to import for {}", system.label())));
+    };
+    let err_path = |src: &Source| -> PathBuf {
+        let outer = src
+            .origin
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if src.name.is_empty() || src.name == outer {
+            src.origin.path.clone()
+        } else {
+            src.origin.path.join(&src.name)
+        }
+    };
+    match primary.kind {
+        FileKind::Icd10cmTabular => Ok(Parsed::Cm(
+            tabular::parse_tabular_with_progress(&err_path(primary), &primary.bytes, &mut |done| {
+                progress.set(done)
+            })?,
+            err_path(primary),
+        )),
+        FileKind::Icd10cmOrder => Ok(Parsed::Cm(
+            order::parse_order_file(&err_path(primary), &primary.bytes)?,
+            err_path(primary),
+        )),
+        FileKind::Icd10pcsTables => {
+            let mut set = crate::pcs::PcsSet::from_tables(&err_path(primary), &primary.bytes)?;
+            for c in &group[1..] {
+                match c.kind {
+                    FileKind::Icd10pcsIndex => {
+                        set.load_index(&err_path(c), &c.bytes)?;
+                    }
+                    FileKind::Icd10pcsDefinitions => {
+                        set.load_definitions(&err_path(c), &c.bytes)?;
+                    }
+                    _ => {}
+                }
+            }
+            Ok(Parsed::Pcs(Box::new(set)))
+        }
+        FileKind::HcpcsFixedWidth => Ok(Parsed::Hcpcs(Box::new(
+            crate::hcpcs::HcpcsSet::from_fixed_width(&err_path(primary), &primary.bytes)?,
+        ))),
+        FileKind::Xlsx => Ok(Parsed::Hcpcs(Box::new(crate::hcpcs::HcpcsSet::from_xlsx(
+            &err_path(primary),
+            &primary.bytes,
+        )?))),
+        FileKind::CptCsv => Ok(Parsed::Cpt(
+            crate::hcpcs::CptSet::from_csv(&err_path(primary), &primary.bytes)?,
+            primary.bytes.clone(),
+        )),
+        other => Err(CodesError::Unrecognized {
+            path: primary.origin.path.clone(),
+            message: format!("{} import is not supported yet", other.describe()),
+        }),
+    }
+}
+
+/// The code system a file kind belongs to, when rcm imports it.
+fn system_of(kind: FileKind) -> Option<CodeSystem> {
+    match kind {
+        FileKind::Icd10cmTabular | FileKind::Icd10cmOrder => Some(CodeSystem::Icd10cm),
+        FileKind::Icd10pcsTables | FileKind::Icd10pcsIndex | FileKind::Icd10pcsDefinitions => {
+            Some(CodeSystem::Icd10pcs)
+        }
+        FileKind::HcpcsFixedWidth | FileKind::Xlsx => Some(CodeSystem::Hcpcs),
+        FileKind::CptCsv => Some(CodeSystem::Cpt),
+        _ => None,
+    }
+}
+
+fn is_primary(kind: FileKind) -> bool {
+    !matches!(kind, FileKind::Icd10pcsIndex | FileKind::Icd10pcsDefinitions)
+}
+
+fn primary_rank(kind: FileKind) -> u8 {
+    match kind {
+        FileKind::Icd10cmTabular => 0,
+        FileKind::Icd10cmOrder => 1,
+        k if is_primary(k) => 0,
+        _ => 5,
+    }
+}
+
+fn file_extension(system: CodeSystem) -> &'static str {
+    match system {
+        CodeSystem::Icd10cm => "idx",
+        CodeSystem::Icd10pcs => "pcs",
+        CodeSystem::Hcpcs => "hcpcs",
+        CodeSystem::Cpt => "cpt",
+        _ => "cmindex",
+    }
+}
+
+/// Whether a stored version still loads (checksum and structure).
+fn verify_stored(system: CodeSystem, path: &Path) -> Result<()> {
+    match system {
+        CodeSystem::Icd10cm => CodeSet::open(path).map(|_| ()),
+        CodeSystem::Icd10pcs => {
+            let bytes = fs::read(path).map_err(|e| CodesError::io(path, e))?;
+            crate::pcs::PcsSet::from_bytes(path, &bytes).map(|_| ())
+        }
+        CodeSystem::Hcpcs => {
+            let bytes = fs::read(path).map_err(|e| CodesError::io(path, e))?;
+            crate::hcpcs::HcpcsSet::from_bytes(path, &bytes).map(|_| ())
+        }
+        CodeSystem::Cpt => {
+            let bytes = fs::read(path).map_err(|e| CodesError::io(path, e))?;
+            crate::hcpcs::CptSet::from_csv(path, &bytes).map(|_| ())
+        }
+        _ => {
+            let bytes = fs::read(path).map_err(|e| CodesError::io(path, e))?;
+            if bytes.is_empty() {
+                return Err(CodesError::CorruptIndex {
+                    path: path.to_path_buf(),
+                    message: "empty".into(),
+                });
+            }
+            Ok(())
+        }
     }
 }
 
@@ -461,12 +750,14 @@ struct Source {
     name: String,
     kind: FileKind,
     bytes: Vec<u8>,
+    origin: Origin,
 }
 
 fn collect_sources(
     path: &Path,
     name: &str,
     bytes: Vec<u8>,
+    origin: &Origin,
     sources: &mut Vec<Source>,
     skipped: &mut Vec<SkippedFile>,
     depth: u32,
@@ -509,7 +800,7 @@ fn collect_sources(
                         path: path.to_path_buf(),
                         message: format!("{member_name}: cannot decompress: {e}"),
                     })?;
-                collect_sources(path, &member_name, data, sources, skipped, depth + 1)?;
+                collect_sources(path, &member_name, data, origin, sources, skipped, depth + 1)?;
             }
         }
         FileKind::Gzip if depth < 2 => {
@@ -522,12 +813,13 @@ fn collect_sources(
                     message: format!("not a readable gzip file (truncated?): {e}"),
                 })?;
             let inner = name.strip_suffix(".gz").unwrap_or(name).to_string();
-            collect_sources(path, &inner, data, sources, skipped, depth + 1)?;
+            collect_sources(path, &inner, data, origin, sources, skipped, depth + 1)?;
         }
         k if k.importable() => sources.push(Source {
             name: name.to_string(),
             kind: k,
             bytes,
+            origin: origin.clone(),
         }),
         k => skipped.push(SkippedFile {
             name: name.to_string(),

@@ -13,7 +13,8 @@ use crate::version::VersionInfo;
 
 pub struct CodeSet {
     pub(crate) p: Packed,
-    pub(crate) aux: crate::search::SearchAux,
+    /// Built on the first search: a process that only looks codes up never pays for it.
+    aux: std::sync::OnceLock<crate::search::SearchAux>,
     info: VersionInfo,
 }
 
@@ -48,14 +49,22 @@ pub struct Seventh<'a> {
 
 impl CodeSet {
     pub(crate) fn new(p: Packed, info: VersionInfo) -> Self {
-        let aux = crate::search::SearchAux::new(&p);
-        CodeSet { p, aux, info }
+        CodeSet {
+            p,
+            aux: std::sync::OnceLock::new(),
+            info,
+        }
     }
 
     /// Reads a prebuilt index file.
     pub fn open(path: &Path) -> Result<CodeSet> {
         let (p, info) = index::open(path)?;
         Ok(CodeSet::new(p, info))
+    }
+
+    pub(crate) fn aux(&self) -> &crate::search::SearchAux {
+        self.aux
+            .get_or_init(|| crate::search::SearchAux::new(&self.p))
     }
 
     pub fn info(&self) -> &VersionInfo {
@@ -109,6 +118,17 @@ impl CodeSet {
             .codes()
             .iter()
             .map(|entry| CodeRef { set: self, entry })
+    }
+
+    /// Every code with its full title and billable status, in code order (for diffs).
+    pub fn listing(&self) -> Vec<crate::diff::Listed> {
+        self.codes()
+            .map(|c| crate::diff::Listed {
+                code: c.dotted().to_string(),
+                title: c.title(),
+                billable: c.is_billable(),
+            })
+            .collect()
     }
 
     /// Codes whose key starts with `prefix`, in code order.
@@ -212,6 +232,9 @@ impl<'a> NodeRef<'a> {
         self.set.sevenths(self.raw().eff_seven).filter(move |s| {
             key.is_none_or(|k| !crate::conventions::seventh_withdrawn(k, s.character as u8))
         })
+    }
+    pub(crate) fn effective_seventh_def(&self) -> u32 {
+        self.raw().eff_seven
     }
     pub fn needs_seventh(&self) -> bool {
         self.raw().eff_seven != NONE && self.child_count() == 0 && !self.is_billable()

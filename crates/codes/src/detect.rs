@@ -2,9 +2,9 @@
 //! element of an XML file, the record layout of a fixed-width file, the magic bytes
 //! of an archive.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     Icd10cmTabular,
@@ -17,6 +17,10 @@ pub enum FileKind {
     Icd10pcsIndex,
     Icd10pcsDefinitions,
     HcpcsFixedWidth,
+    /// An Excel workbook (the HCPCS file's Excel twin).
+    Xlsx,
+    /// A licensed CPT file: delimited text with code and description columns.
+    CptCsv,
     Zip,
     Gzip,
     Unknown,
@@ -35,6 +39,8 @@ impl FileKind {
             FileKind::Icd10pcsIndex => "ICD-10-PCS index (XML)",
             FileKind::Icd10pcsDefinitions => "ICD-10-PCS definitions (XML)",
             FileKind::HcpcsFixedWidth => "HCPCS Level II alpha-numeric file (fixed width)",
+            FileKind::Xlsx => "Excel workbook (HCPCS Level II)",
+            FileKind::CptCsv => "CPT code file (delimited text)",
             FileKind::Zip => "zip archive",
             FileKind::Gzip => "gzip-compressed file",
             FileKind::Unknown => "unrecognized file",
@@ -43,13 +49,27 @@ impl FileKind {
 
     /// Kinds this version of rcm builds a code-set version from.
     pub fn importable(self) -> bool {
-        matches!(self, FileKind::Icd10cmTabular | FileKind::Icd10cmOrder)
+        matches!(
+            self,
+            FileKind::Icd10cmTabular
+                | FileKind::Icd10cmOrder
+                | FileKind::Icd10pcsTables
+                | FileKind::Icd10pcsIndex
+                | FileKind::Icd10pcsDefinitions
+                | FileKind::HcpcsFixedWidth
+                | FileKind::Xlsx
+                | FileKind::CptCsv
+        )
     }
 }
 
 /// Looks at the first few kilobytes of a file.
 pub fn detect(head: &[u8]) -> FileKind {
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        // An Office Open XML workbook is a zip whose parts name the spreadsheet.
+        if memchr_find(head, b"xl/") || memchr_find(head, b"[Content_Types].xml") {
+            return FileKind::Xlsx;
+        }
         return FileKind::Zip;
     }
     if head.starts_with(&[0x1f, 0x8b]) {
@@ -85,7 +105,30 @@ pub fn detect(head: &[u8]) -> FileKind {
     if looks_like_hcpcs(&text) {
         return FileKind::HcpcsFixedWidth;
     }
+    if looks_like_cpt_file(&text) {
+        return FileKind::CptCsv;
+    }
     FileKind::Unknown
+}
+
+fn memchr_find(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A header row naming a code column and a description column (see `hcpcs::cpt`).
+fn looks_like_cpt_file(text: &str) -> bool {
+    let Some(header) = text.lines().next() else {
+        return false;
+    };
+    let cols: Vec<String> = header
+        .split([',', '\t'])
+        .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let code = cols.iter().any(|c| ["code", "cpt", "cpt code", "hcpcs"].contains(&c.as_str()));
+    let desc = cols.iter().any(|c| {
+        ["description", "long description", "descriptor", "short description"].contains(&c.as_str())
+    });
+    code && desc
 }
 
 /// The name of the first element, skipping the declaration, comments and doctype.

@@ -136,6 +136,9 @@ pub struct Counts {
     pub sections: u32,
     pub notes: u32,
     pub search_terms: u32,
+    /// Counts particular to a code system (PCS tables and rows, HCPCS modifiers, …).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub details: std::collections::BTreeMap<String, u64>,
 }
 
 /// A freshly built index, before it is written (owned vectors).
@@ -741,7 +744,10 @@ fn from_backing(path: &Path, backing: Backing) -> Result<(Packed, VersionInfo)> 
         // Records are u32-based: 4-byte alignment, whole records only.
         let align = if size == 1 { 1 } else { 4 };
         if off % align != 0 || len % size.max(1) != 0 || off + len > bytes.len() {
-            return Err(corrupt(path, format!("section {id:?} is misaligned or cut")));
+            return Err(corrupt(
+                path,
+                format!("section {id:?} is misaligned or cut"),
+            ));
         }
         Ok(off..off + len)
     };

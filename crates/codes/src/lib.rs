@@ -11,15 +11,19 @@
 //! directory path and get values back. Errors name the file, line and field.
 
 pub mod catalog;
+pub mod cmindex;
 pub mod code;
 pub mod codeset;
 pub mod conventions;
 pub mod defaults;
 pub mod detect;
+pub mod diff;
 pub mod error;
+pub mod hcpcs;
 pub mod index;
 pub mod model;
 pub mod order;
+pub mod pcs;
 pub mod search;
 pub mod synonyms;
 pub mod tabular;
@@ -64,7 +68,7 @@ pub fn build_in_memory(
         system,
         id: version::version_id(system, fiscal_year, release),
         label: version::version_label(system, fiscal_year, release, effective),
-        fiscal_year,
+        year: fiscal_year,
         release,
         effective,
         scheduled_end,
@@ -77,6 +81,7 @@ pub fn build_in_memory(
                 version::SourceKind::Icd10cmOrder
             },
             sha256: String::new(),
+            companions: Vec::new(),
             bytes: bytes.len() as u64,
         },
         imported_at: String::new(),

@@ -56,6 +56,8 @@ pub(crate) struct SearchAux {
     extra_weight: Vec<f32>,
     with_term: Option<u32>,
     without_term: Option<u32>,
+    /// Stems of each 7th-character meaning, by definition and character.
+    seventh_stems: Vec<Vec<(u8, Vec<String>)>>,
     /// Index defaults present in this version.
     defaults: Vec<IndexDefault>,
 }
@@ -112,6 +114,18 @@ impl SearchAux {
             extra_weight,
             with_term: p.terms.get("with").map(|t| t as u32),
             without_term: p.terms.get("without").map(|t| t as u32),
+            seventh_stems: p
+                .seven_defs()
+                .iter()
+                .map(|d| {
+                    p.seven_exts()
+                        .get(d.range())
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|e| (e.ch as u8, text::stems(p.str(e.text))))
+                        .collect()
+                })
+                .collect(),
             defaults,
         }
     }
@@ -452,7 +466,7 @@ impl CodeSet {
 
     #[inline]
     fn idf(&self, term: u32) -> f32 {
-        self.aux.idf.get(term as usize).copied().unwrap_or(0.0)
+        self.aux().idf.get(term as usize).copied().unwrap_or(0.0)
     }
 
     fn score_variant(
@@ -478,7 +492,9 @@ impl CodeSet {
             });
         }
         let total: f32 = weights.iter().sum::<f32>().max(1e-3);
-        let matched_terms: Vec<u32> = cands.iter().flatten().map(|c| c.term).collect();
+        let mut matched_terms: Vec<u32> = cands.iter().flatten().map(|c| c.term).collect();
+        matched_terms.sort_unstable();
+        matched_terms.dedup();
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
             let sc = &mut *guard;
@@ -529,22 +545,22 @@ impl CodeSet {
                 let mut extra = 0.0f32;
                 let mut factor = 1.0f32;
                 for &t in &self.p.forward()[entry.tokens.range()] {
-                    if Some(t) == self.aux.without_term {
+                    if Some(t) == self.aux().without_term {
                         factor = 0.3;
                         continue;
                     }
-                    if Some(t) == self.aux.with_term {
+                    if Some(t) == self.aux().with_term {
                         factor = 1.4;
                         continue;
                     }
-                    if matched_terms.contains(&t) {
+                    if matched_terms.binary_search(&t).is_ok() {
                         continue;
                     }
                     let idf = self.idf(t);
                     extra += factor
                         * idf
                         * self
-                            .aux
+                            .aux()
                             .extra_weight
                             .get(t as usize)
                             .copied()
@@ -598,7 +614,7 @@ impl CodeSet {
             words[i].stem == *stem
                 || id.is_some_and(|t| cands[i].iter().any(|c| c.how != "prefix" && c.term == t))
         };
-        for (dstems, node, row) in &self.aux.defaults {
+        for (dstems, node, row) in &self.aux().defaults {
             if dstems.len() != content.len() {
                 continue;
             }
@@ -646,8 +662,18 @@ impl CodeSet {
     /// Chooses the 7th character whose meaning covers query words the title did not.
     fn pick_seventh(&self, node: NodeRef<'_>, words: &[QueryWord], s: &mut Scored) {
         let mut best: Option<(u8, u32, usize)> = None;
-        for ext in node.seventh_characters() {
-            let stems = text::stems(ext.meaning);
+        let Some(def) = self
+            .aux()
+            .seventh_stems
+            .get(node.effective_seventh_def() as usize)
+        else {
+            return;
+        };
+        let key = CodeKey::parse(node.code());
+        for (ch, stems) in def {
+            if key.is_some_and(|k| crate::conventions::seventh_withdrawn(k, *ch)) {
+                continue;
+            }
             let mut covered = 0u32;
             for (i, w) in words.iter().enumerate() {
                 if s.missing & (1 << i) != 0 && stems.contains(&w.stem) {
@@ -661,7 +687,7 @@ impl CodeSet {
                     n > b.count_ones() || (n == b.count_ones() && stems.len() < blen)
                 })
             {
-                best = Some((ext.character as u8, covered, stems.len()));
+                best = Some((*ch, covered, stems.len()));
             }
         }
         if let Some((ch, covered, _)) = best {

@@ -116,27 +116,25 @@ impl<'a> Parser<'a> {
                     self.text.push_str(&c.into_inner());
                 }
                 Event::GeneralRef(r) if self.collecting() => {
-                    {
-                        let resolved = match r.resolve_char_ref() {
-                            Ok(Some(ch)) => Some(ch),
-                            Ok(None) => match &*r.xml10_content() {
-                                "amp" => Some('&'),
-                                "lt" => Some('<'),
-                                "gt" => Some('>'),
-                                "quot" => Some('"'),
-                                "apos" => Some('\''),
-                                _ => None,
-                            },
-                            Err(_) => None,
-                        };
-                        match resolved {
-                            Some(ch) => self.text.push(ch),
-                            None => {
-                                return Err(self.err_at(
-                                    pos,
-                                    format!("unknown entity reference &{};", &*r.xml10_content()),
-                                ));
-                            }
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(ch)) => Some(ch),
+                        Ok(None) => match &*r.xml10_content() {
+                            "amp" => Some('&'),
+                            "lt" => Some('<'),
+                            "gt" => Some('>'),
+                            "quot" => Some('"'),
+                            "apos" => Some('\''),
+                            _ => None,
+                        },
+                        Err(_) => None,
+                    };
+                    match resolved {
+                        Some(ch) => self.text.push(ch),
+                        None => {
+                            return Err(self.err_at(
+                                pos,
+                                format!("unknown entity reference &{};", &*r.xml10_content()),
+                            ));
                         }
                     }
                 }

@@ -9,6 +9,40 @@ use rcm_codes::{Catalog, ImportOptions, NoProgress, detect, order, tabular};
 
 const SMALL_TABULAR: &str = include_str!("../../../tests/fixtures/icd10cm/small-tabular.xml");
 
+fn small_set() -> &'static rcm_codes::CodeSet {
+    static SET: std::sync::OnceLock<rcm_codes::CodeSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        rcm_codes::build_in_memory(
+            Path::new("small.xml"),
+            SMALL_TABULAR.as_bytes(),
+            2025,
+            rcm_codes::Release::October,
+        )
+        .unwrap()
+    })
+}
+
+/// The prebuilt index of the small fixture, as a file would hold it.
+fn small_index_bytes() -> &'static [u8] {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("icd10cm-tabular-2025.xml");
+        std::fs::write(&src, SMALL_TABULAR).unwrap();
+        let mut catalog = Catalog::open(dir.path()).unwrap();
+        catalog
+            .import(&src, &ImportOptions::default(), &NoProgress)
+            .unwrap();
+        let idx = std::fs::read_dir(dir.path().join("codes"))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .find(|e| e.file_name().to_string_lossy().ends_with(".idx"))
+            .unwrap()
+            .path();
+        std::fs::read(idx).unwrap()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
@@ -26,6 +60,23 @@ proptest! {
         bytes[flip % len] = byte;
         bytes.truncate(cut % (len + 1));
         let _ = tabular::parse_tabular(Path::new("x.xml"), &bytes);
+    }
+
+    #[test]
+    fn damaged_index_bytes_never_panic(cut in 0usize..100_000, flip in 0usize..100_000, byte in any::<u8>()) {
+        let mut bytes = small_index_bytes().to_vec();
+        let len = bytes.len();
+        bytes[flip % len] = byte;
+        bytes.truncate(cut % (len + 1));
+        let _ = rcm_codes::index::from_bytes(Path::new("x.idx"), &bytes);
+    }
+
+    #[test]
+    fn queries_never_panic(q in "\\PC{0,40}") {
+        let set = small_set();
+        let _ = set.lookup(&q);
+        let _ = set.validate(&q);
+        let _ = set.search(&q, &rcm_codes::SearchOptions { limit: 5, ..Default::default() });
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Exact lookup is on the hot path of the scrubber and the server: it must not
 //! allocate. A counting allocator proves it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+// tests fail loudly by design
 
 // A global allocator is an unsafe trait by definition; this test binary only counts.
 #![allow(unsafe_code)]

@@ -15,7 +15,7 @@ fn counts_match_the_official_release() {
     assert_eq!(c.codes, 98_186, "codes and headers");
     assert_eq!(c.billable, 74_719, "billable codes");
     assert_eq!(c.chapters, 22);
-    assert_eq!(set.info().fiscal_year, 2026);
+    assert_eq!(set.info().year, 2026);
     assert_eq!(set.info().effective.to_string(), "2026-04-01");
 }
 

@@ -202,8 +202,20 @@ fn held_out_relevance_meets_the_floor() {
 #[test]
 fn blind_relevance_meets_the_floor() {
     let cases = blind_cases();
-    assert!(cases.len() >= 100, "the blind set has {} queries", cases.len());
+    assert!(
+        cases.len() >= 100,
+        "the blind set has {} queries",
+        cases.len()
+    );
     let a = measure("blind set", &cases);
-    assert!(a.top1 >= BLIND_TOP1_FLOOR, "blind top-1 {:.3} fell below {BLIND_TOP1_FLOOR}", a.top1);
-    assert!(a.top5 >= BLIND_TOP5_FLOOR, "blind top-5 {:.3} fell below {BLIND_TOP5_FLOOR}", a.top5);
+    assert!(
+        a.top1 >= BLIND_TOP1_FLOOR,
+        "blind top-1 {:.3} fell below {BLIND_TOP1_FLOOR}",
+        a.top1
+    );
+    assert!(
+        a.top5 >= BLIND_TOP5_FLOOR,
+        "blind top-5 {:.3} fell below {BLIND_TOP5_FLOOR}",
+        a.top5
+    );
 }

@@ -4,12 +4,12 @@
 //! cargo bench -p rcm-x12 --bench x12
 //! For the 100 MB / 1 GB files and peak memory use the `measure` example (see README.md).
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use rcm_x12::envelope::{drive_slice, Handler, TxContext};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rcm_x12::envelope::{Handler, TxContext, drive_slice};
 use rcm_x12::model::claim837::{self, ClaimKind, ClaimTransaction};
 use rcm_x12::model::remit835;
 use rcm_x12::synth::{self, Rng};
-use rcm_x12::validate::{validate_bytes, validate_reader, Options};
+use rcm_x12::validate::{Options, validate_bytes, validate_reader};
 use rcm_x12::writer::SegmentWriter;
 use rcm_x12::{Delimiters, Finding, Segment, SegmentReader};
 use std::hint::black_box;
@@ -32,7 +32,9 @@ fn remit_file() -> Vec<u8> {
 
 fn claim_models() -> Vec<ClaimTransaction> {
     let mut rng = Rng::new(2);
-    (1..=200).map(|n| synth::claim_transaction(&mut rng, ClaimKind::Professional, n, 50)).collect()
+    (1..=200)
+        .map(|n| synth::claim_transaction(&mut rng, ClaimKind::Professional, n, 50))
+        .collect()
 }
 
 struct Remits(usize);
@@ -52,7 +54,13 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("x12");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(remit.len() as u64));
-    g.bench_function("scan_segments_835", |b| b.iter(|| SegmentReader::new(black_box(&remit)).filter(|s| s.is_ok()).count()));
+    g.bench_function("scan_segments_835", |b| {
+        b.iter(|| {
+            SegmentReader::new(black_box(&remit))
+                .filter(|s| s.is_ok())
+                .count()
+        })
+    });
     g.bench_function("scan_segments_stream_835", |b| {
         b.iter(|| {
             let mut r = rcm_x12::StreamReader::new(black_box(remit.as_slice()));
@@ -70,10 +78,28 @@ fn benches(c: &mut Criterion) {
             h.0
         })
     });
-    g.bench_function("validate_835_full", |b| b.iter(|| validate_bytes(black_box(&remit), &Options::default()).findings.len()));
-    g.bench_function("validate_835_full_stream", |b| b.iter(|| validate_reader(black_box(remit.as_slice()), &Options::default()).findings.len()));
+    g.bench_function("validate_835_full", |b| {
+        b.iter(|| {
+            validate_bytes(black_box(&remit), &Options::default())
+                .findings
+                .len()
+        })
+    });
+    g.bench_function("validate_835_full_stream", |b| {
+        b.iter(|| {
+            validate_reader(black_box(remit.as_slice()), &Options::default())
+                .findings
+                .len()
+        })
+    });
     g.throughput(Throughput::Bytes(claims.len() as u64));
-    g.bench_function("validate_837p_full", |b| b.iter(|| validate_bytes(black_box(&claims), &Options::default()).findings.len()));
+    g.bench_function("validate_837p_full", |b| {
+        b.iter(|| {
+            validate_bytes(black_box(&claims), &Options::default())
+                .findings
+                .len()
+        })
+    });
     g.bench_function("write_837p", |b| {
         b.iter(|| {
             let mut w = SegmentWriter::new(Delimiters::default());

@@ -13,11 +13,23 @@ fn main() -> std::process::ExitCode {
     };
     let mut rng = Rng::new(99);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (name, kind) in [("837p", ClaimKind::Professional), ("837i", ClaimKind::Institutional)] {
+    for (name, kind) in [
+        ("837p", ClaimKind::Professional),
+        ("837i", ClaimKind::Institutional),
+    ] {
         let t = synth::claim_transaction(&mut rng, kind, 1, 2);
         if let Ok(b) = synth::claim_interchange(&[t], 1) {
             let r = validate_bytes(&b, &Options::default());
-            if let Ok(Some(ack)) = build_999(&r, 2, rcm_x12::Date { year: 2026, month: 11, day: 20 }, "1200") {
+            if let Ok(Some(ack)) = build_999(
+                &r,
+                2,
+                rcm_x12::Date {
+                    year: 2026,
+                    month: 11,
+                    day: 20,
+                },
+                "1200",
+            ) {
                 files.push((format!("{name}.999"), ack));
             }
             files.push((format!("{name}.x12"), b));

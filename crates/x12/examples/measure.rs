@@ -4,9 +4,9 @@
 //! cargo run --release -p rcm-x12 --example measure -- FILE [scan|typed|validate]...
 //! (default: all three). Run one mode per process to read each mode's own peak memory.
 
-use rcm_x12::envelope::{drive_stream, Handler, TxContext};
+use rcm_x12::envelope::{Handler, TxContext, drive_stream};
 use rcm_x12::model::{claim837, remit835};
-use rcm_x12::validate::{validate_reader, Options};
+use rcm_x12::validate::{Options, validate_reader};
 use rcm_x12::{Finding, Segment, StreamReader};
 use std::time::Instant;
 
@@ -22,7 +22,17 @@ impl Handler for Typed {
                 Err(_) => self.errors += 1,
             },
             "837" => match claim837::parse(segments) {
-                Ok(t) => self.claims += t.billing_providers.iter().flat_map(|b| &b.subscribers).map(|s| s.claims.len() + s.patients.iter().map(|p| p.claims.len()).sum::<usize>()).sum::<usize>(),
+                Ok(t) => {
+                    self.claims += t
+                        .billing_providers
+                        .iter()
+                        .flat_map(|b| &b.subscribers)
+                        .map(|s| {
+                            s.claims.len()
+                                + s.patients.iter().map(|p| p.claims.len()).sum::<usize>()
+                        })
+                        .sum::<usize>()
+                }
                 Err(_) => self.errors += 1,
             },
             _ => {}
@@ -33,7 +43,12 @@ impl Handler for Typed {
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|k| k.parse::<f64>().ok()).map_or(0.0, |kb| kb / 1024.0)
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|k| k.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn open(path: &str) -> std::fs::File {
@@ -53,7 +68,11 @@ fn main() {
         std::process::exit(2);
     };
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
-    let modes: Vec<&str> = if args.len() > 1 { args[1..].iter().map(String::as_str).collect() } else { vec!["scan", "typed", "validate"] };
+    let modes: Vec<&str> = if args.len() > 1 {
+        args[1..].iter().map(String::as_str).collect()
+    } else {
+        vec!["scan", "typed", "validate"]
+    };
     for mode in modes {
         let t = Instant::now();
         let detail = match mode {
@@ -66,14 +85,25 @@ fn main() {
                 format!("{n} segments")
             }
             "typed" => {
-                let mut h = Typed { claims: 0, errors: 0 };
+                let mut h = Typed {
+                    claims: 0,
+                    errors: 0,
+                };
                 let mut r = StreamReader::new(open(path));
-                drive_stream(&mut r, &mut h, rcm_x12::envelope::DEFAULT_MAX_TRANSACTION_BYTES);
+                drive_stream(
+                    &mut r,
+                    &mut h,
+                    rcm_x12::envelope::DEFAULT_MAX_TRANSACTION_BYTES,
+                );
                 format!("{} claims, {} parse errors", h.claims, h.errors)
             }
             "validate" => {
                 let rep = validate_reader(open(path), &Options::default());
-                format!("{} transactions, {} findings", rep.transactions.len(), rep.findings.len())
+                format!(
+                    "{} transactions, {} findings",
+                    rep.transactions.len(),
+                    rep.findings.len()
+                )
             }
             other => {
                 eprintln!("unknown mode {other}");
@@ -81,6 +111,10 @@ fn main() {
             }
         };
         let secs = t.elapsed().as_secs_f64();
-        println!("{mode:<9} {size:>9.1} MB  {secs:>8.2} s  {:>8.1} MB/s  peak RSS {:>7.1} MiB  ({detail})", size / secs, peak_rss_mib());
+        println!(
+            "{mode:<9} {size:>9.1} MB  {secs:>8.2} s  {:>8.1} MB/s  peak RSS {:>7.1} MiB  ({detail})",
+            size / secs,
+            peak_rss_mib()
+        );
     }
 }

@@ -6,6 +6,10 @@ use serde::Serialize;
 /// Length of an ISA segment including its terminator.
 pub const ISA_LEN: usize = 106;
 
+/// How far a malformed (not fixed-width) ISA is searched for its 16 separators. Both readers
+/// must see at least this many bytes before reading an ISA, or they could disagree.
+pub const ISA_MAX_SCAN: usize = 512;
+
 /// Byte positions of the 16 element separators in a fixed-width ISA.
 const ISA_SEPARATOR_POSITIONS: [usize; 16] = [
     3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103,
@@ -78,7 +82,7 @@ impl Delimiters {
             let mut count = 0;
             let mut sixteenth = None;
             let mut rep_pos = None;
-            for (i, &b) in bytes.iter().enumerate().take(512).skip(3) {
+            for (i, &b) in bytes.iter().enumerate().take(ISA_MAX_SCAN).skip(3) {
                 if b == element {
                     count += 1;
                     if count == 11 {

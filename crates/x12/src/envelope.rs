@@ -12,7 +12,9 @@ use std::collections::HashSet;
 use std::io::Read;
 
 /// Default cap on the bytes of one transaction set held in memory when streaming.
-pub const DEFAULT_MAX_TRANSACTION_BYTES: usize = 256 << 20;
+/// 64 MiB is far above a 5,000-claim transaction set (the limit the 837 guides recommend) and
+/// keeps streaming a 1 GB file within its memory budget; a larger set is reported, not buffered.
+pub const DEFAULT_MAX_TRANSACTION_BYTES: usize = 64 << 20;
 
 /// What is known about the envelope around a transaction set.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -250,7 +252,7 @@ impl EnvelopeTracker {
                         seg,
                         None,
                         "ENV-GE-MISSING",
-                        AckCode::Group("2"),
+                        AckCode::Group("3"),
                         format!(
                             "functional group {} has no GE trailer before this GS",
                             self.ctx.group_control
@@ -277,7 +279,7 @@ impl EnvelopeTracker {
                         seg,
                         None,
                         "ENV-ST-OUTSIDE",
-                        AckCode::Group("2"),
+                        AckCode::Transaction("18"),
                         "ST appears outside a functional group (no GS before it)".into(),
                     ));
                 }
@@ -290,7 +292,7 @@ impl EnvelopeTracker {
                         seg,
                         Some(2),
                         "ENV-ST02",
-                        AckCode::Transaction("6"),
+                        AckCode::Transaction("7"),
                         "ST02 transaction set control number must be 4 to 9 characters".into(),
                     ));
                 }
@@ -314,7 +316,7 @@ impl EnvelopeTracker {
                         seg,
                         Some(3),
                         "ENV-ST03",
-                        AckCode::Transaction("5"),
+                        AckCode::Transaction("19"),
                         format!(
                             "ST03 {} differs from GS08 {}",
                             self.ctx.implementation, self.ctx.version
@@ -330,7 +332,7 @@ impl EnvelopeTracker {
                     seg,
                     None,
                     "ENV-SE-OUTSIDE",
-                    AckCode::Group("2"),
+                    AckCode::None,
                     "SE appears without a matching ST".into(),
                 ));
                 Step::Stray
@@ -393,7 +395,7 @@ impl EnvelopeTracker {
                         seg,
                         None,
                         "ENV-GE-MISSING",
-                        AckCode::Group("2"),
+                        AckCode::Group("3"),
                         format!(
                             "functional group {} has no GE trailer before IEA",
                             self.ctx.group_control
@@ -436,7 +438,7 @@ impl EnvelopeTracker {
                     seg,
                     None,
                     "ENV-STRAY",
-                    AckCode::Group("2"),
+                    AckCode::None,
                     "segment appears outside a transaction set (between envelopes)".into(),
                 ));
                 Step::Stray
@@ -577,7 +579,7 @@ impl EnvelopeTracker {
                 seg,
                 Some(4),
                 "ENV-GS04",
-                AckCode::Group("6"),
+                AckCode::None,
                 "GS04 is not a valid CCYYMMDD date".into(),
             ));
         }
@@ -586,7 +588,7 @@ impl EnvelopeTracker {
                 seg,
                 Some(5),
                 "ENV-GS05",
-                AckCode::Group("6"),
+                AckCode::None,
                 "GS05 is not a valid time (HHMM, HHMMSS or HHMMSSdd)".into(),
             ));
         }
@@ -595,7 +597,7 @@ impl EnvelopeTracker {
                 seg,
                 Some(7),
                 "ENV-GS07",
-                AckCode::Group("6"),
+                AckCode::None,
                 "GS07 responsible agency code must be X".into(),
             ));
         }
@@ -606,7 +608,7 @@ impl EnvelopeTracker {
                     seg,
                     Some(n),
                     "ENV-GS-LEN",
-                    AckCode::Group("6"),
+                    AckCode::None,
                     format!("GS{n:02} application code must be 2 to 15 characters"),
                 ));
             }
@@ -627,7 +629,7 @@ impl EnvelopeTracker {
         if !known {
             out.push(Finding {
                 severity: Severity::Warning,
-                ..self.err(seg, Some(8), "ENV-GS08-UNKNOWN", AckCode::Group("2"), format!("GS01 {} with GS08 {} is not a transaction this engine validates in depth (837P X222A1, 837I X223A2, 835 X221A1, 999 X231A1, 277CA X214)", printable(seg.el_str(1)), printable(seg.el_str(8))))
+                ..self.err(seg, Some(8), "ENV-GS08-UNKNOWN", AckCode::None, format!("GS01 {} with GS08 {} is not a transaction this engine validates in depth (837P X222A1, 837I X223A2, 835 X221A1, 999 X231A1, 277CA X214)", printable(seg.el_str(1)), printable(seg.el_str(8))))
             });
         }
     }
@@ -635,7 +637,9 @@ impl EnvelopeTracker {
     /// Reports envelopes left open at the end of input.
     pub fn finish(&mut self, out: &mut Vec<Finding>) {
         let (index, offset, id3) = self.last_seg;
-        let id = String::from_utf8_lossy(&id3).trim_end_matches('\0').to_string();
+        let id = String::from_utf8_lossy(&id3)
+            .trim_end_matches('\0')
+            .to_string();
         let loc = Location {
             interchange: non_empty(&self.ctx.interchange_control),
             group: non_empty(&self.ctx.group_control),
@@ -672,7 +676,7 @@ impl EnvelopeTracker {
             }
             State::Group => push(
                 "ENV-GE-MISSING",
-                AckCode::Group("2"),
+                AckCode::Group("3"),
                 format!(
                     "the file ends inside functional group {} (no GE, IEA): truncated?",
                     self.ctx.group_control
@@ -791,12 +795,15 @@ pub fn drive_slice<H: Handler>(input: &[u8], handler: &mut H) -> Option<ReadErro
         }
         handler.segment(env.context(), &seg);
     }
-    if env.in_transaction() && !tx.is_empty() {
-        let ctx = env.context().clone();
-        handler.transaction(&ctx, &tx);
-    }
+    // Report what the end of input left open first, so a transaction cut short carries its
+    // "SE missing" into the 999.
+    let open_tx = env.in_transaction() && !tx.is_empty();
+    let ctx = env.context().clone();
     env.finish(&mut out);
     flush(&mut out, handler);
+    if open_tx {
+        handler.transaction(&ctx, &tx);
+    }
     error
 }
 
@@ -933,13 +940,14 @@ pub fn drive_stream<R: Read, H: Handler>(
         }
         handler.segment(env.context(), &seg);
     }
-    if env.in_transaction() && !buf.metas.is_empty() && !oversized {
-        let ctx = env.context().clone();
+    let open_tx = env.in_transaction() && !buf.metas.is_empty() && !oversized;
+    let ctx = env.context().clone();
+    env.finish(&mut out);
+    flush(&mut out, handler);
+    if open_tx {
         let segs = buf.segments();
         handler.transaction(&ctx, &segs);
     }
-    env.finish(&mut out);
-    flush(&mut out, handler);
     error
 }
 

@@ -40,9 +40,9 @@ impl<'a> SegmentReader<'a> {
         }
     }
 
-    /// Sets the longest segment accepted.
+    /// Sets the longest segment accepted (never below 528 bytes: room to read a malformed ISA).
     pub fn with_max_segment_len(mut self, max: usize) -> Self {
-        self.max_len = max.max(crate::delim::ISA_LEN);
+        self.max_len = max.max(crate::delim::ISA_MAX_SCAN + 16);
         self
     }
 
@@ -151,7 +151,8 @@ impl<R: Read> StreamReader<R> {
 
     /// `max_segment_len`: longest segment accepted; `chunk`: bytes asked of the reader at a time.
     pub fn with_limits(inner: R, max_segment_len: usize, chunk: usize) -> Self {
-        let max_len = max_segment_len.max(crate::delim::ISA_LEN);
+        // Room for a whole (possibly malformed) ISA scan whatever the limits asked for.
+        let max_len = max_segment_len.max(crate::delim::ISA_MAX_SCAN + 16);
         let chunk = chunk.max(512);
         StreamReader {
             inner,
@@ -252,7 +253,7 @@ impl<R: Read> StreamReader<R> {
             }
         }
         // Make sure a whole ISA (or as much as the file has) is buffered before reading delimiters.
-        while self.end - self.start < crate::delim::ISA_LEN + 1 && !self.eof {
+        while self.end - self.start < crate::delim::ISA_MAX_SCAN + 3 && !self.eof {
             if !self.fill()? {
                 break;
             }

@@ -84,7 +84,11 @@ impl<'a> Segment<'a> {
     /// All elements split once (element 0 is the ID), for parsers that read many of them.
     #[inline]
     pub fn fields(&self) -> Fields<'a> {
-        let mut f = Fields { items: [&[]; MAX_FIELDS], len: 0, seg: *self };
+        let mut f = Fields {
+            items: [&[]; MAX_FIELDS],
+            len: 0,
+            seg: *self,
+        };
         let sep = self.delims.element;
         let raw = self.raw;
         let mut start = 0;
@@ -230,7 +234,11 @@ pub trait Elements<'a> {
         self.el(0) == id
     }
     fn comp(&self, n: usize, c: usize) -> &'a [u8] {
-        nth_split(self.el(n), self.seg().delimiters().component, c.saturating_sub(1))
+        nth_split(
+            self.el(n),
+            self.seg().delimiters().component,
+            c.saturating_sub(1),
+        )
     }
     fn comp_str(&self, n: usize, c: usize) -> &'a str {
         std::str::from_utf8(self.comp(n, c)).unwrap_or("")

@@ -84,7 +84,7 @@ fn person(rng: &mut Rng, entity: &str, member: bool) -> Person {
     let mut name = Party::person(entity, rng.pick(LAST), rng.pick(FIRST), "", "");
     if member {
         name.id_qualifier = "MI".into();
-        name.id = format!("M{:09}", rng.below(1_000_000_000));
+        name.id = format!("M{:09}", rng.below(1_000_000_000)).into();
     }
     Person {
         name,
@@ -183,7 +183,7 @@ pub fn claim(rng: &mut Rng, kind: ClaimKind, n: u64, lines: usize, secondary: bo
     }
     let total: Money = ls.iter().map(|l| l.charge).sum();
     let mut c = Claim {
-        patient_control_number: format!("PCN{n:08}"),
+        patient_control_number: format!("PCN{n:08}").into(),
         total_charge: total,
         facility_code: match kind {
             ClaimKind::Professional => rng.pick(&["11", "22", "02", "10"]).to_string(),
@@ -460,10 +460,11 @@ pub fn remittance(rng: &mut Rng, control: u32, claims: usize) -> Remittance {
         let nsvc = 1 + rng.below(4) as usize;
         let mut c = ClaimPayment {
             header_number: Some(1),
-            patient_control_number: format!("PCN{:08}", u64::from(control) * 100_000 + i as u64),
+            patient_control_number: format!("PCN{:08}", u64::from(control) * 100_000 + i as u64)
+                .into(),
             status: "1".into(),
             filing_indicator: "12".into(),
-            payer_claim_control_number: format!("PCC{control}{i:06}"),
+            payer_claim_control_number: format!("PCC{control}{i:06}").into(),
             ..ClaimPayment::default()
         };
         c.parties.push(Party::person(

@@ -9,7 +9,7 @@ use crate::model::ack999::{Ack999, ElementError, SegmentError, TransactionAck};
 use crate::reader::StreamReader;
 use crate::schema::{self, spec_for};
 use crate::segment::Segment;
-use crate::values::{Date, Money, npi_is_valid};
+use crate::values::{Code, Date, Money, npi_is_valid};
 use crate::writer::{GroupHeader, InterchangeHeader, SegmentWriter};
 use crate::{Delimiters, WriteError};
 use std::collections::HashMap;
@@ -18,7 +18,13 @@ use std::io::Read;
 /// Outcome of one transaction set, enough to write its AK2..IK5.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct TxOutcome {
-    pub context: TxContext,
+    /// Index into [`Report::contexts`]: the envelope is stored once per group, so a 1 GB file
+    /// of many transactions keeps a few dozen bytes per transaction, not a copy of the envelope.
+    pub context: usize,
+    /// ST01, ST02, ST03.
+    pub set_id: Code,
+    pub set_control: Code,
+    pub implementation: Code,
     pub segment_count: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -54,12 +60,17 @@ pub struct GroupOutcome {
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Report {
     pub findings: Vec<Finding>,
+    /// Envelope of each functional group seen, in order.
+    pub contexts: Vec<TxContext>,
     pub transactions: Vec<TxOutcome>,
     pub groups: Vec<GroupOutcome>,
     /// Set when reading stopped early (truncated file, garbage, segment too long).
     pub fatal: Option<String>,
     pub bytes: u64,
     pub segments: u64,
+    /// Transaction sets read, and those a 999 would accept (A or E), kept or not.
+    pub transaction_count: u64,
+    pub accepted_count: u64,
 }
 
 impl Report {
@@ -81,6 +92,9 @@ pub struct Options {
     /// still counted.
     pub max_findings: usize,
     pub max_transaction_bytes: usize,
+    /// Keep one small outcome per transaction set (needed for a 999). Without it, memory does
+    /// not grow with the number of transactions at all.
+    pub keep_outcomes: bool,
 }
 
 impl Default for Options {
@@ -88,6 +102,7 @@ impl Default for Options {
         Options {
             max_findings: 10_000,
             max_transaction_bytes: crate::envelope::DEFAULT_MAX_TRANSACTION_BYTES,
+            keep_outcomes: true,
         }
     }
 }
@@ -97,6 +112,8 @@ struct Validator {
     report: Report,
     pending_tx_codes: Vec<String>,
     pending_tx_findings: Vec<Finding>,
+    /// AK905 codes of the group being read (its GroupOutcome is created at GE).
+    pending_group_codes: Vec<String>,
     dropped: usize,
 }
 
@@ -161,15 +178,30 @@ impl Handler for Validator {
         }
         findings.extend(rules.out);
         // Map to the 999.
+        let same_group = self.report.contexts.last().is_some_and(|c| {
+            c.interchange_control == ctx.interchange_control
+                && c.group_control == ctx.group_control
+                && c.version == ctx.version
+        });
+        if !same_group {
+            let mut c = ctx.clone();
+            c.set_id.clear();
+            c.set_control.clear();
+            c.implementation.clear();
+            self.report.contexts.push(c);
+        }
         let mut outcome = TxOutcome {
-            context: ctx.clone(),
+            context: self.report.contexts.len() - 1,
+            set_id: Code::new(&ctx.set_id),
+            set_control: Code::new(&ctx.set_control),
+            implementation: Code::new(&ctx.implementation),
             segment_count: segments.len(),
             errors: 0,
             warnings: 0,
             ack_segments: Vec::new(),
             ack_codes: std::mem::take(&mut self.pending_tx_codes),
         };
-        let mut by_pos: HashMap<usize, usize> = HashMap::new();
+        let mut by_pos: HashMap<(usize, String), usize> = HashMap::new();
         for f in &findings {
             match f.severity {
                 Severity::Error => outcome.errors += 1,
@@ -181,21 +213,23 @@ impl Handler for Validator {
             let Some(pos) = f.location.position else {
                 continue;
             };
-            let idx = *by_pos.entry(pos).or_insert_with(|| {
-                outcome.ack_segments.push(SegmentError {
-                    segment_id: f.location.segment_id.clone(),
-                    position: pos,
-                    loop_id: f
-                        .location
-                        .loop_id
-                        .clone()
-                        .filter(|l| l != "ST")
-                        .unwrap_or_default(),
-                    code: String::new(),
-                    elements: vec![],
+            let idx = *by_pos
+                .entry((pos, f.location.segment_id.clone()))
+                .or_insert_with(|| {
+                    outcome.ack_segments.push(SegmentError {
+                        segment_id: f.location.segment_id.clone(),
+                        position: pos,
+                        loop_id: f
+                            .location
+                            .loop_id
+                            .clone()
+                            .filter(|l| l != "ST")
+                            .unwrap_or_default(),
+                        code: String::new(),
+                        elements: vec![],
+                    });
+                    outcome.ack_segments.len() - 1
                 });
-                outcome.ack_segments.len() - 1
-            });
             let se = &mut outcome.ack_segments[idx];
             match f.ack {
                 AckCode::Element(code) => {
@@ -220,7 +254,13 @@ impl Handler for Validator {
         for f in findings {
             self.keep(f);
         }
-        self.report.transactions.push(outcome);
+        self.report.transaction_count += 1;
+        if outcome.status() != "R" {
+            self.report.accepted_count += 1;
+        }
+        if self.opts.keep_outcomes {
+            self.report.transactions.push(outcome);
+        }
     }
 
     fn finding(&mut self, f: Finding) {
@@ -230,11 +270,7 @@ impl Handler for Validator {
                 self.pending_tx_findings.push(f);
                 return;
             }
-            AckCode::Group(code) => {
-                if let Some(g) = self.report.groups.last_mut() {
-                    g.codes.push(code.into());
-                }
-            }
+            AckCode::Group(code) => self.pending_group_codes.push(code.into()),
             _ => {}
         }
         if f.rule == "READ" {
@@ -247,7 +283,7 @@ impl Handler for Validator {
         self.report.groups.push(GroupOutcome {
             context: ctx.clone(),
             declared_transactions: declared,
-            codes: vec![],
+            codes: std::mem::take(&mut self.pending_group_codes),
         });
     }
 }
@@ -259,6 +295,7 @@ pub fn validate_bytes(input: &[u8], opts: &Options) -> Report {
         report: Report::default(),
         pending_tx_codes: vec![],
         pending_tx_findings: vec![],
+        pending_group_codes: vec![],
         dropped: 0,
     };
     drive_slice(input, &mut v);
@@ -272,6 +309,7 @@ pub fn validate_reader<R: Read>(reader: R, opts: &Options) -> Report {
         report: Report::default(),
         pending_tx_codes: vec![],
         pending_tx_findings: vec![],
+        pending_group_codes: vec![],
         dropped: 0,
     };
     let mut counting = CountingReader {
@@ -368,6 +406,10 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
             let pos = i + 1;
             if s.is(b"NM1") && s.el(8) == b"XX" && !s.el(9).is_empty() && !npi_is_valid(s.el(9)) {
                 self.push(Severity::Error, s, pos, Some(9), "NPI-CHECK-DIGIT", format!("NM109 is not a valid NPI (10 digits with a Luhn check digit over 80840 + the first nine) for entity {}", printable(s.el_str(1))));
+            }
+            if s.is(b"DTP") && !self.ctx.set_id.starts_with("837") {
+                // 837 calls check_dtp itself along with its claim rules.
+                self.check_dtp(s, pos);
             }
             if s.is(b"N1") && s.el(3) == b"XX" && !npi_is_valid(s.el(4)) {
                 self.push(
@@ -697,6 +739,10 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
             has_statement_dates: bool,
         }
         let mut claim: Option<ClaimAcc<'_>> = None;
+        let created = segs
+            .iter()
+            .find(|s| s.is(b"BHT"))
+            .and_then(|s| Date::parse(s.el(4)));
         // Subscriber HL → (SBR segment, pos, SBR02, has patient child, has DMG)
         let mut sub: Option<(Segment<'_>, usize, Vec<u8>, bool, bool)> = None;
         let mut in_2010ba = false;
@@ -892,6 +938,27 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         c.has_statement_dates = true;
                     }
                     self.check_dtp(s, pos);
+                    // Services cannot be billed before they happen.
+                    if matches!(s.el(1), b"472" | b"434")
+                        && let (Some(p), Some(created)) =
+                            (crate::values::DatePeriod::parse(s.el(2), s.el(3)), created)
+                    {
+                        let last = match p {
+                            crate::values::DatePeriod::Day { date } => date,
+                            crate::values::DatePeriod::Range { to, .. } => to,
+                        };
+                        if last > created {
+                            self.push(
+                                Severity::Error,
+                                s,
+                                pos,
+                                Some(3),
+                                "837-FUTURE-SERVICE",
+                                "the service date is after the date the claim was created (BHT04)"
+                                    .into(),
+                            );
+                        }
+                    }
                 }
                 b"HI" => {
                     if let Some(c) = claim.as_mut() {
@@ -998,7 +1065,13 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 b"SBR" => {
                     in_2320 = true;
                     if let Some(c) = claims.last_mut() {
-                        c.payers.push(OtherPayer { seg: *s, pos, id: Vec::new(), paid: None, cas: Money::ZERO });
+                        c.payers.push(OtherPayer {
+                            seg: *s,
+                            pos,
+                            id: Vec::new(),
+                            paid: None,
+                            cas: Money::ZERO,
+                        });
                     }
                 }
                 b"CLM" => {
@@ -1023,10 +1096,8 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         if let Some(a) = c.lines.last_mut().and_then(|l| l.adjs.last_mut()) {
                             a.cas += sum;
                         }
-                    } else if in_2320 {
-                        if let Some(p) = c.payers.last_mut() {
-                            p.cas += sum;
-                        }
+                    } else if in_2320 && let Some(p) = c.payers.last_mut() {
+                        p.cas += sum;
                     }
                 }
                 b"AMT" if in_2320 && s.el(1) == b"D" => {
@@ -1053,7 +1124,10 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     in_2320 = false;
                     in_2430 = false;
                     if let Some(c) = claims.last_mut() {
-                        c.lines.push(Line { charge: Money::ZERO, adjs: Vec::new() });
+                        c.lines.push(Line {
+                            charge: Money::ZERO,
+                            adjs: Vec::new(),
+                        });
                     }
                 }
                 b"SV1" | b"SV2" => {
@@ -1065,19 +1139,35 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 b"SVD" => {
                     in_2430 = true;
                     if let Some(l) = claims.last_mut().and_then(|c| c.lines.last_mut()) {
-                        l.adjs.push(LineAdj { seg: *s, pos, payer: s.el(1).to_vec(), paid: money(2).unwrap_or(Money::ZERO), cas: Money::ZERO });
+                        l.adjs.push(LineAdj {
+                            seg: *s,
+                            pos,
+                            payer: s.el(1).to_vec(),
+                            paid: money(2).unwrap_or(Money::ZERO),
+                            cas: Money::ZERO,
+                        });
                     }
                 }
                 _ => {}
             }
         }
         for c in &claims {
-            if matches!(c.sbr01.as_slice(), b"S" | b"T" | b"A" | b"B" | b"C" | b"D" | b"E" | b"F" | b"G" | b"H") && c.payers.is_empty() {
+            if matches!(
+                c.sbr01.as_slice(),
+                b"S" | b"T" | b"A" | b"B" | b"C" | b"D" | b"E" | b"F" | b"G" | b"H"
+            ) && c.payers.is_empty()
+            {
                 self.push(Severity::Error, &c.seg, c.pos, None, "837-COB-PRIOR-PAYER", "the subscriber's payer is not primary (SBR01 is not P) but the claim has no 2320 loop describing the prior payer".into());
             }
             for p in &c.payers {
                 let Some(paid) = p.paid else { continue };
-                let line_cas: Money = c.lines.iter().flat_map(|l| &l.adjs).filter(|a| a.payer == p.id).map(|a| a.cas).sum();
+                let line_cas: Money = c
+                    .lines
+                    .iter()
+                    .flat_map(|l| &l.adjs)
+                    .filter(|a| a.payer == p.id)
+                    .map(|a| a.cas)
+                    .sum();
                 let left = c.total - paid - p.cas - line_cas;
                 if left != Money::ZERO {
                     self.push(Severity::Error, &p.seg, p.pos, None, "837-COB-CLAIM-BALANCE", format!("other payer amounts do not balance to the claim: CLM02 {} − paid (AMT*D) {} − claim adjustments {} − line adjustments {} leaves {}", c.total.dollars(), paid.dollars(), p.cas.dollars(), line_cas.dollars(), left.dollars()));
@@ -1094,12 +1184,33 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 }
             }
             // Inpatient bill types (hospital 11x/12x, SNF 21x, hospice 81x… first two digits).
-            if institutional && matches!(c.facility.as_slice(), b"11" | b"18" | b"21" | b"41" | b"65" | b"66" | b"86") {
+            if institutional
+                && matches!(
+                    c.facility.as_slice(),
+                    b"11" | b"18" | b"21" | b"41" | b"65" | b"66" | b"86"
+                )
+            {
                 if !c.admission_type {
-                    self.push(Severity::Error, &c.seg, c.pos, None, "837I-ADMISSION-TYPE", "CL101 admission type is required on an inpatient institutional claim".into());
+                    self.push(
+                        Severity::Error,
+                        &c.seg,
+                        c.pos,
+                        None,
+                        "837I-ADMISSION-TYPE",
+                        "CL101 admission type is required on an inpatient institutional claim"
+                            .into(),
+                    );
                 }
                 if !c.admission_date {
-                    self.push(Severity::Error, &c.seg, c.pos, None, "837I-ADMISSION-DATE", "DTP*435 admission date is required on an inpatient institutional claim".into());
+                    self.push(
+                        Severity::Error,
+                        &c.seg,
+                        c.pos,
+                        None,
+                        "837I-ADMISSION-DATE",
+                        "DTP*435 admission date is required on an inpatient institutional claim"
+                            .into(),
+                    );
                 }
             }
         }
@@ -1133,32 +1244,34 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     fn check_dtp(&mut self, s: &Segment<'_>, pos: usize) {
         let (f, v) = (s.el(2), s.el(3));
         match f {
-            b"D8" | b"RD8" => match crate::values::DatePeriod::parse(f, v) {
-                None => self.push(
-                    Severity::Error,
-                    s,
-                    pos,
-                    Some(3),
-                    "DTP-DATE",
-                    format!(
-                        "DTP03 is not a valid {} date",
-                        if f == b"D8" {
-                            "CCYYMMDD"
-                        } else {
-                            "CCYYMMDD-CCYYMMDD range"
-                        }
+            b"D8" | b"RD8" => {
+                match crate::values::DatePeriod::parse(f, v).filter(|p| p.first().year >= 1800) {
+                    None => self.push(
+                        Severity::Error,
+                        s,
+                        pos,
+                        Some(3),
+                        "DTP-DATE",
+                        format!(
+                            "DTP03 is not a valid {} date",
+                            if f == b"D8" {
+                                "CCYYMMDD"
+                            } else {
+                                "CCYYMMDD-CCYYMMDD range"
+                            }
+                        ),
                     ),
-                ),
-                Some(crate::values::DatePeriod::Range { from, to }) if from > to => self.push(
-                    Severity::Error,
-                    s,
-                    pos,
-                    Some(3),
-                    "DTP-RANGE",
-                    "DTP03 date range ends before it starts".into(),
-                ),
-                _ => {}
-            },
+                    Some(crate::values::DatePeriod::Range { from, to }) if from > to => self.push(
+                        Severity::Error,
+                        s,
+                        pos,
+                        Some(3),
+                        "DTP-RANGE",
+                        "DTP03 date range ends before it starts".into(),
+                    ),
+                    _ => {}
+                }
+            }
             _ => {}
         }
     }
@@ -1234,7 +1347,9 @@ pub fn build_999(
     let Some(first) = report.transactions.first() else {
         return Ok(None);
     };
-    let ctx = &first.context;
+    let Some(ctx) = report.contexts.get(first.context) else {
+        return Ok(None);
+    };
     let yymmdd = format!("{:02}{:02}{:02}", date.year % 100, date.month, date.day);
     let isa = InterchangeHeader {
         sender_qualifier: "ZZ".into(),
@@ -1260,8 +1375,12 @@ pub fn build_999(
     let mut groups: Vec<(String, String, Vec<&TxOutcome>)> = Vec::new();
     for t in &report.transactions {
         let key = (
-            t.context.interchange_control.clone() + "/" + &t.context.group_control,
-            t.context.functional_id.clone(),
+            t.context.to_string(),
+            report
+                .contexts
+                .get(t.context)
+                .map(|c| c.functional_id.clone())
+                .unwrap_or_default(),
         );
         match groups.last_mut() {
             Some(g) if g.0 == key.0 => g.2.push(t),
@@ -1276,7 +1395,9 @@ pub fn build_999(
         n,
         |w: &mut SegmentWriter| {
             for (k, (_, fid, txs)) in groups.iter().enumerate() {
-                let c = &txs[0].context;
+                let Some(c) = report.contexts.get(txs[0].context) else {
+                    continue;
+                };
                 let accepted = txs.iter().filter(|t| t.status() != "R").count();
                 let group_codes: Vec<String> = report
                     .groups
@@ -1295,7 +1416,10 @@ pub fn build_999(
                             && g.context.interchange_control == c.interchange_control
                     })
                     .map_or(txs.len(), |g| g.declared_transactions);
-                let status = if accepted == txs.len() && group_codes.is_empty() {
+                // A damaged group envelope (GE count or control number) rejects the group.
+                let status = if !group_codes.is_empty() {
+                    "R"
+                } else if accepted == txs.len() {
                     if txs.iter().any(|t| t.status() == "E") {
                         "E"
                     } else {
@@ -1314,9 +1438,9 @@ pub fn build_999(
                     transactions: txs
                         .iter()
                         .map(|t| TransactionAck {
-                            set_id: t.context.set_id.clone(),
-                            control_number: t.context.set_control.clone(),
-                            implementation: t.context.implementation.clone(),
+                            set_id: t.set_id.to_string(),
+                            control_number: t.set_control.to_string(),
+                            implementation: t.implementation.to_string(),
                             segment_errors: t
                                 .ack_segments
                                 .iter()

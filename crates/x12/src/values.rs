@@ -176,8 +176,8 @@ impl fmt::Display for Decimal {
     }
 }
 
-/// A calendar date (CCYYMMDD in 5010).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A calendar date (CCYYMMDD in 5010; "CCYY-MM-DD" in JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: u16,
     pub month: u8,
@@ -224,6 +224,28 @@ impl Date {
             _ => 31,
         };
         self.day <= days
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!(
+            "{:04}-{:02}-{:02}",
+            self.year, self.month, self.day
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    /// Accepts "CCYY-MM-DD" or "CCYYMMDD"; rejects impossible dates.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let compact: String = s.chars().filter(|c| *c != '-').collect();
+        if compact.len() != 8 {
+            return Err(serde::de::Error::custom("a date must be CCYY-MM-DD"));
+        }
+        Date::parse(compact.as_bytes())
+            .ok_or_else(|| serde::de::Error::custom("not a valid calendar date (CCYY-MM-DD)"))
     }
 }
 
@@ -326,6 +348,10 @@ pub fn npi_check_digit(first9: &[u8]) -> Option<u8> {
 pub fn is_x12_char(b: u8) -> bool {
     (0x20..=0x7E).contains(&b)
 }
+
+/// Short text (names, member and claim identifiers): the same inline storage as [`Code`], so
+/// typed models of large remittances allocate far less.
+pub type Text = Code;
 
 /// A short code (qualifier, CARC, status, procedure code, modifier…) stored inline without a heap
 /// allocation when it fits in 22 bytes, which every code of the guides does; longer values are

@@ -103,3 +103,29 @@ fn streaming_gives_the_same_findings() {
     assert_eq!(a.findings, b.findings);
     assert_eq!(a.findings.len(), 2, "{:?}", a.findings);
 }
+
+#[test]
+fn ack_carries_envelope_errors() {
+    use rcm_x12::model::ack999;
+    use rcm_x12::{Date, SegmentReader};
+    let ack_of = |text: &str| {
+        let r = validate_bytes(text.as_bytes(), &Options::default());
+        let bytes = rcm_x12::validate::build_999(&r, 9, Date { year: 2026, month: 11, day: 21 }, "0900").unwrap().unwrap();
+        let segs: Vec<_> = SegmentReader::new(&bytes).collect::<Result<Vec<_>, _>>().unwrap();
+        let st = segs.iter().position(|s| s.is(b"ST")).unwrap();
+        let se = segs.iter().position(|s| s.is(b"SE")).unwrap();
+        ack999::parse(&segs[st..=se]).unwrap()
+    };
+    // SE01 wrong: IK502 4, transaction rejected.
+    let a = ack_of(&OK.replace("SE*9*0001", "SE*8*0001"));
+    assert_eq!(a.transactions[0].status, "R");
+    assert!(a.transactions[0].errors.contains(&"4".to_string()), "{a:?}");
+    // GE01 wrong: AK905 5, group rejected.
+    let a = ack_of(&OK.replace("GE*1*7", "GE*3*7"));
+    assert_eq!(a.group_status, "R");
+    assert!(a.group_errors.contains(&"5".to_string()), "{a:?}");
+    // Truncated inside the transaction: IK502 2 (trailer missing).
+    let cut = OK.split("SE*9").next().unwrap();
+    let a = ack_of(cut);
+    assert!(a.transactions[0].errors.contains(&"2".to_string()), "{a:?}");
+}

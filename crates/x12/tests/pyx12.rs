@@ -58,8 +58,7 @@ fn generated_files_pass_pyx12() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(40);
     let dir = tempfile::tempdir().unwrap();
-    let mut checked = 0;
-    let mut failures = Vec::new();
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
     for i in 0..n {
         for (kind, tag) in [
             (ClaimKind::Professional, "837p"),
@@ -86,10 +85,7 @@ fn generated_files_pass_pyx12() {
             );
             let path = dir.path().join(format!("{tag}_{i}.x12"));
             std::fs::write(&path, &bytes).unwrap();
-            checked += 1;
-            if let Some(e) = pyx12_errors(&bin, &path) {
-                failures.push(format!("{tag} #{i}:\n{e}"));
-            }
+            files.push((format!("{tag} #{i}"), path));
             // And the 999 we would send back for it.
             let ack = build_999(
                 &report,
@@ -105,10 +101,7 @@ fn generated_files_pass_pyx12() {
             .unwrap();
             let apath = dir.path().join(format!("{tag}_{i}.999"));
             std::fs::write(&apath, &ack).unwrap();
-            checked += 1;
-            if let Some(e) = pyx12_errors(&bin, &apath) {
-                failures.push(format!("999 for {tag} #{i}:\n{e}"));
-            }
+            files.push((format!("999 for {tag} #{i}"), apath));
         }
     }
     // 835s we write (synthetic remittances for benchmarks and posting tests).
@@ -133,11 +126,31 @@ fn generated_files_pass_pyx12() {
         );
         let path = dir.path().join(format!("835_{i}.x12"));
         std::fs::write(&path, &bytes).unwrap();
-        checked += 1;
-        if let Some(e) = pyx12_errors(&bin, &path) {
-            failures.push(format!("835 #{i}:\n{e}"));
-        }
+        files.push((format!("835 #{i}"), path));
     }
+    // x12valid starts a Python interpreter per file: run them on every core.
+    let checked = files.len();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let found = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|sc| {
+        for _ in 0..workers {
+            sc.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some((label, path)) = files.get(k) else {
+                        break;
+                    };
+                    if let Some(e) = pyx12_errors(&bin, path) {
+                        found.lock().unwrap().push(format!("{label}:\n{e}"));
+                    }
+                }
+            });
+        }
+    });
+    let failures = found.into_inner().unwrap();
     eprintln!(
         "pyx12: {checked} files checked, {} failures",
         failures.len()

@@ -230,3 +230,30 @@ fn irregular_isa_is_read_leniently() {
     assert_eq!(segs.len(), 2);
     assert_eq!(segs[1].el(1), b"HC");
 }
+
+/// Regression (found by the `reader` fuzz target): a malformed ISA read leniently must give the
+/// same segments from a slice and from a stream whose buffer holds only part of the file.
+#[test]
+fn slice_and_stream_agree_on_lenient_isa() {
+    let path = format!(
+        "{}/../../tests/fixtures/x12/fuzz-reader-isa-lenient.bin",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let data = std::fs::read(path).unwrap();
+    let a: Vec<_> = SegmentReader::new(&data)
+        .with_max_segment_len(4096)
+        .map(|r| {
+            r.map(|s| (s.raw().to_vec(), s.index))
+                .map_err(|e| e.to_string())
+        })
+        .collect();
+    let mut r = StreamReader::with_limits(&data[..], 4096, 512);
+    let mut b = Vec::new();
+    while let Some(x) = r.next_segment() {
+        b.push(
+            x.map(|s| (s.raw().to_vec(), s.index))
+                .map_err(|e| e.to_string()),
+        );
+    }
+    assert_eq!(a, b);
+}

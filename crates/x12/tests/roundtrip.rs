@@ -168,3 +168,54 @@ impl Handler for Collect2 {
     }
     fn finding(&mut self, _f: Finding) {}
 }
+
+#[test]
+fn models_round_trip_through_json() {
+    for seed in 0..20 {
+        let mut rng = Rng::new(seed);
+        let t = synth::claim_transaction(&mut rng, ClaimKind::Professional, 3, 4);
+        let json = serde_json::to_string(&t).unwrap();
+        let back: claim837::ClaimTransaction = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, t);
+        let r = synth::remittance(&mut rng, 3, 4);
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains("\"2026-"), "dates are ISO strings in JSON");
+        let back: remit835::Remittance = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+    }
+}
+
+#[test]
+fn shared_277ca_samples_parse() {
+    use rcm_x12::model::status277;
+    for (name, accepted) in [
+        ("277CA_Sample_Accepted.txt", true),
+        ("277CA_Sample_Rejected.txt", false),
+    ] {
+        let path = format!(
+            "{}/../../../shared/data/x12_samples/herophilus_assets/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(&path).unwrap();
+        #[derive(Default)]
+        struct H(Vec<status277::ClaimAck277>);
+        impl Handler for H {
+            fn transaction(&mut self, _ctx: &TxContext, segments: &[Segment<'_>]) {
+                self.0.push(status277::parse(segments).unwrap());
+            }
+            fn finding(&mut self, _f: Finding) {}
+        }
+        let mut h = H::default();
+        drive_slice(&bytes, &mut h);
+        let ack = &h.0[0];
+        assert!(!ack.claims.is_empty(), "{name}");
+        let c = &ack.claims[0];
+        assert!(!c.patient_control_number.is_empty());
+        assert_eq!(
+            c.statuses.iter().all(|s| s.is_accepted()),
+            accepted,
+            "{name}: {:?}",
+            c.statuses
+        );
+    }
+}

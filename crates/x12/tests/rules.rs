@@ -364,16 +364,30 @@ fn cob_balancing_and_prior_payer() {
     // Find a secondary claim (has a 2320 SBR after CLM).
     for seed in 0..200 {
         let s = p837(seed, ClaimKind::Professional);
-        let Some(amt) = s.iter().position(|x| x.starts_with("AMT*D*")) else { continue };
+        let Some(amt) = s.iter().position(|x| x.starts_with("AMT*D*")) else {
+            continue;
+        };
         let mut bad = s.clone();
         bad[amt] = "AMT*D*0.01".into();
         let r = check(&bad);
-        let sbr2320 = bad[..amt].iter().rposition(|x| x.starts_with("SBR*")).unwrap() as u64 + 1;
-        assert!(has(&r, "837-COB-CLAIM-BALANCE", sbr2320, None), "{:#?}", show(&r));
+        let sbr2320 = bad[..amt]
+            .iter()
+            .rposition(|x| x.starts_with("SBR*"))
+            .unwrap() as u64
+            + 1;
+        assert!(
+            has(&r, "837-COB-CLAIM-BALANCE", sbr2320, None),
+            "{:#?}",
+            show(&r)
+        );
         // Remove the 2320..2330B block: a secondary claim without its prior payer.
         let mut bad = s.clone();
         let start = sbr2320 as usize - 1;
-        let end = bad[start..].iter().position(|x| x.starts_with("LX*")).unwrap() + start;
+        let end = bad[start..]
+            .iter()
+            .position(|x| x.starts_with("LX*"))
+            .unwrap()
+            + start;
         bad.drain(start..end);
         // Fix SE01.
         let n = bad.iter().position(|x| x.starts_with("ST*")).unwrap();
@@ -392,7 +406,9 @@ fn cob_balancing_and_prior_payer() {
 fn inpatient_institutional_requires_admission_data() {
     for seed in 0..200 {
         let mut s = p837(seed, ClaimKind::Institutional);
-        let Some(i) = s.iter().position(|x| x.starts_with("DTP*435*")) else { continue };
+        let Some(i) = s.iter().position(|x| x.starts_with("DTP*435*")) else {
+            continue;
+        };
         let clm = s[..i].iter().rposition(|x| x.starts_with("CLM*")).unwrap() as u64 + 1;
         s.remove(i);
         let n = s.iter().position(|x| x.starts_with("ST*")).unwrap();
@@ -412,4 +428,12 @@ fn denied_claim_cannot_be_paid() {
     let n = set_el(&mut s, "CLP*", 2, "4");
     let r = check(&s);
     assert!(has(&r, "835-DENIED-PAID", n, Some(4)), "{:#?}", show(&r));
+}
+
+#[test]
+fn service_date_after_creation() {
+    let mut s = p837(14, ClaimKind::Professional);
+    let n = set_el(&mut s, "DTP*472*", 3, "20291231");
+    let r = check(&s);
+    assert!(has(&r, "837-FUTURE-SERVICE", n, Some(3)), "{:#?}", show(&r));
 }

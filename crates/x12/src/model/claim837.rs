@@ -29,6 +29,8 @@ impl ClaimKind {
 /// One 837 transaction set.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimTransaction {
+    /// Set by the writer command (837p/837i) when absent from JSON.
+    #[serde(default)]
     pub kind: ClaimKind,
     /// ST02.
     pub control_number: String,
@@ -197,7 +199,7 @@ pub struct OtherPayer {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claim {
     /// CLM01: the practice's claim ID, echoed in 277CA and 835 CLP01.
-    pub patient_control_number: String,
+    pub patient_control_number: crate::values::Text,
     /// CLM02: must equal the sum of the line charges.
     pub total_charge: Money,
     /// CLM05-1: place of service (837P) or facility type code (837I).

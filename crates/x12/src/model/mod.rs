@@ -8,7 +8,7 @@ pub mod status277;
 
 use crate::WriteError;
 use crate::segment::Elements;
-use crate::values::{Code, Decimal, Money};
+use crate::values::{Code, Decimal, Money, Text};
 use crate::writer::{Element, SegmentWriter};
 use serde::{Deserialize, Serialize};
 
@@ -20,18 +20,18 @@ pub struct Party {
     /// NM102: 1 person, 2 organization.
     pub kind: Code,
     /// NM103: last name or organization name.
-    pub last_or_org: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub first: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub middle: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub suffix: String,
+    pub last_or_org: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub first: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub middle: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub suffix: Text,
     /// NM108: XX NPI, MI member ID, PI payer ID, 46 ETIN…
     #[serde(default, skip_serializing_if = "str::is_empty")]
     pub id_qualifier: Code,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub id: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub id: Text,
 }
 
 impl Party {
@@ -139,7 +139,7 @@ impl Address {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reference {
     pub qualifier: Code,
-    pub value: String,
+    pub value: Text,
 }
 
 impl Reference {
@@ -255,7 +255,11 @@ impl Procedure {
         Procedure {
             qualifier: get(0).into(),
             code: get(1).into(),
-            modifiers: (2..6).map(get).filter(|m| !m.is_empty()).map(Code::from).collect(),
+            modifiers: (2..6)
+                .map(get)
+                .filter(|m| !m.is_empty())
+                .map(Code::from)
+                .collect(),
             description: get(6).into(),
         }
     }

@@ -3,7 +3,7 @@
 use super::{Address, Adjustment, Party, Procedure, Reference, read_cas, write_cas};
 use crate::error::{ModelError, WriteError};
 use crate::segment::{Elements, Segment};
-use crate::values::{Code, Date, Decimal, Money};
+use crate::values::{Code, Date, Decimal, Money, Text};
 use crate::writer::{Element, SegmentWriter};
 use serde::{Deserialize, Serialize};
 
@@ -89,7 +89,7 @@ pub struct ClaimPayment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_number: Option<u32>,
     /// CLP01: the patient control number the provider sent in CLM01.
-    pub patient_control_number: String,
+    pub patient_control_number: Text,
     /// CLP02.
     pub status: Code,
     pub charge: Money,
@@ -99,7 +99,7 @@ pub struct ClaimPayment {
     /// CLP06.
     pub filing_indicator: Code,
     /// CLP07: payer claim control number (needed for corrections: frequency 7/8).
-    pub payer_claim_control_number: String,
+    pub payer_claim_control_number: Text,
     #[serde(default, skip_serializing_if = "str::is_empty")]
     pub facility_type: Code,
     #[serde(default, skip_serializing_if = "str::is_empty")]
@@ -341,7 +341,8 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<Remittance, ModelError> {
             }
             b"PER" if r.claims.is_empty() && party == Party835::Payer => {
                 r.payer.contacts.push(
-                    s.segment().elements()
+                    s.segment()
+                        .elements()
                         .map(|e| String::from_utf8_lossy(e).into_owned())
                         .collect(),
                 );

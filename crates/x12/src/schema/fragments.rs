@@ -35,7 +35,17 @@ SEG PER S 2 q1=IC
     ),
     (
         "REF_PRV",
-        "\nSEG REF S 4 q1=0B,1G,G2,LU\n  1 R ID 2 3 0B,1G,G2,LU\n  2 R AN 1 50\n",
+        "\nSEG REF S 20 q1=0B,1G,G2,LU\n  1 R ID 2 3 0B,1G,G2,LU\n  2 R AN 1 50\n  4 S C\n    4.1 R ID 2 3 2U\n    4.2 R AN 1 50\n",
+    ),
+    // A provider named by NM1 (person or organization); `$Q` is the entity code(s).
+    (
+        "NM1P",
+        "\nSEG NM1 R 1 q1=$Q\n  1 R ID 2 3 $Q\n  2 R ID 1 1 1,2\n  3 R AN 1 60\n  4 S AN 1 35\n  5 S AN 1 25\n  7 S AN 1 10\n  8 S ID 1 2 XX\n  9 S AN 2 80\n",
+    ),
+    // An organization named by NM1 (service facility).
+    (
+        "NM1O",
+        "\nSEG NM1 R 1 q1=$Q\n  1 R ID 2 3 $Q\n  2 R ID 1 1 2\n  3 R AN 1 60\n  8 S ID 1 2 XX\n  9 S AN 2 80\n",
     ),
     (
         "CAS",

@@ -105,7 +105,11 @@ impl SegSpec {
 fn derive(l: &mut LoopSpec) {
     for s in &mut l.segments {
         s.id_packed = pack(s.id.as_bytes()).unwrap_or(u64::MAX);
-        s.qual_packed = s.qual.as_ref().map(|(_, _, q)| q.iter().filter_map(|c| pack(c.as_bytes())).collect()).unwrap_or_default();
+        s.qual_packed = s
+            .qual
+            .as_ref()
+            .map(|(_, _, q)| q.iter().filter_map(|c| pack(c.as_bytes())).collect())
+            .unwrap_or_default();
         let max = s.elements.iter().map(|e| e.pos).max().unwrap_or(0);
         s.el_index = vec![0; max + 1];
         for (i, e) in s.elements.iter_mut().enumerate() {
@@ -353,7 +357,9 @@ fn expand(text: &str, claim: &str, depth: usize) -> Result<String, String> {
     let mut out = String::with_capacity(text.len() * 2);
     for line in text.lines() {
         let t = line.trim();
-        if let Some(name) = t.strip_prefix("USE ") {
+        if let Some(spec) = t.strip_prefix("USE ") {
+            // `USE NAME:ARG` substitutes ARG for `$Q` in the fragment.
+            let (name, arg) = spec.split_once(':').unwrap_or((spec, ""));
             let indent = &line[..line.len() - line.trim_start().len()];
             let frag = if name == "CLAIM" {
                 Some(claim)
@@ -364,7 +370,8 @@ fn expand(text: &str, claim: &str, depth: usize) -> Result<String, String> {
                     .map(|(_, f)| *f)
             };
             let frag = frag.ok_or_else(|| format!("unknown fragment {name}"))?;
-            for fl in expand(frag, claim, depth + 1)?.lines() {
+            let frag = frag.replace("$Q", arg);
+            for fl in expand(&frag, claim, depth + 1)?.lines() {
                 if !fl.trim().is_empty() {
                     out.push_str(indent);
                     out.push_str(fl);
@@ -425,4 +432,35 @@ pub fn spec_for(version: &str, set_id: &str) -> Option<&'static TxSpec> {
 /// All tables, parsed strictly (for tests: a table error must fail the build's tests).
 pub fn parse_all_strict() -> Result<Vec<TxSpec>, String> {
     TABLES.iter().map(|(t, c)| parse_spec(t, c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_parses() {
+        let specs = parse_all_strict().unwrap();
+        assert_eq!(specs.len(), 5);
+        for (v, id) in [
+            ("005010X222A1", "837"),
+            ("005010X223A2", "837"),
+            ("005010X221A1", "835"),
+            ("005010X231A1", "999"),
+            ("005010X214", "277"),
+        ] {
+            assert!(spec_for(v, id).is_some(), "{v}");
+        }
+        // Fragments with arguments expand (2420A rendering provider has NM1 element rules).
+        let p = spec_for("005010X222A1", "837").unwrap();
+        fn find<'a>(l: &'a LoopSpec, id: &str) -> Option<&'a LoopSpec> {
+            if l.id == id {
+                return Some(l);
+            }
+            l.children.iter().find_map(|c| find(c, id))
+        }
+        let l = find(&p.root, "2420A").unwrap();
+        assert_eq!(l.segments[0].elements.len(), 8);
+        assert!(!l.segments[0].open);
+    }
 }

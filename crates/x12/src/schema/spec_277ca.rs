@@ -63,9 +63,27 @@ LOOP 2000A R 0 "Information Source Level"
         4 R ID 1 1 0,1
       LOOP 2100C R 0 "Billing Provider Name"
         SEG NM1 R 1 q1=85 open
-      LOOP 2200C S 1 "Provider of Service Information Trace Identifier"
-        SEG TRN R 1 open
-        SEG STC S 0 open
+      LOOP 2200C R 1 "Provider of Service Information Trace Identifier"
+        SEG TRN R 1
+          1 R ID 1 2 1
+          2 R AN 1 50
+        SEG STC R 0
+          1 R C
+            1.1 R AN 1 30
+            1.2 R AN 1 30
+            1.3 S ID 2 3
+          2 R DT 8 8
+          3 R ID 1 2 U,WQ
+          4 R R 1 18
+          10 S C
+            10.1 R AN 1 30
+            10.2 R AN 1 30
+            10.3 S ID 2 3
+          11 S C
+            11.1 R AN 1 30
+            11.2 R AN 1 30
+            11.3 S ID 2 3
+          12 S AN 1 264
         SEG REF S 3 open
         SEG QTY S 2 open
         SEG AMT S 2 open

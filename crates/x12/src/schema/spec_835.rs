@@ -48,15 +48,28 @@ LOOP 1000A R 1 "Payer Identification"
   SEG REF S 4 q1=2U,EO,HI,NF
     1 R ID 2 3 2U,EO,HI,NF
     2 R AN 1 50
-  SEG PER S 3 q1=CX,BL,IC
-    1 R ID 2 2 CX,BL,IC
+  SEG PER S 1 q1=CX
+    1 R ID 2 2 CX
     2 S AN 1 60
-    3 S ID 2 2 EM,FX,TE,UR
+    3 S ID 2 2 EM,FX,TE
+    4 S AN 1 256
+    5 S ID 2 2 EM,EX,FX,TE
+    6 S AN 1 256
+    7 S ID 2 2 EX
+    8 S AN 1 256
+  SEG PER R 0 q1=BL
+    1 R ID 2 2 BL
+    2 S AN 1 60
+    3 S ID 2 2 EM,TE,UR
     4 S AN 1 256
     5 S ID 2 2 EM,EX,FX,TE,UR
     6 S AN 1 256
     7 S ID 2 2 EM,EX,FX,UR
     8 S AN 1 256
+  SEG PER S 1 q1=IC
+    1 R ID 2 2 IC
+    3 R ID 2 2 UR
+    4 R AN 1 256
 LOOP 1000B R 1 "Payee Identification"
   SEG N1 R 1 q1=PE
     1 R ID 2 3 PE
@@ -72,8 +85,41 @@ LOOP 1000B R 1 "Payee Identification"
 LOOP 2000 S 0 "Header Number"
   SEG LX R 1
     1 R N0 1 6
-  SEG TS3 S 1 open
-  SEG TS2 S 1 open
+  SEG TS3 S 1
+    1 R AN 1 50
+    2 R AN 1 2
+    3 R DT 8 8
+    4 R R 1 15
+    5 R R 1 18
+    13 S R 1 18
+    15 S R 1 18
+    17 S R 1 18
+    18 S R 1 18
+    20 S R 1 18
+    21 S R 1 18
+    22 S R 1 18
+    23 S R 1 15
+    24 S R 1 18
+  SEG TS2 S 1
+    1 S R 1 18
+    2 S R 1 18
+    3 S R 1 18
+    4 S R 1 18
+    5 S R 1 18
+    6 S R 1 18
+    7 S R 1 15
+    8 S R 1 18
+    9 S R 1 18
+    10 S R 1 15
+    11 S R 1 15
+    12 S R 1 15
+    13 S R 1 15
+    14 S R 1 15
+    15 S R 1 18
+    16 S R 1 15
+    17 S R 1 18
+    18 S R 1 18
+    19 S R 1 18
   LOOP 2100 R 0 "Claim Payment Information"
     SEG CLP R 1
       1 R AN 1 38

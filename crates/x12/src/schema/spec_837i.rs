@@ -190,21 +190,21 @@ LOOP 2300 S 100 "Claim Information"
     SEG PRV S 1 open
     USE REF_PRV
   LOOP 2310B S 1 "Operating Physician Name"
-    SEG NM1 R 1 q1=72 open
+    USE NM1P:72
     USE REF_PRV
   LOOP 2310C S 1 "Other Operating Physician Name"
-    SEG NM1 R 1 q1=ZZ open
+    USE NM1P:ZZ
     USE REF_PRV
   LOOP 2310D S 1 "Rendering Provider Name"
-    SEG NM1 R 1 q1=82 open
+    USE NM1P:82
     USE REF_PRV
   LOOP 2310E S 1 "Service Facility Location Name"
-    SEG NM1 R 1 q1=77 open
+    USE NM1O:77
     USE N3R
     USE N4R
     USE REF_PRV
   LOOP 2310F S 1 "Referring Provider Name"
-    SEG NM1 R 1 q1=DN open
+    USE NM1P:DN
     USE REF_PRV
   LOOP 2320 S 10 "Other Subscriber Information"
     SEG SBR R 1
@@ -309,17 +309,17 @@ LOOP 2300 S 100 "Claim Information"
       SEG CTP R 1 open
       SEG REF S 1 open
     LOOP 2420A S 1 "Operating Physician Name"
-      SEG NM1 R 1 q1=72 open
-      SEG REF S 20 open
+      USE NM1P:72
+      USE REF_PRV
     LOOP 2420B S 1 "Other Operating Physician Name"
-      SEG NM1 R 1 q1=ZZ open
-      SEG REF S 20 open
+      USE NM1P:ZZ
+      USE REF_PRV
     LOOP 2420C S 1 "Rendering Provider Name"
-      SEG NM1 R 1 q1=82 open
-      SEG REF S 20 open
+      USE NM1P:82
+      USE REF_PRV
     LOOP 2420D S 1 "Referring Provider Name"
-      SEG NM1 R 1 q1=DN open
-      SEG REF S 20 open
+      USE NM1P:DN
+      USE REF_PRV
     LOOP 2430 S 15 "Line Adjudication Information"
       SEG SVD R 1
         1 R AN 2 80

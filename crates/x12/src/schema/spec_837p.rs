@@ -407,29 +407,32 @@ LOOP 2300 S 100 "Claim Information"
       SEG CTP R 1 open
       SEG REF S 1 open
     LOOP 2420A S 1 "Rendering Provider Name"
-      SEG NM1 R 1 q1=82 open
-      SEG PRV S 1 open
-      SEG REF S 20 open
+      USE NM1P:82
+      SEG PRV S 1
+        1 R ID 1 3 PE
+        2 R ID 2 3 PXC
+        3 R AN 1 50
+      USE REF_PRV
     LOOP 2420B S 1 "Purchased Service Provider Name"
-      SEG NM1 R 1 q1=QB open
-      SEG REF S 20 open
+      USE NM1P:QB
+      USE REF_PRV
     LOOP 2420C S 1 "Service Facility Location Name"
-      SEG NM1 R 1 q1=77 open
-      SEG N3 R 1 open
-      SEG N4 R 1 open
-      SEG REF S 20 open
+      USE NM1O:77
+      USE N3R
+      USE N4R
+      USE REF_PRV
     LOOP 2420D S 1 "Supervising Provider Name"
-      SEG NM1 R 1 q1=DQ open
-      SEG REF S 20 open
+      USE NM1P:DQ
+      USE REF_PRV
     LOOP 2420E S 1 "Ordering Provider Name"
-      SEG NM1 R 1 q1=DK open
-      SEG N3 S 1 open
-      SEG N4 S 1 open
-      SEG REF S 20 open
-      SEG PER S 1 open
+      USE NM1P:DK
+      USE N3S
+      USE N4S
+      USE REF_PRV
+      USE PER_IC
     LOOP 2420F S 2 "Referring Provider Name"
-      SEG NM1 R 1 q1=DN,P3 open
-      SEG REF S 20 open
+      USE NM1P:DN,P3
+      USE REF_PRV
     LOOP 2420G S 1 "Ambulance Pick-up Location"
       SEG NM1 R 1 q1=PW open
       SEG N3 R 1 open

@@ -57,6 +57,24 @@ struct Ctx<'c> {
 }
 
 impl Ctx<'_> {
+    /// A missing segment or loop: reported at the segment where it was due, under its own ID.
+    #[allow(clippy::too_many_arguments)]
+    fn push_missing(
+        &mut self,
+        missing_id: &str,
+        seg: &Segment<'_>,
+        pos: usize,
+        loop_id: &str,
+        rule: &'static str,
+        ack: AckCode,
+        msg: String,
+    ) {
+        self.push(seg, pos, loop_id, None, None, rule, ack, msg);
+        if let Some(f) = self.findings.last_mut() {
+            f.location.segment_id = missing_id.to_string();
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
@@ -256,6 +274,14 @@ fn find(stack: &[Frame], seg: &Segment<'_>, with_qual: bool) -> Option<Hit> {
             .find(|(_, s)| s.matches(id, seg, with_qual))
             .map(|(i, _)| i)
         {
+            // Climbing back into an enclosing loop for a segment it has already used up would
+            // close every loop below and cascade into errors for the rest of the claim; such a
+            // segment is reported as unexpected where it stands instead.
+            let spec = &f.spec.segments[si];
+            let used_up = spec.max_use > 0 && f.seg_counts[si] >= spec.max_use;
+            if d + 1 < stack.len() && used_up {
+                continue;
+            }
             return Some(Hit::Seg(d, si));
         }
         if let Some(ci) = f.spec.children.iter().position(|l| {
@@ -287,12 +313,12 @@ fn close_frame(f: &Frame, c: &mut Ctx<'_>, seg: &Segment<'_>, pos: usize) {
                 }
                 _ => s.id.clone(),
             };
-            c.push(
+            // IK301 names the missing segment; the position is where it was expected.
+            c.push_missing(
+                &s.id,
                 seg,
                 pos,
                 &f.spec.id,
-                None,
-                None,
                 "SEG-REQUIRED",
                 AckCode::Segment("3"),
                 format!(
@@ -304,12 +330,12 @@ fn close_frame(f: &Frame, c: &mut Ctx<'_>, seg: &Segment<'_>, pos: usize) {
     }
     for (i, l) in f.spec.children.iter().enumerate() {
         if l.usage == Usage::Required && f.child_counts[i] == 0 {
-            c.push(
+            let trigger = l.segments.first().map_or("", |t| t.id.as_str());
+            c.push_missing(
+                trigger,
                 seg,
                 pos,
-                &f.spec.id,
-                None,
-                None,
+                &l.id,
                 "LOOP-REQUIRED",
                 AckCode::Segment("I7"),
                 format!(
@@ -408,7 +434,12 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
                 continue;
             }
             let max_c = es.components.iter().map(|e| e.pos).max().unwrap_or(0);
-            if extra_data || (ncomp > max_c && comps[max_c.min(comps.len())..ncomp.min(comps.len())].iter().any(|x| !x.is_empty())) {
+            if extra_data
+                || (ncomp > max_c
+                    && comps[max_c.min(comps.len())..ncomp.min(comps.len())]
+                        .iter()
+                        .any(|x| !x.is_empty()))
+            {
                 c.push(
                     seg,
                     pos,
@@ -421,7 +452,11 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
                 );
             }
             for cs in &es.components {
-                let cv = if cs.pos >= 1 && cs.pos <= ncomp { comps.get(cs.pos - 1).copied().unwrap_or(&[]) } else { &[] };
+                let cv = if cs.pos >= 1 && cs.pos <= ncomp {
+                    comps.get(cs.pos - 1).copied().unwrap_or(&[])
+                } else {
+                    &[]
+                };
                 check_value(cs, cv, seg, pos, loop_id, n, Some(cs.pos), &spec.id, c);
             }
             continue;
@@ -504,7 +539,10 @@ fn check_value(
             comp,
             "EL-NOT-USED",
             AckCode::Element("I10"),
-            format!("{} is not used by the implementation guide but has data", name()),
+            format!(
+                "{} is not used by the implementation guide but has data",
+                name()
+            ),
         );
         return;
     }
@@ -517,7 +555,10 @@ fn check_value(
             comp,
             "EL-CHAR",
             AckCode::Element("6"),
-            format!("{} contains a character outside the X12 character set", name()),
+            format!(
+                "{} contains a character outside the X12 character set",
+                name()
+            ),
         );
         return;
     }
@@ -528,7 +569,9 @@ fn check_value(
     };
     let type_ok = match es.ty {
         ElType::Dt => {
-            if Date::parse(v).is_none() || !(v.len() == 8 || v.len() == es.max) {
+            // Years before 1800 are typing errors in healthcare data (pyx12 rejects them too).
+            if Date::parse(v).is_none_or(|d| d.year < 1800) || !(v.len() == 8 || v.len() == es.max)
+            {
                 c.push(
                     seg,
                     pos,
@@ -633,7 +676,18 @@ fn check_value(
         };
         let list = match &es.codes {
             CodeSet::List(l) if l.len() <= 12 => format!(" (allowed: {})", l.join(", ")),
-            CodeSet::External(x) => format!(" (not in the {x} code list)"),
+            CodeSet::External(x) => format!(
+                " (not in the {} code list)",
+                match x.as_str() {
+                    "states" => "US state / Canadian province",
+                    "pos" => "CMS place of service",
+                    "claim_filing" => "claim filing indicator",
+                    "plb_reason" => "provider adjustment reason",
+                    "carc" => "claim adjustment reason",
+                    "country" => "country",
+                    other => other,
+                }
+            ),
             _ => String::new(),
         };
         c.push(
