@@ -115,6 +115,17 @@ pub enum CodesCommand {
     },
     /// Claim frequency type codes (CLM05-3): 1 original, 7 replacement, 8 void, …
     Frequency { code: Option<String> },
+    /// Walk the ICD-10-CM index like a coder: "Fracture, femur, neck"; a table row:
+    /// "Aspirin" (drugs), "lung" (neoplasms).
+    Index {
+        path: Vec<String>,
+        /// index (diseases), eindex (external causes), drugs or neoplasms; default: every
+        /// imported one, first match wins.
+        #[arg(long)]
+        table: Option<String>,
+        #[command(flatten)]
+        date: DateArgs,
+    },
     /// The codes directly below a code (or chapter/section), with billable status.
     Children {
         code: String,
@@ -220,11 +231,26 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                         ImportStatus::Replaced => "replaced",
                         ImportStatus::Unchanged => "already imported, nothing changed:",
                     };
+                    let counted = match v.system {
+                        CodeSystem::Icd10cm | CodeSystem::Icd10pcs => {
+                            format!("{} codes, {} billable", v.counts.codes, v.counts.billable)
+                        }
+                        CodeSystem::Hcpcs => format!(
+                            "{} codes ({} in effect at the end of the file), {} modifiers",
+                            v.counts.codes,
+                            v.counts.billable,
+                            v.counts.details.get("modifiers").copied().unwrap_or(0)
+                        ),
+                        CodeSystem::Cpt => format!("{} codes", v.counts.codes),
+                        _ => format!(
+                            "{} entries referring to {} codes",
+                            v.counts.details.get("entries").copied().unwrap_or(0),
+                            v.counts.codes
+                        ),
+                    };
                     outln!(
-                        "{what} {} — {} codes, {} billable, effective {} to {} ({} ms)",
+                        "{what} {} — {counted}, effective {} to {} ({} ms)",
                         v.label,
-                        v.counts.codes,
-                        v.counts.billable,
                         v.effective,
                         v.scheduled_end,
                         r.elapsed_ms
@@ -490,7 +516,9 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                 billable_only: billable,
                 range,
             };
-            let hits = set.search(&query, &opts);
+            // The index and tables, when imported, feed the search with their paths.
+            let (indexes, _) = Catalog::open(data_dir)?.load_indexes_for_date(dos)?;
+            let hits = set.search_with_indexes(&query, &opts, &indexes);
             if json {
                 output::json(&hits)?;
             } else if hits.is_empty() {
@@ -588,6 +616,13 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
         CodesCommand::Frequency { code } => {
             crate::systems_cmd::claim_frequency(code.as_deref(), json)
         }
+        CodesCommand::Index { path, table, date } => crate::systems_cmd::index_walk(
+            data_dir,
+            date_of_service(&date)?,
+            &path.join(" "),
+            table.as_deref(),
+            json,
+        ),
         CodesCommand::Diff { old, new } => {
             let catalog = Catalog::open(data_dir)?;
             let (a, b) = (catalog.load(&old)?, catalog.load(&new)?);

@@ -590,3 +590,121 @@ pub fn claim_frequency(code: Option<&str>, json: bool) -> anyhow::Result<ExitCod
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `rcm codes index PATH`: walks the index or a table and shows codes, cross references
+/// and the next level.
+pub fn index_walk(
+    data_dir: &Path,
+    dos: Date,
+    path: &str,
+    table: Option<&str>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    use rcm_codes::cmindex::{IndexKind, IndexSet};
+    let system_of = |k: IndexKind| match k {
+        IndexKind::Alphabetic => CodeSystem::Icd10cmIndex,
+        IndexKind::ExternalCause => CodeSystem::Icd10cmExternalCauseIndex,
+        IndexKind::Drugs => CodeSystem::Icd10cmDrugTable,
+        IndexKind::Neoplasms => CodeSystem::Icd10cmNeoplasmTable,
+    };
+    let wanted = match table {
+        Some(t) => Some(
+            CodeSystem::parse(t)
+                .filter(|s| {
+                    matches!(
+                        s,
+                        CodeSystem::Icd10cmIndex
+                            | CodeSystem::Icd10cmExternalCauseIndex
+                            | CodeSystem::Icd10cmDrugTable
+                            | CodeSystem::Icd10cmNeoplasmTable
+                    )
+                })
+                .ok_or_else(|| {
+                    anyhow::anyhow!("--table \"{t}\" is not one of index, eindex, drugs, neoplasms")
+                })?,
+        ),
+        None => None,
+    };
+    let (sets, warnings) = Catalog::open(data_dir)?.load_indexes_for_date(dos)?;
+    for w in &warnings {
+        output::warn(w);
+    }
+    let candidates: Vec<&IndexSet> = sets
+        .iter()
+        .filter(|s| wanted.is_none_or(|w| system_of(s.kind()) == w))
+        .collect();
+    if candidates.is_empty() {
+        anyhow::bail!(
+            "no ICD-10-CM index or table{} is imported: import the CMS index files with `rcm codes import`",
+            table.map(|t| format!(" ({t})")).unwrap_or_default()
+        );
+    }
+    // The first index or table where the whole path walks; else the one that got furthest.
+    let mut chosen: Option<(&IndexSet, rcm_codes::cmindex::IndexWalk<'_>)> = None;
+    for set in &candidates {
+        let walk = set.walk(path);
+        if walk.entry().is_some() {
+            chosen = Some((set, walk));
+            break;
+        }
+        let better = match &chosen {
+            None => true,
+            Some((_, b)) => b.deepest().is_none() && walk.deepest().is_some(),
+        };
+        if better {
+            chosen = Some((set, walk));
+        }
+    }
+    let Some((set, walk)) = chosen else {
+        anyhow::bail!("nothing to walk");
+    };
+    let found = walk.entry();
+    let at = walk.deepest();
+    if json {
+        let entry = at.map(|e| {
+            json!({
+                "path": e.path_string(),
+                "title": e.printed_title(),
+                "codes": e.codes().iter().map(|c| json!({"code": c.code.as_str(), "describe": c.describe()})).collect::<Vec<_>>(),
+                "see": e.cross_references().iter().map(|c| c.describe()).collect::<Vec<_>>(),
+                "children": e.children().map(|c| c.printed_title().to_string()).collect::<Vec<_>>(),
+            })
+        });
+        output::json(&json!({
+            "query": path, "table": set.kind().describe(), "found": found.is_some(),
+            "entry": entry, "unmatched": walk.unmatched(),
+            "alternatives": walk.alternatives().iter().map(|a| a.path_string()).collect::<Vec<_>>(),
+        }))?;
+    } else {
+        match at {
+            None => outln!("\"{path}\" is not in the {}", set.kind().describe())?,
+            Some(e) => {
+                outln!("{}  ({})", bold(&e.path_string()), set.kind().describe())?;
+                if found.is_none() {
+                    outln!("  stopped here; not found: {}", walk.unmatched().join(", "))?;
+                }
+                for c in e.codes() {
+                    outln!("  → {}", c.describe())?;
+                }
+                for r in e.cross_references() {
+                    outln!("  {}", r.describe())?;
+                }
+                let kids: Vec<String> = e
+                    .children()
+                    .map(|c| c.printed_title().to_string())
+                    .collect();
+                if !kids.is_empty() {
+                    outln!("  next level: {}", clip(&kids.join("; "), 200))?;
+                }
+                for a in walk.alternatives() {
+                    outln!("  also: {}", a.path_string())?;
+                }
+            }
+        }
+    }
+    Ok(if found.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

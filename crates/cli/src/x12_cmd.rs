@@ -345,7 +345,13 @@ fn remit(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
     };
     // Balancing and guide problems are reported too: a biller must not post an unbalanced file silently.
     let report = match open(file) {
-        Ok(f2) => validate_reader(f2, &Options::default()),
+        Ok(f2) => validate_reader(
+            f2,
+            &Options {
+                keep_outcomes: false,
+                ..Options::default()
+            },
+        ),
         Err(e) => return could_not_run(e),
     };
     let mut view = RemitView {

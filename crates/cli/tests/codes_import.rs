@@ -270,31 +270,49 @@ fn empty_file_is_refused() {
 #[test]
 fn wrong_files_are_refused_by_content_with_their_kind() {
     let dir = tempdir();
-    let cases: [(&str, &[u8], &str); 4] = [
-        ("icd10cm_tabular_2026.json", br#"{"codes": [{"code": "I10"}]}"#, "unrecognized file"),
-        ("icd10cm_tabular_2026.xml", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", "unrecognized file"),
+    // Not code-set files at all: refused as unrecognized, saying what rcm imports.
+    let cases: [(&str, &[u8]); 2] = [
+        (
+            "icd10cm_tabular_2026.json",
+            br#"{"codes": [{"code": "I10"}]}"#,
+        ),
+        (
+            "icd10cm_tabular_2026.xml",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10",
+        ),
+    ];
+    for (name, bytes) in cases {
+        let file = dir.path().join(name);
+        write(&file, bytes);
+        let stderr = import_fails(&file, &[]);
+        assert!(stderr.contains("unrecognized file"), "{name}: {stderr}");
+        assert!(
+            stderr.contains("no code-set file rcm can import found")
+                && stderr.contains("rcm imports"),
+            "{name}: says what was expected: {stderr}"
+        );
+    }
+    // Code-set files of another kind are read as that kind: a damaged one is refused
+    // by its own reader, with the position.
+    let cases: [(&str, &[u8], &str); 2] = [
         (
             "icd10pcs_tables_2026.xml",
             b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ICD10PCS.tabular>\n  <version>2026</version>\n  <pcsTable>\n    <axis pos=\"1\" values=\"1\">\n      <title>Section</title>\n      <label code=\"0\">Medical and Surgical</label>\n    </axis>\n  </pcsTable>\n</ICD10PCS.tabular>\n",
-            "ICD-10-PCS tables",
+            "icd10pcs_tables_2026.xml:4:3:",
         ),
         (
             "icd10cm_index_2026.xml",
             b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ICD10CM.index>\n  <version>2026</version>\n  <title>ICD-10-CM INDEX TO DISEASES and INJURIES</title>\n  <letter><title>A</title></letter>\n</ICD10CM.index>\n",
-            "alphabetic index",
+            "no entries",
         ),
     ];
-    for (name, bytes, kind) in cases {
+    for (name, bytes, expected) in cases {
         let file = dir.path().join(name);
         write(&file, bytes);
         let stderr = import_fails(&file, &[]);
         assert!(
-            stderr.contains(kind),
-            "{name}: expected \"{kind}\" in: {stderr}"
-        );
-        assert!(
-            stderr.contains("no ICD-10-CM tabular XML or order file"),
-            "{name}: says what was expected: {stderr}"
+            stderr.contains(expected),
+            "{name}: expected \"{expected}\" in: {stderr}"
         );
     }
 }
@@ -362,7 +380,7 @@ fn zip_without_a_code_set_file_lists_what_it_found() {
     );
     let stderr = import_fails(&file, &[]);
     assert!(
-        stderr.contains("no ICD-10-CM tabular XML or order file"),
+        stderr.contains("no code-set file rcm can import found"),
         "{stderr}"
     );
     assert!(

@@ -19,8 +19,8 @@ use sha2::{Digest, Sha256};
 use crate::codeset::{CodeSet, Reason, Validation};
 use crate::detect::{FileKind, detect};
 use crate::error::{CodesError, Result};
-use crate::model::RawCodeSet;
 use crate::index::Counts;
+use crate::model::RawCodeSet;
 use crate::version::{
     CodeSystem, Release, SourceInfo, VersionInfo, hints_from_name, system_release_dates,
     version_id, version_label,
@@ -272,7 +272,15 @@ impl Catalog {
                 path: path.to_path_buf(),
                 sha256: outer_sha,
             };
-            collect_sources(path, &display_name, bytes, &origin, &mut sources, &mut skipped, 0)?;
+            collect_sources(
+                path,
+                &display_name,
+                bytes,
+                &origin,
+                &mut sources,
+                &mut skipped,
+                0,
+            )?;
         }
         let first = paths.first().copied().unwrap_or(Path::new(""));
         if sources.is_empty() {
@@ -282,11 +290,14 @@ impl Catalog {
                 .collect();
             return Err(CodesError::Unrecognized {
                 path: first.to_path_buf(),
-                message: if found.is_empty() {
-                    "no code-set file found (ICD-10-CM tabular or order file, ICD-10-PCS tables, HCPCS file, CPT file, ICD-10-CM index or table)".into()
-                } else {
-                    format!("no code-set file rcm can import found; found: {}", found.join("; "))
-                },
+                message: format!(
+                    "no code-set file rcm can import found{}; rcm imports the ICD-10-CM tabular or order file, ICD-10-PCS tables (with index and definitions), the HCPCS Level II file (text or Excel), a licensed CPT file, and the ICD-10-CM index and tables",
+                    if found.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (found: {})", found.join("; "))
+                    }
+                ),
             });
         }
         // One version per code system in the import.
@@ -319,18 +330,30 @@ impl Catalog {
     ) -> Result<ImportReport> {
         // The primary file of the release, and the companions that belong with it.
         group.sort_by_key(|s| primary_rank(s.kind));
-        if system == CodeSystem::Icd10cm && group.first().is_some_and(|s| s.kind == FileKind::Icd10cmTabular) {
-            let drop: Vec<Source> = group.drain(1..).filter(|s| s.kind == FileKind::Icd10cmOrder).collect();
+        if system == CodeSystem::Icd10cm
+            && group
+                .first()
+                .is_some_and(|s| s.kind == FileKind::Icd10cmTabular)
+        {
+            let drop: Vec<Source> = group
+                .drain(1..)
+                .filter(|s| s.kind == FileKind::Icd10cmOrder)
+                .collect();
             for d in drop {
                 skipped.push(SkippedFile {
                     name: d.name,
                     kind: d.kind,
-                    reason: "the tabular in the same import carries the same codes with their notes".into(),
+                    reason:
+                        "the tabular in the same import carries the same codes with their notes"
+                            .into(),
                 });
             }
         }
         let Some(primary) = group.first() else {
-            return Err(CodesError::Version(format!("nothing to import for {}", system.label())));
+            return Err(CodesError::Version(format!(
+                "nothing to import for {}",
+                system.label()
+            )));
         };
         if !is_primary(primary.kind) {
             return Err(CodesError::Unrecognized {
@@ -409,13 +432,14 @@ impl Catalog {
             .or(name_release)
             .or(outer_release)
             .unwrap_or(default_release);
-        let (effective, scheduled_end) = system_release_dates(system, year, release).ok_or_else(|| {
-            CodesError::Version(format!(
-                "{} has no {} release in {year}",
-                system.label(),
-                release.name()
-            ))
-        })?;
+        let (effective, scheduled_end) =
+            system_release_dates(system, year, release).ok_or_else(|| {
+                CodesError::Version(format!(
+                    "{} has no {} release in {year}",
+                    system.label(),
+                    release.name()
+                ))
+            })?;
         let id = version_id(system, year, release);
         if let Some(existing) = self.file.versions.iter().find(|e| e.info.id == id) {
             // Same file and an index that still loads: nothing to do. A damaged or
@@ -513,6 +537,33 @@ impl Catalog {
         Ok((entry.info.clone(), path, bytes))
     }
 
+    /// The ICD-10-CM index and tables in effect on a date of service (those imported),
+    /// with any warnings.
+    pub fn load_indexes_for_date(
+        &self,
+        dos: Date,
+    ) -> Result<(Vec<crate::cmindex::IndexSet>, Vec<String>)> {
+        let mut sets = Vec::new();
+        let mut warnings = Vec::new();
+        for system in [
+            CodeSystem::Icd10cmIndex,
+            CodeSystem::Icd10cmExternalCauseIndex,
+            CodeSystem::Icd10cmDrugTable,
+            CodeSystem::Icd10cmNeoplasmTable,
+        ] {
+            if !self.file.versions.iter().any(|e| e.info.system == system) {
+                continue;
+            }
+            let Ok(eff) = self.in_effect(system, dos) else {
+                continue;
+            };
+            let (_, path, bytes) = self.read_version(&eff.info.id)?;
+            sets.push(crate::cmindex::IndexSet::from_bytes(&path, &bytes)?);
+            warnings.extend(eff.warning);
+        }
+        Ok((sets, warnings))
+    }
+
     /// Loads the HCPCS Level II version in effect on a date of service.
     pub fn load_hcpcs_for_date(
         &self,
@@ -520,7 +571,11 @@ impl Catalog {
     ) -> Result<(crate::hcpcs::HcpcsSet, VersionInfo, Option<String>)> {
         let eff = self.in_effect(CodeSystem::Hcpcs, dos)?;
         let (info, path, bytes) = self.read_version(&eff.info.id)?;
-        Ok((crate::hcpcs::HcpcsSet::from_bytes(&path, &bytes)?, info, eff.warning))
+        Ok((
+            crate::hcpcs::HcpcsSet::from_bytes(&path, &bytes)?,
+            info,
+            eff.warning,
+        ))
     }
 
     /// Loads the licensed CPT file in effect on a date of service.
@@ -530,14 +585,25 @@ impl Catalog {
     ) -> Result<(crate::hcpcs::CptSet, VersionInfo, Option<String>)> {
         let eff = self.in_effect(CodeSystem::Cpt, dos)?;
         let (info, path, bytes) = self.read_version(&eff.info.id)?;
-        Ok((crate::hcpcs::CptSet::from_csv(&path, &bytes)?, info, eff.warning))
+        Ok((
+            crate::hcpcs::CptSet::from_csv(&path, &bytes)?,
+            info,
+            eff.warning,
+        ))
     }
 
     /// Loads the ICD-10-PCS version in effect on a date of service.
-    pub fn load_pcs_for_date(&self, dos: Date) -> Result<(crate::pcs::PcsSet, VersionInfo, Option<String>)> {
+    pub fn load_pcs_for_date(
+        &self,
+        dos: Date,
+    ) -> Result<(crate::pcs::PcsSet, VersionInfo, Option<String>)> {
         let eff = self.in_effect(CodeSystem::Icd10pcs, dos)?;
         let (info, path, bytes) = self.read_version(&eff.info.id)?;
-        Ok((crate::pcs::PcsSet::from_bytes(&path, &bytes)?, info, eff.warning))
+        Ok((
+            crate::pcs::PcsSet::from_bytes(&path, &bytes)?,
+            info,
+            eff.warning,
+        ))
     }
 }
 
@@ -555,6 +621,7 @@ enum Parsed {
     Hcpcs(Box<crate::hcpcs::HcpcsSet>),
     /// A licensed CPT file is kept as given (checked) and read again on load.
     Cpt(crate::hcpcs::CptSet, Vec<u8>),
+    Index(Box<crate::cmindex::IndexSet>),
 }
 
 impl Parsed {
@@ -563,6 +630,7 @@ impl Parsed {
             Parsed::Cm(raw, _) => raw.declared_year,
             Parsed::Pcs(set) => set.year(),
             Parsed::Hcpcs(_) | Parsed::Cpt(..) => None,
+            Parsed::Index(set) => set.version(),
         }
     }
 
@@ -599,8 +667,27 @@ impl Parsed {
                     billable: (c.procedures - c.terminated_procedures) as u32,
                     details: [
                         ("modifiers".to_string(), c.modifiers as u64),
-                        ("terminated_procedures".to_string(), c.terminated_procedures as u64),
+                        (
+                            "terminated_procedures".to_string(),
+                            c.terminated_procedures as u64,
+                        ),
                         ("records".to_string(), c.records as u64),
+                    ]
+                    .into_iter()
+                    .collect(),
+                    ..Counts::default()
+                };
+                set.to_bytes()
+            }
+            Parsed::Index(set) => {
+                let c = set.counts();
+                info.counts = Counts {
+                    codes: c.distinct_codes as u32,
+                    details: [
+                        ("main_terms".to_string(), c.main_terms as u64),
+                        ("entries".to_string(), c.entries as u64),
+                        ("table_rows".to_string(), c.table_rows as u64),
+                        ("see_references".to_string(), (c.see + c.see_also) as u64),
                     ]
                     .into_iter()
                     .collect(),
@@ -622,7 +709,10 @@ impl Parsed {
 
 fn parse_group(system: CodeSystem, group: &[Source], progress: &dyn Progress) -> Result<Parsed> {
     let Some(primary) = group.first() else {
-        return Err(CodesError::Version(format!("nothing to import for {}", system.label())));
+        return Err(CodesError::Version(format!(
+            "nothing to import for {}",
+            system.label()
+        )));
     };
     let err_path = |src: &Source| -> PathBuf {
         let outer = src
@@ -639,9 +729,11 @@ fn parse_group(system: CodeSystem, group: &[Source], progress: &dyn Progress) ->
     };
     match primary.kind {
         FileKind::Icd10cmTabular => Ok(Parsed::Cm(
-            tabular::parse_tabular_with_progress(&err_path(primary), &primary.bytes, &mut |done| {
-                progress.set(done)
-            })?,
+            tabular::parse_tabular_with_progress(
+                &err_path(primary),
+                &primary.bytes,
+                &mut |done| progress.set(done),
+            )?,
             err_path(primary),
         )),
         FileKind::Icd10cmOrder => Ok(Parsed::Cm(
@@ -674,6 +766,12 @@ fn parse_group(system: CodeSystem, group: &[Source], progress: &dyn Progress) ->
             crate::hcpcs::CptSet::from_csv(&err_path(primary), &primary.bytes)?,
             primary.bytes.clone(),
         )),
+        FileKind::Icd10cmIndex
+        | FileKind::Icd10cmExternalCauseIndex
+        | FileKind::Icd10cmDrugTable
+        | FileKind::Icd10cmNeoplasmTable => Ok(Parsed::Index(Box::new(
+            crate::cmindex::parse_index(&err_path(primary), &primary.bytes)?,
+        ))),
         other => Err(CodesError::Unrecognized {
             path: primary.origin.path.clone(),
             message: format!("{} import is not supported yet", other.describe()),
@@ -690,12 +788,19 @@ fn system_of(kind: FileKind) -> Option<CodeSystem> {
         }
         FileKind::HcpcsFixedWidth | FileKind::Xlsx => Some(CodeSystem::Hcpcs),
         FileKind::CptCsv => Some(CodeSystem::Cpt),
+        FileKind::Icd10cmIndex => Some(CodeSystem::Icd10cmIndex),
+        FileKind::Icd10cmExternalCauseIndex => Some(CodeSystem::Icd10cmExternalCauseIndex),
+        FileKind::Icd10cmDrugTable => Some(CodeSystem::Icd10cmDrugTable),
+        FileKind::Icd10cmNeoplasmTable => Some(CodeSystem::Icd10cmNeoplasmTable),
         _ => None,
     }
 }
 
 fn is_primary(kind: FileKind) -> bool {
-    !matches!(kind, FileKind::Icd10pcsIndex | FileKind::Icd10pcsDefinitions)
+    !matches!(
+        kind,
+        FileKind::Icd10pcsIndex | FileKind::Icd10pcsDefinitions
+    )
 }
 
 fn primary_rank(kind: FileKind) -> u8 {
@@ -733,15 +838,12 @@ fn verify_stored(system: CodeSystem, path: &Path) -> Result<()> {
             let bytes = fs::read(path).map_err(|e| CodesError::io(path, e))?;
             crate::hcpcs::CptSet::from_csv(path, &bytes).map(|_| ())
         }
-        _ => {
+        CodeSystem::Icd10cmIndex
+        | CodeSystem::Icd10cmExternalCauseIndex
+        | CodeSystem::Icd10cmDrugTable
+        | CodeSystem::Icd10cmNeoplasmTable => {
             let bytes = fs::read(path).map_err(|e| CodesError::io(path, e))?;
-            if bytes.is_empty() {
-                return Err(CodesError::CorruptIndex {
-                    path: path.to_path_buf(),
-                    message: "empty".into(),
-                });
-            }
-            Ok(())
+            crate::cmindex::IndexSet::from_bytes(path, &bytes).map(|_| ())
         }
     }
 }
@@ -800,7 +902,15 @@ fn collect_sources(
                         path: path.to_path_buf(),
                         message: format!("{member_name}: cannot decompress: {e}"),
                     })?;
-                collect_sources(path, &member_name, data, origin, sources, skipped, depth + 1)?;
+                collect_sources(
+                    path,
+                    &member_name,
+                    data,
+                    origin,
+                    sources,
+                    skipped,
+                    depth + 1,
+                )?;
             }
         }
         FileKind::Gzip if depth < 2 => {

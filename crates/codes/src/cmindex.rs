@@ -1201,14 +1201,14 @@ impl<'a> EntryRef<'a> {
             .codes
             .iter()
             .map(|c| EntryCode {
-                code: c.clone(),
+                code: *c,
                 source: CodeSource::Code,
             })
             .collect();
         for (col, code) in &self.entry.cells {
             if let Some(code) = code {
                 out.push(EntryCode {
-                    code: code.clone(),
+                    code: *code,
                     source: CodeSource::Cell {
                         col: *col,
                         heading: self.set.heading(*col).to_string(),
@@ -1236,7 +1236,7 @@ impl<'a> EntryRef<'a> {
             .map(|(col, code)| Cell {
                 col: *col,
                 heading: self.set.heading(*col).to_string(),
-                code: code.clone(),
+                code: *code,
             })
             .collect();
         cells.sort_by_key(|c| c.col);
@@ -1873,7 +1873,7 @@ impl IndexSet {
                     rows.push(CodeRow {
                         entry: id,
                         key: c.key(),
-                        code: c.clone(),
+                        code: *c,
                         source: RowSource::Code,
                     });
                 }
@@ -1882,7 +1882,7 @@ impl IndexSet {
                         rows.push(CodeRow {
                             entry: id,
                             key: c.key(),
-                            code: c.clone(),
+                            code: *c,
                             source: RowSource::Cell(*col),
                         });
                     }
@@ -1959,7 +1959,7 @@ impl IndexSet {
             out.push(CodeReference {
                 entry: EntryId(row.entry),
                 path: e.path_string(),
-                code: row.code.clone(),
+                code: row.code,
                 source,
                 exact,
             });

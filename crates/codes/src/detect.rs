@@ -59,6 +59,10 @@ impl FileKind {
                 | FileKind::HcpcsFixedWidth
                 | FileKind::Xlsx
                 | FileKind::CptCsv
+                | FileKind::Icd10cmIndex
+                | FileKind::Icd10cmExternalCauseIndex
+                | FileKind::Icd10cmDrugTable
+                | FileKind::Icd10cmNeoplasmTable
         )
     }
 }
@@ -124,9 +128,17 @@ fn looks_like_cpt_file(text: &str) -> bool {
         .split([',', '\t'])
         .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
         .collect();
-    let code = cols.iter().any(|c| ["code", "cpt", "cpt code", "hcpcs"].contains(&c.as_str()));
+    let code = cols
+        .iter()
+        .any(|c| ["code", "cpt", "cpt code", "hcpcs"].contains(&c.as_str()));
     let desc = cols.iter().any(|c| {
-        ["description", "long description", "descriptor", "short description"].contains(&c.as_str())
+        [
+            "description",
+            "long description",
+            "descriptor",
+            "short description",
+        ]
+        .contains(&c.as_str())
     });
     code && desc
 }

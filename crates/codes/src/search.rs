@@ -1066,6 +1066,86 @@ fn osa_distance(a: &[u8], b: &[u8], max: usize) -> usize {
     prev[m]
 }
 
+impl CodeSet {
+    /// Search that also reads the ICD-10-CM index and tables the user imported: an index
+    /// entry whose path the query names leads to its code, shown with the path ("index:
+    /// Fracture, femur, neck"). Codes found both ways gain the path as a reason; codes
+    /// only the index found come right after the best tabular match when the entry
+    /// matched every query word, otherwise after the tabular results.
+    pub fn search_with_indexes(
+        &self,
+        query: &str,
+        opts: &SearchOptions,
+        indexes: &[crate::cmindex::IndexSet],
+    ) -> Vec<SearchHit> {
+        let limit = if opts.limit == 0 { 10 } else { opts.limit };
+        let mut hits = self.search(query, opts);
+        if indexes.is_empty() || CodeKey::parse(query.trim()).is_some_and(|k| k.is_icd10cm_shape())
+        {
+            return hits;
+        }
+        let words = text::stems(query).len().max(1);
+        let mut front = Vec::new();
+        let mut back = Vec::new();
+        for index in indexes {
+            for h in index.search_entries(query, 5) {
+                let full = h.matches.len() >= words;
+                for ec in &h.codes {
+                    let Some(c) = ec.code.key().and_then(|k| self.get(k)) else {
+                        continue;
+                    };
+                    let code = c.dotted().to_string();
+                    let reason = format!("index: {} → {}", h.path, ec.describe());
+                    if let Some(existing) = hits.iter_mut().find(|x| x.code == code) {
+                        if !existing.why.contains(&reason) {
+                            existing.why.push(reason);
+                        }
+                        continue;
+                    }
+                    if opts.billable_only && !c.is_billable() {
+                        continue;
+                    }
+                    if let Some(r) = &opts.range
+                        && !r.contains(c.key())
+                    {
+                        continue;
+                    }
+                    if front
+                        .iter()
+                        .chain(back.iter())
+                        .any(|x: &SearchHit| x.code == code)
+                    {
+                        continue;
+                    }
+                    let hit = SearchHit {
+                        code,
+                        title: c.title(),
+                        billable: c.is_billable(),
+                        kind: c.kind(),
+                        score: h.score,
+                        field: "index",
+                        matched_text: h.path.clone(),
+                        why: vec![reason],
+                        needs_seventh: needs_seventh_list(c),
+                    };
+                    if full {
+                        front.push(hit)
+                    } else {
+                        back.push(hit)
+                    }
+                }
+            }
+        }
+        let at = hits.len().min(1);
+        for (i, h) in front.into_iter().enumerate() {
+            hits.insert(at + i, h);
+        }
+        hits.extend(back);
+        hits.truncate(limit);
+        hits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

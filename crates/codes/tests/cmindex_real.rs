@@ -469,9 +469,15 @@ fn timings() {
         let set = parse_index(&path, &xml).unwrap();
         let parse = t.elapsed();
         let bytes = set.to_bytes().unwrap();
-        let t = std::time::Instant::now();
-        let back = IndexSet::from_bytes(&path, &bytes).unwrap();
-        let load = t.elapsed();
+        // The best of three: the machine is shared.
+        let mut load = std::time::Duration::MAX;
+        let mut back = None;
+        for _ in 0..3 {
+            let t = std::time::Instant::now();
+            back = Some(IndexSet::from_bytes(&path, &bytes).unwrap());
+            load = load.min(t.elapsed());
+        }
+        let back = back.unwrap();
         let t = std::time::Instant::now();
         let _ = back.search_entries("lung", 10);
         let first_search = t.elapsed();

@@ -79,7 +79,10 @@ impl fmt::Display for Location {
         if let Some(t) = &self.transaction {
             write!(f, "transaction {t} ")?;
         }
-        write!(f, "segment #{} {}", self.segment_number, self.segment_id)?;
+        write!(f, "segment #{}", self.segment_number)?;
+        if !self.segment_id.is_empty() {
+            write!(f, " {}", self.segment_id)?;
+        }
         if let Some(e) = self.element {
             write!(f, "{e:02}")?;
             if let Some(c) = self.component {

@@ -678,9 +678,14 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     });
                 }
                 b"CAS" => {
+                    // Split once: up to six amounts per CAS.
+                    let f = s.fields();
                     let mut sum = Money::ZERO;
                     for k in 0..6 {
-                        if let Some(a) = money(s, 3 + k * 3) {
+                        let v = f.get(3 + k * 3);
+                        if !v.is_empty()
+                            && let Some(a) = Money::parse(v)
+                        {
                             sum += a;
                         }
                     }
@@ -700,8 +705,9 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 b"PLB" => {
                     close_svc(&mut svc, &mut svc_problems);
                     close_clp(&mut clp, &mut claim_problems);
+                    let f = s.fields();
                     for k in 0..6 {
-                        if let Some(a) = money(s, 4 + k * 2) {
+                        if let Some(a) = Money::parse(f.get(4 + k * 2)) {
                             total_plb += a;
                         }
                     }
@@ -1090,7 +1096,8 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     });
                 }
                 b"CAS" => {
-                    let sum: Money = (0..6).filter_map(|k| money(3 + k * 3)).sum();
+                    let f = s.fields();
+                    let sum: Money = (0..6).filter_map(|k| Money::parse(f.get(3 + k * 3))).sum();
                     let Some(c) = claims.last_mut() else { continue };
                     if in_2430 {
                         if let Some(a) = c.lines.last_mut().and_then(|l| l.adjs.last_mut()) {

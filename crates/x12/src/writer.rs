@@ -70,7 +70,27 @@ impl SegmentWriter {
         self.tx_segments
     }
 
+    #[inline]
     fn check(&self, id: &str, n: usize, s: &str) -> Result<(), WriteError> {
+        // Branch-free over the bytes so the compiler vectorizes it; the slow path names the problem.
+        let d = self.delims;
+        let (e, c, t, r) = (
+            d.element,
+            d.component,
+            d.segment,
+            d.repetition.unwrap_or(d.element),
+        );
+        let bad = s.bytes().fold(0u8, |acc, b| {
+            acc | u8::from(b < 0x20)
+                | u8::from(b > 0x7e)
+                | u8::from(b == e)
+                | u8::from(b == c)
+                | u8::from(b == t)
+                | u8::from(b == r)
+        });
+        if bad == 0 {
+            return Ok(());
+        }
         if let Some(b) = s.bytes().find(|&b| self.delims.is_delimiter(b)) {
             let which = if b == self.delims.element {
                 "element separator"
@@ -173,8 +193,36 @@ impl SegmentWriter {
 
     /// Shorthand for a segment of simple elements.
     pub fn simple(&mut self, id: &str, elements: &[&str]) -> Result<(), WriteError> {
-        let els: Vec<Element<'_>> = elements.iter().map(|s| Element::Simple(s)).collect();
-        self.segment(id, &els)
+        // The common case, written without building `Element`s.
+        if !(2..=3).contains(&id.len())
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            return Err(WriteError::BadSegmentId(id.to_string()));
+        }
+        for (i, e) in elements.iter().enumerate() {
+            self.check(id, i + 1, e)?;
+        }
+        let last = elements
+            .iter()
+            .rposition(|e| !e.is_empty())
+            .map_or(0, |p| p + 1);
+        self.out.extend_from_slice(id.as_bytes());
+        for e in &elements[..last] {
+            self.out.push(self.delims.element);
+            self.out.extend_from_slice(e.as_bytes());
+        }
+        self.out.push(self.delims.segment);
+        if self.newline {
+            self.out.push(b'\n');
+        }
+        if id == "ST" {
+            self.tx_segments = 1;
+        } else {
+            self.tx_segments += 1;
+        }
+        Ok(())
     }
 
     /// Writes an ISA with fixed-width fields (padded), using this writer's delimiters.

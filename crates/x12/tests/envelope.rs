@@ -110,8 +110,21 @@ fn ack_carries_envelope_errors() {
     use rcm_x12::{Date, SegmentReader};
     let ack_of = |text: &str| {
         let r = validate_bytes(text.as_bytes(), &Options::default());
-        let bytes = rcm_x12::validate::build_999(&r, 9, Date { year: 2026, month: 11, day: 21 }, "0900").unwrap().unwrap();
-        let segs: Vec<_> = SegmentReader::new(&bytes).collect::<Result<Vec<_>, _>>().unwrap();
+        let bytes = rcm_x12::validate::build_999(
+            &r,
+            9,
+            Date {
+                year: 2026,
+                month: 11,
+                day: 21,
+            },
+            "0900",
+        )
+        .unwrap()
+        .unwrap();
+        let segs: Vec<_> = SegmentReader::new(&bytes)
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
         let st = segs.iter().position(|s| s.is(b"ST")).unwrap();
         let se = segs.iter().position(|s| s.is(b"SE")).unwrap();
         ack999::parse(&segs[st..=se]).unwrap()

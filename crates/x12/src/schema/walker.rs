@@ -75,6 +75,10 @@ impl Ctx<'_> {
         }
     }
 
+    // Cold and out of line: findings are rare, and keeping their formatting out of the
+    // per-element checks keeps those small and fast.
+    #[cold]
+    #[inline(never)]
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
@@ -499,6 +503,7 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
 }
 
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn check_value(
     es: &ElemSpec,
     v: &[u8],
