@@ -6,6 +6,7 @@
 mod codes_cmd;
 mod demo;
 mod systems_cmd;
+mod x12_cmd;
 #[macro_use]
 mod output;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Codes(codes_cmd::CodesArgs),
     /// A guided tour of the code engine, then an interactive prompt on a terminal.
     Demo(demo::DemoArgs),
+    /// HIPAA X12 5010 files: parse, validate (with a 999), read remittances, write claims.
+    X12(x12_cmd::X12Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codes(args) => codes_cmd::run(args, &cli.data_dir, cli.json),
         Command::Demo(args) => demo::run(args, &cli.data_dir),
+        Command::X12(args) => x12_cmd::run(args, cli.json),
     };
     match result {
         Ok(code) => code,

@@ -564,18 +564,24 @@ impl Catalog {
         Ok((sets, warnings))
     }
 
+    /// Reads the version of `system` in effect on a date of service with `load`.
+    fn load_in_effect<T>(
+        &self,
+        system: CodeSystem,
+        dos: Date,
+        load: impl FnOnce(&Path, &[u8]) -> Result<T>,
+    ) -> Result<(T, VersionInfo, Option<String>)> {
+        let eff = self.in_effect(system, dos)?;
+        let (info, path, bytes) = self.read_version(&eff.info.id)?;
+        Ok((load(&path, &bytes)?, info, eff.warning))
+    }
+
     /// Loads the HCPCS Level II version in effect on a date of service.
     pub fn load_hcpcs_for_date(
         &self,
         dos: Date,
     ) -> Result<(crate::hcpcs::HcpcsSet, VersionInfo, Option<String>)> {
-        let eff = self.in_effect(CodeSystem::Hcpcs, dos)?;
-        let (info, path, bytes) = self.read_version(&eff.info.id)?;
-        Ok((
-            crate::hcpcs::HcpcsSet::from_bytes(&path, &bytes)?,
-            info,
-            eff.warning,
-        ))
+        self.load_in_effect(CodeSystem::Hcpcs, dos, crate::hcpcs::HcpcsSet::from_bytes)
     }
 
     /// Loads the licensed CPT file in effect on a date of service.
@@ -583,13 +589,7 @@ impl Catalog {
         &self,
         dos: Date,
     ) -> Result<(crate::hcpcs::CptSet, VersionInfo, Option<String>)> {
-        let eff = self.in_effect(CodeSystem::Cpt, dos)?;
-        let (info, path, bytes) = self.read_version(&eff.info.id)?;
-        Ok((
-            crate::hcpcs::CptSet::from_csv(&path, &bytes)?,
-            info,
-            eff.warning,
-        ))
+        self.load_in_effect(CodeSystem::Cpt, dos, crate::hcpcs::CptSet::from_csv)
     }
 
     /// Loads the ICD-10-PCS version in effect on a date of service.
@@ -597,13 +597,7 @@ impl Catalog {
         &self,
         dos: Date,
     ) -> Result<(crate::pcs::PcsSet, VersionInfo, Option<String>)> {
-        let eff = self.in_effect(CodeSystem::Icd10pcs, dos)?;
-        let (info, path, bytes) = self.read_version(&eff.info.id)?;
-        Ok((
-            crate::pcs::PcsSet::from_bytes(&path, &bytes)?,
-            info,
-            eff.warning,
-        ))
+        self.load_in_effect(CodeSystem::Icd10pcs, dos, crate::pcs::PcsSet::from_bytes)
     }
 }
 

@@ -586,18 +586,7 @@ impl<'a> Parser<'a> {
                     self.push_text(&content);
                 }
                 Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(ch)) => Some(ch),
-                        Ok(None) => match &*r.xml10_content() {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            _ => None,
-                        },
-                        Err(_) => None,
-                    };
+                    let resolved = crate::xmltext::resolve_reference(&r);
                     match resolved {
                         Some(ch) => {
                             let mut buf = [0u8; 4];

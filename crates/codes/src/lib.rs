@@ -29,6 +29,7 @@ pub mod synonyms;
 pub mod tabular;
 pub mod text;
 pub mod version;
+pub mod xmltext;
 
 pub use catalog::{
     Catalog, ImportOptions, ImportReport, ImportStatus, InEffect, NoProgress, Progress,

@@ -116,18 +116,7 @@ impl<'a> Parser<'a> {
                     self.text.push_str(&c.into_inner());
                 }
                 Event::GeneralRef(r) if self.collecting() => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(ch)) => Some(ch),
-                        Ok(None) => match &*r.xml10_content() {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            _ => None,
-                        },
-                        Err(_) => None,
-                    };
+                    let resolved = crate::xmltext::resolve_reference(&r);
                     match resolved {
                         Some(ch) => self.text.push(ch),
                         None => {

@@ -10,14 +10,25 @@
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
+use std::path::Path;
+
+use rcm_codes::pcs::{PcsSet, PcsValidation};
 
 struct Counting;
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    // Per thread, so tests running side by side do not count each other.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -46,7 +57,7 @@ fn exact_lookup_does_not_allocate() {
     for i in inputs {
         let _ = set.lookup(i);
     }
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = allocations();
     let mut found = 0;
     for _ in 0..1000 {
         for i in inputs {
@@ -58,7 +69,7 @@ fn exact_lookup_does_not_allocate() {
             }
         }
     }
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    let after = allocations();
     assert_eq!(
         after - before,
         0,
@@ -70,4 +81,24 @@ fn exact_lookup_does_not_allocate() {
         5 * 1000,
         "S72.001A, E11.9, I10, M48.50XA and Z99.89 are billable"
     );
+}
+
+#[test]
+fn validating_a_valid_pcs_code_does_not_allocate() {
+    let text = include_str!("fixtures/pcs/tables_small.xml");
+    let set = PcsSet::from_tables(Path::new("t.xml"), text.as_bytes()).unwrap();
+    let codes = ["0DTJ4ZZ", "0dtj0zz", "0DT64ZZ", "0DTNFZX", "0FT44ZZ"];
+    let before = allocations();
+    let mut valid = 0;
+    for code in codes {
+        if set.validate(code) == PcsValidation::Valid {
+            valid += 1;
+        }
+        if set.is_valid(code) {
+            valid += 1;
+        }
+    }
+    let after = allocations();
+    assert_eq!(valid, 10);
+    assert_eq!(after - before, 0, "validation allocated");
 }

@@ -347,30 +347,3 @@ fn store_round_trip_is_fast_and_refuses_damage() {
     flipped[at] ^= 0x40;
     assert!(PcsSet::from_bytes(path, &flipped).is_err());
 }
-
-#[test]
-#[ignore = "prints search results for a look by eye"]
-fn show_search() {
-    for q in [
-        "laparoscopic appendectomy",
-        "laparoscopic cholecystectomy",
-        "total knee replacement right",
-        "coronary artery bypass",
-        "liver biopsy",
-        "mri brain",
-        "colonoscopy",
-        "cesarean section",
-    ] {
-        println!("== {q}");
-        for h in set().search(q, 5) {
-            println!(
-                "  {} {:.2} {} | {:?} | next {:?}",
-                h.code,
-                h.score,
-                h.description,
-                h.why,
-                h.next.map(|n| (n.position, n.axis, n.options.len()))
-            );
-        }
-    }
-}

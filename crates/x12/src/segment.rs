@@ -88,6 +88,7 @@ impl<'a> Segment<'a> {
             items: [&[]; MAX_FIELDS],
             len: 0,
             seg: *self,
+            text: std::str::from_utf8(self.raw).ok(),
         };
         let sep = self.delims.element;
         let raw = self.raw;
@@ -166,6 +167,8 @@ pub struct Fields<'a> {
     items: [&'a [u8]; MAX_FIELDS],
     len: usize,
     seg: Segment<'a>,
+    /// The whole segment as text when it is valid UTF-8, so element text needs no second check.
+    text: Option<&'a str>,
 }
 
 impl<'a> Fields<'a> {
@@ -183,7 +186,16 @@ impl<'a> Fields<'a> {
 
     #[inline]
     pub fn str(&self, n: usize) -> &'a str {
-        std::str::from_utf8(self.get(n)).unwrap_or("")
+        let b = self.get(n);
+        match self.text {
+            // `b` is a sub-slice of the segment: its offset indexes the same text (`get` checks
+            // char boundaries, so a non-ASCII delimiter can never split a character).
+            Some(t) => {
+                let start = (b.as_ptr() as usize).wrapping_sub(self.seg.raw().as_ptr() as usize);
+                t.get(start..start + b.len()).unwrap_or("")
+            }
+            None => std::str::from_utf8(b).unwrap_or(""),
+        }
     }
 
     /// The underlying segment.
@@ -261,6 +273,9 @@ impl<'a> Elements<'a> for Segment<'a> {
 impl<'a> Elements<'a> for Fields<'a> {
     fn el(&self, n: usize) -> &'a [u8] {
         self.get(n)
+    }
+    fn el_str(&self, n: usize) -> &'a str {
+        self.str(n)
     }
     fn seg(&self) -> &Segment<'a> {
         &self.seg

@@ -131,18 +131,7 @@ pub(crate) fn walk(
                 if let Some(top) = stack.last_mut()
                     && top.2
                 {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(ch)) => Some(ch),
-                        Ok(None) => match &*r.xml10_content() {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            _ => None,
-                        },
-                        Err(_) => None,
-                    };
+                    let resolved = crate::xmltext::resolve_reference(&r);
                     match resolved {
                         Some(ch) => top.3.push(ch),
                         None => {
