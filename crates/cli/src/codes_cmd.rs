@@ -413,7 +413,19 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                 }
                 return Ok(ExitCode::from(1));
             };
-            let detail = LookupJson::new(&set, c, warning);
+            let mut detail = LookupJson::new(&set, c, warning);
+            // Where the index and tables the user imported lead to this code.
+            let (indexes, _) = Catalog::open(data_dir)?.load_indexes_for_date(dos)?;
+            for index in &indexes {
+                for r in index.entries_for_code(&detail.code).into_iter().take(20) {
+                    detail.index.push(format!(
+                        "{}: {} → {}",
+                        index.kind().describe(),
+                        r.path,
+                        r.code.as_str()
+                    ));
+                }
+            }
             if json {
                 output::json(&detail)?;
             } else {
@@ -625,15 +637,23 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
         ),
         CodesCommand::Diff { old, new } => {
             let catalog = Catalog::open(data_dir)?;
-            let (a, b) = (catalog.load(&old)?, catalog.load(&new)?);
-            let d = rcm_codes::diff::diff(&old, &a.listing(), &new, &b.listing());
+            let (a, la) = listing(&catalog, &old)?;
+            let (b, lb) = listing(&catalog, &new)?;
+            if a.system != b.system {
+                bail!(
+                    "{old} is {} and {new} is {}: compare two versions of one code system",
+                    a.system.label(),
+                    b.system.label()
+                );
+            }
+            let d = rcm_codes::diff::diff(&old, &la, &new, &lb);
             if json {
                 output::json(&d)?;
             } else {
                 outln!(
                     "{} → {}: {} added, {} deleted, {} revised",
-                    a.info().label,
-                    b.info().label,
+                    a.label,
+                    b.label,
                     d.added.len(),
                     d.deleted.len(),
                     d.revised.len()
@@ -685,6 +705,47 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A version's codes with titles, for diffs, whatever its code system.
+fn listing(
+    catalog: &Catalog,
+    id: &str,
+) -> anyhow::Result<(rcm_codes::VersionInfo, Vec<rcm_codes::diff::Listed>)> {
+    use rcm_codes::diff::Listed;
+    let (info, path, bytes) = catalog.read_version(id)?;
+    let list = match info.system {
+        CodeSystem::Icd10cm => catalog.load(id)?.listing(),
+        CodeSystem::Icd10pcs => {
+            let set = rcm_codes::pcs::PcsSet::from_bytes(&path, &bytes)?;
+            let mut codes = set.expand("", usize::MAX);
+            codes.sort();
+            codes
+                .into_iter()
+                .map(|c| Listed {
+                    title: set.describe(&c).unwrap_or_default(),
+                    code: c,
+                    billable: true,
+                })
+                .collect()
+        }
+        CodeSystem::Hcpcs => {
+            let set = rcm_codes::hcpcs::HcpcsSet::from_bytes(&path, &bytes)?;
+            let mut list: Vec<Listed> = set
+                .codes()
+                .iter()
+                .map(|c| Listed {
+                    code: c.code.clone(),
+                    title: c.long_description.clone(),
+                    billable: c.terminated.is_none(),
+                })
+                .collect();
+            list.sort_by(|a, b| a.code.cmp(&b.code));
+            list
+        }
+        other => bail!("diff of {} versions is not available", other.label()),
+    };
+    Ok((info, list))
 }
 
 fn find_node<'a>(set: &'a CodeSet, code: &str) -> anyhow::Result<NodeRef<'a>> {
@@ -764,6 +825,10 @@ pub struct LookupJson {
     pub children: usize,
     pub ancestors: Vec<AncestorJson>,
     pub notes: Vec<NoteJson>,
+    /// Index and table entries that lead to the code ("Table of Drugs and Chemicals:
+    /// Aspirin → T39.011"), when the index family is imported.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub index: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }
@@ -812,6 +877,7 @@ impl LookupJson {
                 })
                 .collect(),
             notes: node.notes().map(NoteJson::from).collect(),
+            index: Vec::new(),
             warning,
         }
     }
@@ -847,6 +913,9 @@ pub fn print_lookup(d: &LookupJson) -> std::io::Result<()> {
         for a in d.ancestors.iter().rev() {
             outln!("    {:<10} {}", a.code, a.title)?;
         }
+    }
+    for i in &d.index {
+        outln!("  index: {i}")?;
     }
     if !d.notes.is_empty() {
         outln!("  notes:")?;

@@ -437,4 +437,82 @@ fn the_index_family_is_walked_and_feeds_search() {
         .map(|w| w.as_str().unwrap())
         .collect();
     assert!(why.iter().any(|w| w.starts_with("index: Fall")), "{why:?}");
+    // and a lookup lists the index entries that lead to the code
+    let lookup = rcm(
+        &dir,
+        &[
+            "--json",
+            "codes",
+            "lookup",
+            "T39.011A",
+            "--dos",
+            IN_APRIL_2026,
+        ],
+    );
+    lookup.assert_code(0);
+    let v = lookup.json();
+    let index: Vec<&str> = array(&v["index"])
+        .iter()
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    assert!(index.iter().any(|i| i.contains("Aspirin")), "{index:?}");
+}
+
+#[test]
+fn hcpcs_quarterly_diff_lists_revised_codes() {
+    let dir = tempdir();
+    let jan = gunzip(
+        "hcpcs/2020_annual/HCPC2020_ANWEB_w_disclaimer.txt.gz",
+        dir.path(),
+    );
+    let text = std::fs::read(&jan).unwrap();
+    // The April update: K0001's long and short descriptions revised (same widths).
+    let revised =
+        String::from_utf8_lossy(&text).replace("Standard wheelchair", "Standard Wheelchair");
+    let apr = dir.path().join("HCPC2020_APR_ANWEB.txt");
+    std::fs::write(&apr, revised.as_bytes()).unwrap();
+    rcm(dir.path(), &["codes", "import", jan.to_str().unwrap()]).assert_code(0);
+    rcm(
+        dir.path(),
+        &[
+            "codes",
+            "import",
+            apr.to_str().unwrap(),
+            "--release",
+            "april",
+        ],
+    )
+    .assert_code(0);
+    let run = rcm(
+        dir.path(),
+        &[
+            "--json",
+            "codes",
+            "diff",
+            "hcpcs-2020-january",
+            "hcpcs-2020-april",
+        ],
+    );
+    run.assert_code(0);
+    let d = run.json();
+    let revised = array(&d["revised"]);
+    // K0001 and E1130 (whose description also says "standard wheelchair")
+    let codes: Vec<&str> = revised.iter().map(|r| str_field(r, "code")).collect();
+    assert!(codes.contains(&"K0001"), "{codes:?}");
+    for r in revised {
+        assert!(
+            str_field(r, "new_title").contains("Standard Wheelchair"),
+            "{r}"
+        );
+        assert!(
+            str_field(r, "old_title").contains("Standard wheelchair"),
+            "{r}"
+        );
+    }
+    assert!(array(&d["added"]).is_empty() && array(&d["deleted"]).is_empty());
+    let mixed = rcm(
+        dir.path(),
+        &["codes", "diff", "hcpcs-2020-january", "icd10cm-2026-april"],
+    );
+    mixed.assert_code(2);
 }

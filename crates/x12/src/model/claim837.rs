@@ -2,7 +2,7 @@
 
 use super::{Address, Adjustment, Party, Procedure, Reference, read_cas, write_cas};
 use crate::error::{ModelError, WriteError};
-use crate::segment::Segment;
+use crate::segment::{Elements, Segment};
 use crate::values::{Date, DatePeriod, Decimal, Money};
 use crate::writer::{Element, SegmentWriter};
 use serde::{Deserialize, Serialize};
@@ -309,7 +309,7 @@ pub struct LineAdjudication {
     pub adjudication_date: Option<Date>,
 }
 
-fn err(what: &str, s: &Segment<'_>, pos: usize) -> ModelError {
+fn err<'a>(what: &str, s: &impl Elements<'a>, pos: usize) -> ModelError {
     ModelError {
         what: what.to_string(),
         segment_id: s.id_str().to_string(),
@@ -317,7 +317,7 @@ fn err(what: &str, s: &Segment<'_>, pos: usize) -> ModelError {
     }
 }
 
-fn money(s: &Segment<'_>, n: usize, pos: usize) -> Result<Money, ModelError> {
+fn money<'a>(s: &impl Elements<'a>, n: usize, pos: usize) -> Result<Money, ModelError> {
     Money::parse(s.el(n)).ok_or_else(|| {
         err(
             &format!(
@@ -358,6 +358,8 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<ClaimTransaction, ModelError> {
     let mut in_other_payer = false;
     for (i, s) in segments.iter().enumerate() {
         let pos = i + 1;
+        // Split each segment once; claims read many elements per segment.
+        let s = &s.fields();
         macro_rules! sub {
             () => {
                 t.billing_providers
@@ -622,6 +624,7 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<ClaimTransaction, ModelError> {
             }
             b"PER" => {
                 let v: Vec<String> = s
+                    .segment()
                     .elements()
                     .skip(1)
                     .map(|e| String::from_utf8_lossy(e).into_owned())
