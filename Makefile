@@ -5,7 +5,7 @@ DATA_DIR ?= var/rcm
 RCM      := target/release/rcm
 WHEEL    := $(CURDIR)/var/cache/simple_icd_10_cm-1.5.0-py3-none-any.whl
 
-.PHONY: run build data test lint unit bench clean-data
+.PHONY: run build data test lint unit bench bench-x12 clean-data
 
 run: data
 	$(RCM) --data-dir $(DATA_DIR) demo
@@ -29,6 +29,12 @@ test: lint unit
 
 bench: data
 	scripts/bench/codes-bench.sh
+
+bench-x12:
+	cargo build --release -p rcm-x12 --examples
+	target/release/examples/synth /tmp/openrcm-x12 1MB 100MB 1GB
+	for f in /tmp/openrcm-x12/*.x12; do target/release/examples/measure $$f; done
+	cargo bench -p rcm-x12 --bench x12
 
 clean-data:
 	rm -rf $(DATA_DIR)

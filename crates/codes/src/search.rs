@@ -173,6 +173,9 @@ struct QueryWord {
     last: bool,
     soft: bool,
     qualifier: bool,
+    /// A lay word searched as typed although it has a clinical meaning: ranked after
+    /// the reading by meaning.
+    lay: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -241,7 +244,9 @@ impl CodeSet {
         let mut variant_words: Vec<(Vec<QueryWord>, Vec<Vec<Candidate>>)> = Vec::new();
         for (vi, words) in variants.into_iter().enumerate() {
             let cands: Vec<Vec<Candidate>> = words.iter().map(|w| self.candidates(w)).collect();
-            let penalty = if words.iter().any(|w| w.via.is_some()) {
+            let penalty = if words.iter().any(|w| w.lay) {
+                0.2
+            } else if words.iter().any(|w| w.via.is_some()) {
                 0.01
             } else {
                 0.0
@@ -967,8 +972,18 @@ fn build_variants(query: &str) -> Vec<Vec<QueryWord>> {
         if let Some((n, meanings)) = synonyms::match_at(&words, i) {
             let typed = words[i..i + n].join(" ");
             let mut options: Vec<Vec<QueryWord>> = Vec::new();
-            // The typed words themselves stay an option when they are real words.
-            options.push(plain_words(&words[i..i + n], last_word));
+            // Abbreviations stay an option as typed (the tabular writes some of them:
+            // HIV, STEMI, [COPD]); a lay word is replaced by what it means, so "broken
+            // hip" reads as a fracture, not as a broken prosthesis.
+            let abbreviation =
+                n == 1 && (typed.len() <= 4 || typed.bytes().any(|b| b.is_ascii_digit()));
+            let mut literal = plain_words(&words[i..i + n], last_word);
+            if !(abbreviation || meanings.contains(&typed.as_str())) {
+                for w in &mut literal {
+                    w.lay = true;
+                }
+            }
+            options.push(literal);
             for m in meanings.iter() {
                 let mut ws = plain_words(&text::tokens(m).collect::<Vec<_>>(), false);
                 for w in &mut ws {
@@ -1026,6 +1041,7 @@ fn plain_words(words: &[String], last: bool) -> Vec<QueryWord> {
             QueryWord {
                 soft: SOFT_WORDS.contains(&w.as_str()) || SOFT_WORDS.contains(&stem.as_str()),
                 qualifier: QUALIFIER_WORDS.contains(&stem.as_str()),
+                lay: false,
                 stem,
                 typed: w.clone(),
                 via: None,
