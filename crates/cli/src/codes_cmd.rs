@@ -402,8 +402,23 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                 }
                 _ => {}
             }
-            let (set, warning) = open_for_date(data_dir, &date)?;
+            // A letter and four digits that is no ICD-10-CM code is a HCPCS code.
+            let hcpcs_shaped = system.is_none()
+                && rcm_codes::hcpcs::is_level_ii_shape(&code)
+                && Catalog::open(data_dir)?
+                    .in_effect(CodeSystem::Hcpcs, dos)
+                    .is_ok();
+            let (set, warning) = match open_for_date(data_dir, &date) {
+                Ok(x) => x,
+                Err(_) if hcpcs_shaped => {
+                    return crate::systems_cmd::hcpcs_lookup(data_dir, dos, &code, json);
+                }
+                Err(e) => return Err(e),
+            };
             let Some(c) = set.lookup(&code) else {
+                if hcpcs_shaped {
+                    return crate::systems_cmd::hcpcs_lookup(data_dir, dos, &code, json);
+                }
                 let catalog = Catalog::open(data_dir)?;
                 let v = catalog.validate_on(&set, std::slice::from_ref(&code))?;
                 if json {
