@@ -25,6 +25,7 @@ use crate::version::VersionInfo;
 const MAGIC: &[u8; 8] = b"RCMCODES";
 pub const FORMAT_VERSION: u32 = 1;
 const HEADER_LEN: usize = 32;
+const MAX_SECTIONS: usize = 64;
 pub(crate) const NONE: u32 = u32::MAX;
 
 pub(crate) const FLAG_BILLABLE: u8 = 1;
@@ -671,6 +672,10 @@ fn check_header(path: &Path, bytes: &[u8], verify_crc: bool) -> Result<Vec<(u32,
         ));
     }
     let count = le_u32(bytes, 12) as usize;
+    // The section count sits in the header, outside the checksum: bound it before use.
+    if count == 0 || count > MAX_SECTIONS {
+        return Err(corrupt(path, format!("{count} sections in the table")));
+    }
     let payload = le_u64(bytes, 16);
     if payload != (bytes.len() - HEADER_LEN) as u64 {
         return Err(corrupt(path, "the file is truncated or has extra bytes"));
@@ -679,7 +684,7 @@ fn check_header(path: &Path, bytes: &[u8], verify_crc: bool) -> Result<Vec<(u32,
         return Err(corrupt(path, "checksum mismatch"));
     }
     let mut table = Vec::with_capacity(count);
-    for i in 0..count.min(64) {
+    for i in 0..count {
         let at = HEADER_LEN + i * 24;
         let (id, off, len) = (
             le_u32(bytes, at),

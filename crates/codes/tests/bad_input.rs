@@ -118,6 +118,18 @@ fn truncated_tabular_import_leaves_previous_version_intact() {
     assert!(set.lookup("M48.50XA").is_some());
 }
 
+/// Found by the `codes_index` fuzz target: the section count is in the header, outside
+/// the checksum; a huge count must be refused, not allocated.
+#[test]
+fn a_huge_section_count_is_refused() {
+    let mut bytes = small_index_bytes().to_vec();
+    bytes[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
+    let err = rcm_codes::index::from_bytes(Path::new("x.idx"), &bytes)
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("sections"), "{err}");
+}
+
 #[test]
 fn a_damaged_index_is_refused_with_advice() {
     let dir = tempfile::tempdir().unwrap();
