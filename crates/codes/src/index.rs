@@ -839,17 +839,30 @@ fn check_references(path: &Path, p: &Packed) -> Result<()> {
             .last()
             .is_some_and(|&l| l as usize != p.postings().len())
         || p.postings().iter().any(|&e| e >= ne)
-        || {
-            use fst::Streamer;
-            let mut s = p.surface.stream();
-            let mut bad = false;
-            while let Some((_, id)) = s.next() {
-                bad |= id >= u64::from(nterms);
-            }
-            bad
-        }
     {
         return Err(corrupt(path, "the search index points outside the index"));
     }
+    if !dictionaries_walk(p, u64::from(nterms)) {
+        return Err(corrupt(path, "the search dictionaries are damaged"));
+    }
     Ok(())
+}
+
+/// Walks both dictionaries end to end, checking every value. The fst crate trusts
+/// its input and panics on a structurally damaged automaton; the checksum makes such
+/// damage all but impossible, and a walk that visits every node proves the rest, so a
+/// panic here (and only here) is turned into a refusal to load.
+fn dictionaries_walk(p: &Packed, nterms: u64) -> bool {
+    use fst::Streamer;
+    let walk = || {
+        let mut ok = true;
+        for map in [&p.terms, &p.surface] {
+            let mut s = map.stream();
+            while let Some((_, id)) = s.next() {
+                ok &= id < nterms;
+            }
+        }
+        ok
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(walk)).unwrap_or(false)
 }

@@ -130,6 +130,17 @@ fn a_huge_section_count_is_refused() {
     assert!(err.to_string().contains("sections"), "{err}");
 }
 
+/// Found by the `codes_index` fuzz target: a file whose checksum was forged to match
+/// a damaged search dictionary. Loading refuses it instead of panicking later.
+#[test]
+fn a_damaged_dictionary_with_a_forged_checksum_is_refused() {
+    let bytes = include_bytes!("../../../tests/fixtures/icd10cm/damaged-dictionary.idx");
+    let err = rcm_codes::index::from_bytes(Path::new("d.idx"), bytes)
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("damaged"), "{err}");
+}
+
 #[test]
 fn a_damaged_index_is_refused_with_advice() {
     let dir = tempfile::tempdir().unwrap();
