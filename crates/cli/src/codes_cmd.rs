@@ -190,11 +190,10 @@ impl Progress for Bar {
 
 /// Opens the version in effect, printing the scheduled-end warning on stderr.
 pub fn open_for_date(
-    data_dir: &Path,
+    catalog: &Catalog,
     date: &DateArgs,
 ) -> anyhow::Result<(CodeSet, Option<String>)> {
     let dos = date_of_service(date)?;
-    let catalog = Catalog::open(data_dir)?;
     let (set, warning) = catalog.load_for_date(CodeSystem::Icd10cm, dos)?;
     if let Some(w) = &warning {
         output::warn(w);
@@ -203,6 +202,8 @@ pub fn open_for_date(
 }
 
 pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    // The catalog is read once per command.
+    let mut catalog = Catalog::open(data_dir)?;
     match args.command {
         CodesCommand::Import {
             paths,
@@ -211,7 +212,6 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             expect_sha256,
             replace,
         } => {
-            let mut catalog = Catalog::open(data_dir)?;
             let opts = ImportOptions {
                 fiscal_year,
                 release,
@@ -274,7 +274,6 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
         CodesCommand::Stats { date, system } => {
             let system = crate::systems_cmd::system_for(system.as_deref(), None)?;
             if system != CodeSystem::Icd10cm {
-                let catalog = Catalog::open(data_dir)?;
                 let eff = catalog.in_effect(system, date_of_service(&date)?)?;
                 if let Some(w) = &eff.warning {
                     output::warn(w);
@@ -301,7 +300,7 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let (set, warning) = open_for_date(data_dir, &date)?;
+            let (set, warning) = open_for_date(&catalog, &date)?;
             let info = set.info();
             #[derive(Serialize)]
             struct Stats<'a> {
@@ -353,7 +352,6 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             Ok(ExitCode::SUCCESS)
         }
         CodesCommand::Versions => {
-            let catalog = Catalog::open(data_dir)?;
             let versions = catalog.versions();
             if json {
                 output::json(&versions)?;
@@ -405,10 +403,8 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             // A letter and four digits that is no ICD-10-CM code is a HCPCS code.
             let hcpcs_shaped = system.is_none()
                 && rcm_codes::hcpcs::is_level_ii_shape(&code)
-                && Catalog::open(data_dir)?
-                    .in_effect(CodeSystem::Hcpcs, dos)
-                    .is_ok();
-            let (set, warning) = match open_for_date(data_dir, &date) {
+                && catalog.in_effect(CodeSystem::Hcpcs, dos).is_ok();
+            let (set, warning) = match open_for_date(&catalog, &date) {
                 Ok(x) => x,
                 Err(_) if hcpcs_shaped => {
                     return crate::systems_cmd::hcpcs_lookup(data_dir, dos, &code, json);
@@ -419,7 +415,6 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                 if hcpcs_shaped {
                     return crate::systems_cmd::hcpcs_lookup(data_dir, dos, &code, json);
                 }
-                let catalog = Catalog::open(data_dir)?;
                 let v = catalog.validate_on(&set, std::slice::from_ref(&code))?;
                 if json {
                     output::json(&v[0])?;
@@ -430,7 +425,7 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             };
             let mut detail = LookupJson::new(&set, c, warning);
             // Where the index and tables the user imported lead to this code.
-            let (indexes, _) = Catalog::open(data_dir)?.load_indexes_for_date(dos)?;
+            let (indexes, _) = catalog.load_indexes_for_date(dos)?;
             for index in &indexes {
                 for r in index.entries_for_code(&detail.code).into_iter().take(20) {
                     detail.index.push(format!(
@@ -469,8 +464,7 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                 }
                 _ => {}
             }
-            let (set, _) = open_for_date(data_dir, &date)?;
-            let catalog = Catalog::open(data_dir)?;
+            let (set, _) = open_for_date(&catalog, &date)?;
             let results = catalog.validate_on(&set, &codes)?;
             let all_ok = results.iter().all(|v| v.valid && v.billable);
             if json {
@@ -537,14 +531,14 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                 })?),
                 None => None,
             };
-            let (set, _) = open_for_date(data_dir, &date)?;
+            let (set, _) = open_for_date(&catalog, &date)?;
             let opts = SearchOptions {
                 limit,
                 billable_only: billable,
                 range,
             };
             // The index and tables, when imported, feed the search with their paths.
-            let (indexes, _) = Catalog::open(data_dir)?.load_indexes_for_date(dos)?;
+            let (indexes, _) = catalog.load_indexes_for_date(dos)?;
             let hits = set.search_with_indexes(&query, &opts, &indexes);
             if json {
                 output::json(&hits)?;
@@ -571,7 +565,7 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             Ok(ExitCode::SUCCESS)
         }
         CodesCommand::Children { code, date } => {
-            let (set, _) = open_for_date(data_dir, &date)?;
+            let (set, _) = open_for_date(&catalog, &date)?;
             let node = find_node(&set, &code)?;
             #[derive(Serialize)]
             struct Child {
@@ -651,7 +645,6 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             json,
         ),
         CodesCommand::Diff { old, new } => {
-            let catalog = Catalog::open(data_dir)?;
             let (a, la) = listing(&catalog, &old)?;
             let (b, lb) = listing(&catalog, &new)?;
             if a.system != b.system {
@@ -703,7 +696,7 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
             Ok(ExitCode::SUCCESS)
         }
         CodesCommand::Notes { code, date } => {
-            let (set, _) = open_for_date(data_dir, &date)?;
+            let (set, _) = open_for_date(&catalog, &date)?;
             let node = find_node(&set, &code)?;
             let notes: Vec<NoteJson> = node.notes().map(NoteJson::from).collect();
             if json {

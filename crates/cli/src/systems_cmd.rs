@@ -16,7 +16,8 @@ use crate::output::{self, bold, clip};
 
 /// The system a command answers from: the one named, else guessed from the input's
 /// shape (7 characters starting with a digit: PCS; 5 digits or 4 digits and F/T/U:
-/// CPT; a letter and 4 digits: HCPCS when no ICD-10-CM code matches), else ICD-10-CM.
+/// CPT), else ICD-10-CM. (`lookup` turns to HCPCS for a letter and four digits that
+/// is no ICD-10-CM code.)
 pub fn system_for(named: Option<&str>, sample: Option<&str>) -> anyhow::Result<CodeSystem> {
     if let Some(n) = named {
         return CodeSystem::parse(n).ok_or_else(|| {

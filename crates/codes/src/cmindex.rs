@@ -586,19 +586,9 @@ impl<'a> Parser<'a> {
                     self.push_text(&content);
                 }
                 Event::GeneralRef(r) => {
-                    let resolved = crate::xmltext::resolve_reference(&r);
-                    match resolved {
-                        Some(ch) => {
-                            let mut buf = [0u8; 4];
-                            self.push_text(ch.encode_utf8(&mut buf));
-                        }
-                        None => {
-                            return Err(self.err_at(
-                                pos,
-                                format!("unknown entity reference &{};", &*r.xml10_content()),
-                            ));
-                        }
-                    }
+                    let ch = crate::xmltext::reference_char(&r).map_err(|m| self.err_at(pos, m))?;
+                    let mut buf = [0u8; 4];
+                    self.push_text(ch.encode_utf8(&mut buf));
                 }
                 Event::Eof => break,
                 _ => {}

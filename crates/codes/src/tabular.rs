@@ -116,16 +116,8 @@ impl<'a> Parser<'a> {
                     self.text.push_str(&c.into_inner());
                 }
                 Event::GeneralRef(r) if self.collecting() => {
-                    let resolved = crate::xmltext::resolve_reference(&r);
-                    match resolved {
-                        Some(ch) => self.text.push(ch),
-                        None => {
-                            return Err(self.err_at(
-                                pos,
-                                format!("unknown entity reference &{};", &*r.xml10_content()),
-                            ));
-                        }
-                    }
+                    let ch = crate::xmltext::reference_char(&r).map_err(|m| self.err_at(pos, m))?;
+                    self.text.push(ch);
                 }
                 Event::Eof => break,
                 _ => {}

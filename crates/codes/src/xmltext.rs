@@ -20,6 +20,12 @@ pub fn resolve_reference(r: &BytesRef<'_>) -> Option<char> {
     }
 }
 
+/// As [`resolve_reference`], with the message for an undeclared entity.
+pub fn reference_char(r: &BytesRef<'_>) -> Result<char, String> {
+    resolve_reference(r)
+        .ok_or_else(|| format!("unknown entity reference &{};", &*r.xml10_content()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,24 +22,28 @@ fn small_set() -> &'static rcm_codes::CodeSet {
     })
 }
 
+/// Imports the small fixture into `dir`; returns the path of its prebuilt index.
+fn import_small(dir: &Path) -> std::path::PathBuf {
+    let src = dir.join("icd10cm-tabular-2025.xml");
+    std::fs::write(&src, SMALL_TABULAR).unwrap();
+    let mut catalog = Catalog::open(dir).unwrap();
+    catalog
+        .import(&src, &ImportOptions::default(), &NoProgress)
+        .unwrap();
+    std::fs::read_dir(dir.join("codes"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with(".idx"))
+        .unwrap()
+        .path()
+}
+
 /// The prebuilt index of the small fixture, as a file would hold it.
 fn small_index_bytes() -> &'static [u8] {
     static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     BYTES.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let src = dir.path().join("icd10cm-tabular-2025.xml");
-        std::fs::write(&src, SMALL_TABULAR).unwrap();
-        let mut catalog = Catalog::open(dir.path()).unwrap();
-        catalog
-            .import(&src, &ImportOptions::default(), &NoProgress)
-            .unwrap();
-        let idx = std::fs::read_dir(dir.path().join("codes"))
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .find(|e| e.file_name().to_string_lossy().ends_with(".idx"))
-            .unwrap()
-            .path();
-        std::fs::read(idx).unwrap()
+        std::fs::read(import_small(dir.path())).unwrap()
     })
 }
 
@@ -144,18 +148,7 @@ fn a_damaged_dictionary_with_a_forged_checksum_is_refused() {
 #[test]
 fn a_damaged_index_is_refused_with_advice() {
     let dir = tempfile::tempdir().unwrap();
-    let good = dir.path().join("icd10cm-tabular-2025.xml");
-    std::fs::write(&good, SMALL_TABULAR).unwrap();
-    let mut catalog = Catalog::open(dir.path()).unwrap();
-    catalog
-        .import(&good, &ImportOptions::default(), &NoProgress)
-        .unwrap();
-    let idx = std::fs::read_dir(dir.path().join("codes"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .find(|e| e.file_name().to_string_lossy().ends_with(".idx"))
-        .unwrap()
-        .path();
+    let idx = import_small(dir.path());
     let mut bytes = std::fs::read(&idx).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x55;

@@ -131,16 +131,8 @@ pub(crate) fn walk(
                 if let Some(top) = stack.last_mut()
                     && top.2
                 {
-                    let resolved = crate::xmltext::resolve_reference(&r);
-                    match resolved {
-                        Some(ch) => top.3.push(ch),
-                        None => {
-                            return Err(ctx.err_at(
-                                pos,
-                                format!("unknown entity reference &{};", &*r.xml10_content()),
-                            ));
-                        }
-                    }
+                    let ch = crate::xmltext::reference_char(&r).map_err(|m| ctx.err_at(pos, m))?;
+                    top.3.push(ch);
                 }
             }
             Event::Eof => break,
