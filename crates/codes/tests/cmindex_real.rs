@@ -408,19 +408,11 @@ fn entries_for_code_lists_index_paths() {
 }
 
 #[test]
-fn persisted_sets_read_back_the_same_and_fast() {
+fn persisted_sets_read_back_the_same() {
+    // Load time is measured by the benchmark (BENCHMARKS.md), not asserted here.
     for (set, _) in [drugs(), eindex(), neoplasms()] {
         let bytes = set.to_bytes().unwrap();
-        let start = std::time::Instant::now();
         let back = IndexSet::from_bytes(Path::new("idx.bin"), &bytes).unwrap();
-        let took = start.elapsed();
-        eprintln!(
-            "{:?}: {} bytes, read back in {took:?}",
-            set.kind(),
-            bytes.len()
-        );
-        // Debug builds are slower than the 20 ms release bar; this only catches blowups.
-        assert!(took.as_millis() < 2000, "{took:?}");
         assert_eq!(back.counts(), set.counts());
         assert_eq!(back.kind(), set.kind());
         assert_eq!(back.version(), set.version());

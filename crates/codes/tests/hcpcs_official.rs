@@ -7,7 +7,6 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::time::Instant;
 
 use jiff::civil::date;
 use rcm_codes::hcpcs::{
@@ -116,13 +115,10 @@ fn official_file_counts_match_its_records() {
 }
 
 #[test]
-fn official_file_imports_fast() {
-    let start = Instant::now();
+fn official_file_imports() {
+    // Import time is measured by the benchmark (BENCHMARKS.md), not asserted here.
     let set = HcpcsSet::from_fixed_width(Path::new("x.txt"), official_bytes()).unwrap();
-    let took = start.elapsed();
     assert_eq!(set.counts().procedures, 6710);
-    // The import bar is 3 s in release; debug builds get more room.
-    assert!(took.as_secs_f64() < 6.0, "import took {took:?}");
 }
 
 #[test]
@@ -356,13 +352,10 @@ fn terminated_codes_rank_after_active_ones() {
 }
 
 #[test]
-fn stored_form_round_trips_fast() {
+fn stored_form_round_trips() {
     let set = official();
     let bytes = set.to_bytes().unwrap();
-    let start = Instant::now();
     let back = HcpcsSet::from_bytes(Path::new("hcpcs.bin"), &bytes).unwrap();
-    let took = start.elapsed();
-    assert!(took.as_secs_f64() < 2.0, "load took {took:?}");
     assert_eq!(back.codes(), set.codes());
     assert_eq!(back.modifiers(), set.modifiers());
     assert_eq!(back.counts(), set.counts());
