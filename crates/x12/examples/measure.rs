@@ -1,13 +1,18 @@
 //! Measures one file in streaming mode: raw segment scan, 835 to typed model (835 files),
 //! full validation, each in MB/s, and the process's peak resident memory.
 //!
-//! cargo run --release -p rcm-x12 --example measure -- FILE [scan|typed|validate]...
-//! (default: all three). Run one mode per process to read each mode's own peak memory.
+//! cargo run --release -p rcm-x12 --example measure -- FILE [scan|typed|validate|write837p]...
+//! (default: scan, typed, validate). Run one mode per process to read each mode's own peak memory.
+//! `write837p` ignores FILE's content: it writes the criterion bench's 200 synthetic 837P
+//! transaction sets (50 claims each) from typed models, in memory, until about FILE's size is written.
 
 use rcm_x12::envelope::{Handler, TxContext, drive_stream};
+use rcm_x12::model::claim837::ClaimKind;
 use rcm_x12::model::{claim837, remit835};
+use rcm_x12::synth::{self, Rng};
 use rcm_x12::validate::{Options, validate_reader};
-use rcm_x12::{Finding, Segment, StreamReader};
+use rcm_x12::writer::SegmentWriter;
+use rcm_x12::{Delimiters, Finding, Segment, StreamReader};
 use std::time::Instant;
 
 struct Typed {
@@ -74,6 +79,32 @@ fn main() {
         vec!["scan", "typed", "validate"]
     };
     for mode in modes {
+        if mode == "write837p" {
+            let mut rng = Rng::new(2);
+            let models: Vec<_> = (1..=200)
+                .map(|n| synth::claim_transaction(&mut rng, ClaimKind::Professional, n, 50))
+                .collect();
+            let t = Instant::now();
+            let (mut written, mut rounds, mut errors) = (0u64, 0u64, 0u64);
+            while (written as f64) < size * 1e6 || rounds == 0 {
+                let mut w = SegmentWriter::new(Delimiters::default());
+                for m in &models {
+                    if claim837::write(m, &mut w).is_err() {
+                        errors += 1;
+                    }
+                }
+                written += w.into_bytes().len() as u64;
+                rounds += 1;
+            }
+            let secs = t.elapsed().as_secs_f64();
+            let mb = written as f64 / 1e6;
+            println!(
+                "{mode:<9} {mb:>9.1} MB  {secs:>8.2} s  {:>8.1} MB/s  peak RSS {:>7.1} MiB  ({rounds} rounds, {errors} errors)",
+                mb / secs,
+                peak_rss_mib()
+            );
+            continue;
+        }
         let t = Instant::now();
         let detail = match mode {
             "scan" => {

@@ -82,16 +82,80 @@ impl std::iter::Sum for Money {
 impl fmt::Display for Money {
     /// X12 form: no trailing zeros after the point ("43", "79.04", "-3.5").
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let neg = self.0 < 0;
+        let mut b = NumBuf::new();
+        self.format_into(&mut b);
+        f.write_str(b.as_str())
+    }
+}
+
+/// A small stack buffer for formatting numbers and dates without the `fmt` machinery or a heap
+/// allocation (the writer formats several amounts per segment).
+pub(crate) struct NumBuf {
+    b: [u8; 48],
+    n: usize,
+}
+
+impl NumBuf {
+    #[inline]
+    pub(crate) fn new() -> Self {
+        NumBuf { b: [0; 48], n: 0 }
+    }
+    #[inline]
+    pub(crate) fn push(&mut self, c: u8) {
+        if self.n < self.b.len() {
+            self.b[self.n] = c;
+            self.n += 1;
+        }
+    }
+    /// Decimal digits of `v`, at least `width` of them (zero padded).
+    #[inline]
+    pub(crate) fn push_u64(&mut self, mut v: u64, width: usize) {
+        let mut tmp = [0u8; 20];
+        let mut i = tmp.len();
+        loop {
+            i -= 1;
+            tmp[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        let digits = tmp.len() - i;
+        for _ in digits..width {
+            self.push(b'0');
+        }
+        for &c in &tmp[i..] {
+            self.push(c);
+        }
+    }
+    #[inline]
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.b[..self.n]
+    }
+    #[inline]
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII digits, '-' and '.' are ever pushed.
+        std::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+}
+
+impl Money {
+    /// Writes the X12 form (as `Display`) into `b`.
+    #[inline]
+    pub(crate) fn format_into(self, b: &mut NumBuf) {
         let abs = self.0.unsigned_abs();
         let (whole, frac) = (abs / 100, abs % 100);
-        if neg {
-            f.write_str("-")?;
+        if self.0 < 0 {
+            b.push(b'-');
         }
-        match frac {
-            0 => write!(f, "{whole}"),
-            x if x % 10 == 0 => write!(f, "{whole}.{}", x / 10),
-            x => write!(f, "{whole}.{x:02}"),
+        b.push_u64(whole, 1);
+        if frac != 0 {
+            b.push(b'.');
+            if frac % 10 == 0 {
+                b.push_u64(frac / 10, 1);
+            } else {
+                b.push_u64(frac, 2);
+            }
         }
     }
 }
@@ -152,10 +216,47 @@ impl Decimal {
     }
 }
 
+impl Decimal {
+    /// Writes the X12 form (as `Display`) into `b`; `false` when the scale is too large for the
+    /// fast path (the caller then uses `Display`).
+    #[inline]
+    pub(crate) fn format_into(self, b: &mut NumBuf) -> bool {
+        if self.scale > 18 {
+            return false;
+        }
+        let abs = self.mantissa.unsigned_abs();
+        if self.scale == 0 {
+            if self.mantissa < 0 {
+                b.push(b'-');
+            }
+            b.push_u64(abs, 1);
+            return true;
+        }
+        let scale = usize::from(self.scale);
+        let div = 10u64.pow(u32::from(self.scale));
+        let (whole, mut frac) = (abs / div, abs % div);
+        let mut width = scale;
+        while width > 0 && frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        if self.mantissa < 0 {
+            b.push(b'-');
+        }
+        b.push_u64(whole, 1);
+        if width > 0 {
+            b.push(b'.');
+            b.push_u64(frac, width);
+        }
+        true
+    }
+}
+
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.scale == 0 {
-            return write!(f, "{}", self.mantissa);
+        let mut b = NumBuf::new();
+        if self.format_into(&mut b) {
+            return f.write_str(b.as_str());
         }
         let neg = self.mantissa < 0;
         let abs = self.mantissa.unsigned_abs();
@@ -249,10 +350,22 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+impl Date {
+    /// Writes CCYYMMDD (as `Display`) into `b`.
+    #[inline]
+    pub(crate) fn format_into(self, b: &mut NumBuf) {
+        b.push_u64(u64::from(self.year), 4);
+        b.push_u64(u64::from(self.month), 2);
+        b.push_u64(u64::from(self.day), 2);
+    }
+}
+
 impl fmt::Display for Date {
     /// CCYYMMDD, the X12 form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}{:02}{:02}", self.year, self.month, self.day)
+        let mut b = NumBuf::new();
+        self.format_into(&mut b);
+        f.write_str(b.as_str())
     }
 }
 
@@ -290,6 +403,21 @@ impl DatePeriod {
         match self {
             DatePeriod::Day { date } => *date,
             DatePeriod::Range { from, .. } => *from,
+        }
+    }
+}
+
+impl DatePeriod {
+    /// Writes CCYYMMDD or CCYYMMDD-CCYYMMDD (as `Display`) into `b`.
+    #[inline]
+    pub(crate) fn format_into(&self, b: &mut NumBuf) {
+        match self {
+            DatePeriod::Day { date } => date.format_into(b),
+            DatePeriod::Range { from, to } => {
+                from.format_into(b);
+                b.push(b'-');
+                to.format_into(b);
+            }
         }
     }
 }
@@ -374,6 +502,15 @@ impl Code {
             Code(CodeRepr::Inline(b.len() as u8, buf))
         } else {
             Code(CodeRepr::Heap(s.into()))
+        }
+    }
+
+    /// The bytes of the code (always valid UTF-8), without re-checking them.
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            CodeRepr::Inline(n, buf) => &buf[..usize::from(*n).min(buf.len())],
+            CodeRepr::Heap(s) => s.as_bytes(),
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::delim::Delimiters;
 use crate::error::WriteError;
+use crate::values::{Date, DatePeriod, Decimal, Money, NumBuf};
 
 /// One element to write: simple, composite (components) or repeated.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +32,24 @@ pub struct SegmentWriter {
     newline: bool,
     /// Segments written since the last ST (for SE01).
     tx_segments: usize,
+    /// Bytes refused in element data: delimiters and anything outside 0x20..=0x7E.
+    bad: [bool; 256],
+}
+
+fn bad_table(d: Delimiters) -> [bool; 256] {
+    let mut t = [false; 256];
+    for (b, slot) in t.iter_mut().enumerate() {
+        *slot = !(0x20..=0x7e).contains(&b);
+    }
+    for b in [
+        d.element,
+        d.component,
+        d.segment,
+        d.repetition.unwrap_or(d.element),
+    ] {
+        t[usize::from(b)] = true;
+    }
+    t
 }
 
 impl SegmentWriter {
@@ -40,6 +59,7 @@ impl SegmentWriter {
             delims,
             newline: false,
             tx_segments: 0,
+            bad: bad_table(delims),
         }
     }
 
@@ -72,26 +92,24 @@ impl SegmentWriter {
 
     #[inline]
     fn check(&self, id: &str, n: usize, s: &str) -> Result<(), WriteError> {
-        // Branch-free over the bytes so the compiler vectorizes it; the slow path names the problem.
-        let d = self.delims;
-        let (e, c, t, r) = (
-            d.element,
-            d.component,
-            d.segment,
-            d.repetition.unwrap_or(d.element),
-        );
-        let bad = s.bytes().fold(0u8, |acc, b| {
-            acc | u8::from(b < 0x20)
-                | u8::from(b > 0x7e)
-                | u8::from(b == e)
-                | u8::from(b == c)
-                | u8::from(b == t)
-                | u8::from(b == r)
-        });
-        if bad == 0 {
+        self.check_bytes(id, n, s.as_bytes())
+    }
+
+    /// Refuses delimiters, control characters and bytes outside the X12 character set. One table
+    /// lookup per byte; the slow path names the problem.
+    #[inline]
+    fn check_bytes(&self, id: &str, n: usize, s: &[u8]) -> Result<(), WriteError> {
+        let bad = &self.bad;
+        if !s.iter().any(|&b| bad[usize::from(b)]) {
             return Ok(());
         }
-        if let Some(b) = s.bytes().find(|&b| self.delims.is_delimiter(b)) {
+        self.refuse(id, n, s)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refuse(&self, id: &str, n: usize, s: &[u8]) -> Result<(), WriteError> {
+        if let Some(&b) = s.iter().find(|&&b| self.delims.is_delimiter(b)) {
             let which = if b == self.delims.element {
                 "element separator"
             } else if b == self.delims.component {
@@ -107,7 +125,7 @@ impl SegmentWriter {
                 which,
             });
         }
-        if s.bytes().any(|b| !crate::values::is_x12_char(b)) {
+        if s.iter().any(|&b| !crate::values::is_x12_char(b)) {
             return Err(WriteError::BadValue {
                 segment: id.to_string(),
                 element: n,
@@ -225,6 +243,37 @@ impl SegmentWriter {
         Ok(())
     }
 
+    /// Starts a segment written element by element without building `Element`s or formatting
+    /// through `fmt` (the fast path of the typed writers). Same rules as [`SegmentWriter::segment`]:
+    /// values are checked, trailing empty elements and components are dropped, and a refused
+    /// segment leaves no partial output ([`SegmentBuilder::end`] returns the first problem).
+    #[inline]
+    pub fn begin<'w>(&'w mut self, id: &'w str) -> SegmentBuilder<'w> {
+        let start = self.out.len();
+        let err = if !(2..=3).contains(&id.len())
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            Some(WriteError::BadSegmentId(id.to_string()))
+        } else {
+            self.out.extend_from_slice(id.as_bytes());
+            None
+        };
+        let keep = self.out.len();
+        SegmentBuilder {
+            w: self,
+            id,
+            start,
+            keep,
+            n: 0,
+            comp_start: None,
+            comp_keep: 0,
+            comp_count: 0,
+            err,
+        }
+    }
+
     /// Writes an ISA with fixed-width fields (padded), using this writer's delimiters.
     pub fn isa(&mut self, h: &InterchangeHeader) -> Result<(), WriteError> {
         let pad = |s: &str, n: usize| -> Result<String, WriteError> {
@@ -288,8 +337,263 @@ impl SegmentWriter {
 
     /// Writes SE with the count of segments since ST.
     pub fn se(&mut self, st_control: &str) -> Result<(), WriteError> {
-        let n = (self.tx_segments + 1).to_string();
-        self.simple("SE", &[&n, st_control])
+        let n = (self.tx_segments + 1) as u64;
+        self.begin("SE").uint(n).el(st_control).end()
+    }
+}
+
+/// A value the segment builder writes as is (after checking it): text or a model code.
+pub trait Value {
+    fn value_bytes(&self) -> &[u8];
+}
+impl Value for str {
+    #[inline]
+    fn value_bytes(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+impl Value for String {
+    #[inline]
+    fn value_bytes(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+impl Value for crate::values::Code {
+    #[inline]
+    fn value_bytes(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+/// One segment being written by [`SegmentWriter::begin`]. Element values go straight into the
+/// output; the first refused value is remembered and [`SegmentBuilder::end`] removes the
+/// segment's bytes and returns it.
+pub struct SegmentBuilder<'w> {
+    w: &'w mut SegmentWriter,
+    id: &'w str,
+    /// Output length before the segment.
+    start: usize,
+    /// Output length after the last non-empty element (trailing empties are cut back to it).
+    keep: usize,
+    /// Number of the element being written (1-based).
+    n: usize,
+    /// Output length after the separator of the composite being written.
+    comp_start: Option<usize>,
+    /// Output length after the composite's last non-empty component.
+    comp_keep: usize,
+    /// Components written in the current composite.
+    comp_count: usize,
+    err: Option<WriteError>,
+}
+
+impl SegmentBuilder<'_> {
+    /// Checks the bytes written for the current element (from `from`) and records a refusal.
+    #[inline]
+    fn checked(&mut self, from: usize) {
+        if self.err.is_some() {
+            return;
+        }
+        let out = &self.w.out[from..];
+        // Everything the writer produces is ASCII, so the bytes are valid text.
+        let text = std::str::from_utf8(out).unwrap_or("\u{0}");
+        if let Err(e) = self.w.check(self.id, self.n, text) {
+            self.err = Some(e);
+        }
+    }
+
+    #[inline]
+    fn open_element(&mut self) -> usize {
+        self.close_composite();
+        self.n += 1;
+        self.w.out.push(self.w.delims.element);
+        self.w.out.len()
+    }
+
+    #[inline]
+    fn close_element(&mut self, from: usize) {
+        if self.w.out.len() > from {
+            self.keep = self.w.out.len();
+        }
+    }
+
+    /// A simple element (`&str`, `&String` or a model [`crate::Code`]).
+    #[inline]
+    pub fn el<V: Value + ?Sized>(&mut self, v: &V) -> &mut Self {
+        if self.err.is_none() {
+            let v = v.value_bytes();
+            let from = self.open_element();
+            if let Err(e) = self.w.check_bytes(self.id, self.n, v) {
+                self.err = Some(e);
+                return self;
+            }
+            self.w.out.extend_from_slice(v);
+            self.close_element(from);
+        }
+        self
+    }
+
+    #[inline]
+    fn formatted(&mut self, b: &NumBuf) -> &mut Self {
+        if self.err.is_none() {
+            let from = self.open_element();
+            self.w.out.extend_from_slice(b.as_bytes());
+            self.checked(from);
+            self.close_element(from);
+        }
+        self
+    }
+
+    /// An amount in its X12 form ("43", "79.04").
+    #[inline]
+    pub fn money(&mut self, m: Money) -> &mut Self {
+        let mut b = NumBuf::new();
+        m.format_into(&mut b);
+        self.formatted(&b)
+    }
+
+    /// An amount, or an empty element.
+    #[inline]
+    pub fn opt_money(&mut self, m: Option<Money>) -> &mut Self {
+        match m {
+            Some(m) => self.money(m),
+            None => self.el(""),
+        }
+    }
+
+    /// A decimal number in its X12 form.
+    #[inline]
+    pub fn decimal(&mut self, d: Decimal) -> &mut Self {
+        let mut b = NumBuf::new();
+        if d.format_into(&mut b) {
+            self.formatted(&b)
+        } else {
+            let s = d.to_string();
+            self.el(&s)
+        }
+    }
+
+    /// A CCYYMMDD date, or an empty element.
+    #[inline]
+    pub fn date(&mut self, d: Option<Date>) -> &mut Self {
+        match d {
+            Some(d) => {
+                let mut b = NumBuf::new();
+                d.format_into(&mut b);
+                self.formatted(&b)
+            }
+            None => self.el(""),
+        }
+    }
+
+    /// A D8 or RD8 period value.
+    #[inline]
+    pub fn period(&mut self, p: &DatePeriod) -> &mut Self {
+        let mut b = NumBuf::new();
+        p.format_into(&mut b);
+        self.formatted(&b)
+    }
+
+    /// An unsigned integer.
+    #[inline]
+    pub fn uint(&mut self, v: u64) -> &mut Self {
+        let mut b = NumBuf::new();
+        b.push_u64(v, 1);
+        self.formatted(&b)
+    }
+
+    /// Starts a composite element; add components with [`SegmentBuilder::comp`].
+    #[inline]
+    pub fn composite(&mut self) -> &mut Self {
+        if self.err.is_none() {
+            let from = self.open_element();
+            self.comp_start = Some(from);
+            self.comp_keep = from;
+            self.comp_count = 0;
+        }
+        self
+    }
+
+    /// A component of the composite being written.
+    #[inline]
+    pub fn comp<V: Value + ?Sized>(&mut self, v: &V) -> &mut Self {
+        self.comp_bytes(v.value_bytes());
+        self
+    }
+
+    #[inline]
+    fn comp_bytes(&mut self, v: &[u8]) {
+        if self.err.is_some() {
+            return;
+        }
+        if self.comp_start.is_none() {
+            // Not inside a composite: a one-component composite is a simple element.
+            let from = self.open_element();
+            self.comp_start = Some(from);
+            self.comp_keep = from;
+            self.comp_count = 0;
+        }
+        if let Err(e) = self.w.check_bytes(self.id, self.n, v) {
+            self.err = Some(e);
+            return;
+        }
+        if self.comp_count > 0 {
+            self.w.out.push(self.w.delims.component);
+        }
+        self.comp_count += 1;
+        self.w.out.extend_from_slice(v);
+        if !v.is_empty() {
+            self.comp_keep = self.w.out.len();
+        }
+    }
+
+    /// An unsigned integer component.
+    #[inline]
+    pub fn comp_uint(&mut self, v: u64) -> &mut Self {
+        let mut b = NumBuf::new();
+        b.push_u64(v, 1);
+        self.comp_bytes(b.as_bytes());
+        self
+    }
+
+    /// An amount component, or an empty one.
+    #[inline]
+    pub fn comp_opt_money(&mut self, m: Option<Money>) -> &mut Self {
+        let mut b = NumBuf::new();
+        if let Some(m) = m {
+            m.format_into(&mut b);
+        }
+        self.comp_bytes(b.as_bytes());
+        self
+    }
+
+    #[inline]
+    fn close_composite(&mut self) {
+        if let Some(from) = self.comp_start.take() {
+            // Trailing empty components are dropped.
+            self.w.out.truncate(self.comp_keep);
+            self.close_element(from);
+        }
+    }
+
+    /// Finishes the segment: trailing empty elements are dropped and the terminator written.
+    #[inline]
+    pub fn end(&mut self) -> Result<(), WriteError> {
+        self.close_composite();
+        if let Some(e) = self.err.take() {
+            self.w.out.truncate(self.start);
+            return Err(e);
+        }
+        self.w.out.truncate(self.keep);
+        self.w.out.push(self.w.delims.segment);
+        if self.w.newline {
+            self.w.out.push(b'\n');
+        }
+        if self.id == "ST" {
+            self.w.tx_segments = 1;
+        } else {
+            self.w.tx_segments += 1;
+        }
+        Ok(())
     }
 }
 

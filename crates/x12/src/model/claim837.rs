@@ -4,7 +4,7 @@ use super::{Address, Adjustment, Party, Procedure, Reference, read_cas, write_ca
 use crate::error::{ModelError, WriteError};
 use crate::segment::{Elements, Segment};
 use crate::values::{Date, DatePeriod, Decimal, Money};
-use crate::writer::{Element, SegmentWriter};
+use crate::writer::SegmentWriter;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -917,72 +917,55 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<ClaimTransaction, ModelError> {
     Ok(t)
 }
 
-fn period_str(p: &DatePeriod) -> String {
-    p.to_string()
-}
-
 /// Writes the transaction set (ST..SE). HL numbers are assigned here.
 pub fn write(t: &ClaimTransaction, w: &mut SegmentWriter) -> Result<(), WriteError> {
     let version = t.kind.version();
     let is_p = t.kind == ClaimKind::Professional;
-    w.simple("ST", &["837", &t.control_number, version])?;
-    let date = t.created_date.map(|d| d.to_string()).unwrap_or_default();
-    w.simple(
-        "BHT",
-        &[
-            "0019",
-            &t.purpose,
-            &t.reference,
-            &date,
-            &t.created_time,
-            &t.claim_or_encounter,
-        ],
-    )?;
+    w.begin("ST")
+        .el("837")
+        .el(&t.control_number)
+        .el(version)
+        .end()?;
+    w.begin("BHT")
+        .el("0019")
+        .el(&t.purpose)
+        .el(&t.reference)
+        .date(t.created_date)
+        .el(&t.created_time)
+        .el(&t.claim_or_encounter)
+        .end()?;
     t.submitter.write_nm1(w)?;
-    let mut per = vec!["IC"];
-    per.extend(t.submitter_contact.iter().map(String::as_str));
-    w.simple("PER", &per)?;
+    write_per(&t.submitter_contact, w)?;
     t.receiver.write_nm1(w)?;
-    let mut hl = 0u32;
+    let mut hl = 0u64;
     for b in &t.billing_providers {
         hl += 1;
-        let bp_hl = hl.to_string();
-        w.simple("HL", &[&bp_hl, "", "20", "1"])?;
+        let bp_hl = hl;
+        w.begin("HL").uint(bp_hl).el("").el("20").el("1").end()?;
         if !b.taxonomy.is_empty() {
-            w.simple("PRV", &["BI", "PXC", &b.taxonomy])?;
+            w.begin("PRV").el("BI").el("PXC").el(&b.taxonomy).end()?;
         }
         b.provider.write_nm1(w)?;
         b.address.write(w)?;
         b.tax_id.write(w)?;
         if !b.contact.is_empty() {
-            let mut per = vec!["IC"];
-            per.extend(b.contact.iter().map(String::as_str));
-            w.simple("PER", &per)?;
+            write_per(&b.contact, w)?;
         }
         if let Some(a) = &b.pay_to_address {
-            w.simple("NM1", &["87", "2"])?;
+            w.begin("NM1").el("87").el("2").end()?;
             a.write(w)?;
         }
         for g in &b.subscribers {
             hl += 1;
-            let sub_hl = hl.to_string();
+            let sub_hl = hl;
             let has_children = if g.patients.is_empty() { "0" } else { "1" };
-            w.simple("HL", &[&sub_hl, &bp_hl, "22", has_children])?;
-            let c = &g.coverage;
-            w.simple(
-                "SBR",
-                &[
-                    &c.payer_responsibility,
-                    &c.relationship,
-                    &c.group_number,
-                    &c.group_name,
-                    if is_p { &c.insurance_type } else { "" },
-                    "",
-                    "",
-                    "",
-                    &c.filing_indicator,
-                ],
-            )?;
+            w.begin("HL")
+                .uint(sub_hl)
+                .uint(bp_hl)
+                .el("22")
+                .el(has_children)
+                .end()?;
+            write_sbr(&g.coverage, is_p, w)?;
             write_person(&g.subscriber, w)?;
             g.payer.name.write_nm1(w)?;
             if let Some(a) = &g.payer.address {
@@ -996,8 +979,8 @@ pub fn write(t: &ClaimTransaction, w: &mut SegmentWriter) -> Result<(), WriteErr
             }
             for p in &g.patients {
                 hl += 1;
-                w.simple("HL", &[&hl.to_string(), &sub_hl, "23", "0"])?;
-                w.simple("PAT", &[&p.relationship])?;
+                w.begin("HL").uint(hl).uint(sub_hl).el("23").el("0").end()?;
+                w.begin("PAT").el(&p.relationship).end()?;
                 write_person(&p.patient, w)?;
                 for c in &p.claims {
                     write_claim(c, t.kind, w)?;
@@ -1008,13 +991,37 @@ pub fn write(t: &ClaimTransaction, w: &mut SegmentWriter) -> Result<(), WriteErr
     w.se(&t.control_number)
 }
 
+/// PER*IC with the contact name and qualifier/number pairs.
+fn write_per(contact: &[String], w: &mut SegmentWriter) -> Result<(), WriteError> {
+    let mut b = w.begin("PER");
+    b.el("IC");
+    for c in contact {
+        b.el(c);
+    }
+    b.end()
+}
+
+fn write_sbr(c: &Coverage, is_p: bool, w: &mut SegmentWriter) -> Result<(), WriteError> {
+    w.begin("SBR")
+        .el(&c.payer_responsibility)
+        .el(&c.relationship)
+        .el(&c.group_number)
+        .el(&c.group_name)
+        .el(if is_p { c.insurance_type.as_str() } else { "" })
+        .el("")
+        .el("")
+        .el("")
+        .el(&c.filing_indicator)
+        .end()
+}
+
 fn write_person(p: &Person, w: &mut SegmentWriter) -> Result<(), WriteError> {
     p.name.write_nm1(w)?;
     if let Some(a) = &p.address {
         a.write(w)?;
     }
     if let Some(d) = p.birth_date {
-        w.simple("DMG", &["D8", &d.to_string(), &p.gender])?;
+        w.begin("DMG").el("D8").date(Some(d)).el(&p.gender).end()?;
     }
     for r in &p.refs {
         r.write(w)?;
@@ -1025,7 +1032,7 @@ fn write_person(p: &Person, w: &mut SegmentWriter) -> Result<(), WriteError> {
 fn write_provider(p: &ClaimProvider, w: &mut SegmentWriter) -> Result<(), WriteError> {
     p.party.write_nm1(w)?;
     if !p.taxonomy.is_empty() {
-        w.simple("PRV", &["PE", "PXC", &p.taxonomy])?;
+        w.begin("PRV").el("PE").el("PXC").el(&p.taxonomy).end()?;
     }
     if let Some(a) = &p.address {
         a.write(w)?;
@@ -1038,98 +1045,97 @@ fn write_provider(p: &ClaimProvider, w: &mut SegmentWriter) -> Result<(), WriteE
 
 fn write_claim(c: &Claim, kind: ClaimKind, w: &mut SegmentWriter) -> Result<(), WriteError> {
     let is_p = kind == ClaimKind::Professional;
-    let total = c.total_charge.to_string();
-    let cause: Vec<&str> = vec![
-        c.related_causes.first().map_or("", String::as_str),
-        c.related_causes.get(1).map_or("", String::as_str),
-        "",
-        &c.accident_state,
-    ];
     let facility_qual = if is_p { "B" } else { "A" };
-    let mut clm: Vec<Element<'_>> = vec![
-        Element::Simple(&c.patient_control_number),
-        Element::Simple(&total),
-        Element::Simple(""),
-        Element::Simple(""),
-        Element::Composite(vec![&c.facility_code, facility_qual, &c.frequency_code]),
-        Element::Simple(if is_p { &c.provider_signature } else { "" }),
-        Element::Simple(&c.assignment),
-        Element::Simple(&c.benefits_assigned),
-        Element::Simple(&c.release_of_information),
-        Element::Simple(if is_p {
-            &c.patient_signature_source
+    let mut clm = w.begin("CLM");
+    clm.el(&c.patient_control_number)
+        .money(c.total_charge)
+        .el("")
+        .el("")
+        .composite()
+        .comp(&c.facility_code)
+        .comp(facility_qual)
+        .comp(&c.frequency_code)
+        .el(if is_p {
+            c.provider_signature.as_str()
         } else {
             ""
-        }),
-        Element::Composite(cause),
-    ];
+        })
+        .el(&c.assignment)
+        .el(&c.benefits_assigned)
+        .el(&c.release_of_information)
+        .el(if is_p {
+            c.patient_signature_source.as_str()
+        } else {
+            ""
+        })
+        .composite()
+        .comp(c.related_causes.first().map_or("", String::as_str))
+        .comp(c.related_causes.get(1).map_or("", String::as_str))
+        .comp("")
+        .comp(&c.accident_state);
     if !c.delay_reason.is_empty() {
-        clm.extend((12..20).map(|_| Element::Simple("")));
-        clm.push(Element::Simple(&c.delay_reason));
+        for _ in 12..20 {
+            clm.el("");
+        }
+        clm.el(&c.delay_reason);
     }
-    w.segment("CLM", &clm)?;
+    clm.end()?;
     // The guides order DTP before CL1/AMT/REF/HI.
     for (q, p) in &c.dates {
-        w.simple("DTP", &[q, p.format_qualifier(), &period_str(p)])?;
+        w.begin("DTP")
+            .el(q)
+            .el(p.format_qualifier())
+            .period(p)
+            .end()?;
     }
     if let Some(i) = &c.institutional {
-        w.simple(
-            "CL1",
-            &[&i.admission_type, &i.admission_source, &i.patient_status],
-        )?;
+        w.begin("CL1")
+            .el(&i.admission_type)
+            .el(&i.admission_source)
+            .el(&i.patient_status)
+            .end()?;
     }
     if let Some(a) = c.patient_paid {
-        w.simple("AMT", &[if is_p { "F5" } else { "F3" }, &a.to_string()])?;
+        w.begin("AMT")
+            .el(if is_p { "F5" } else { "F3" })
+            .money(a)
+            .end()?;
     }
     for r in &c.refs {
         r.write(w)?;
     }
     // HI: principal first, then other diagnoses, twelve composites per segment.
-    let dx: Vec<&CodeEntry> = c.diagnoses.iter().collect();
+    let dx = &c.diagnoses;
     if is_p || dx.len() <= 1 {
-        write_hi(&dx, w)?;
+        write_hi(dx.iter(), w)?;
     } else {
         // 837I: the principal diagnosis HI carries only ABK; other diagnoses follow in their own HI.
-        write_hi(&dx[..1], w)?;
-        write_hi(&dx[1..], w)?;
+        write_hi(dx[..1].iter(), w)?;
+        write_hi(dx[1..].iter(), w)?;
     }
     if !c.other_codes.is_empty() {
-        // One HI per qualifier family, in guide order.
-        let mut quals: Vec<&str> = Vec::new();
-        for e in &c.other_codes {
+        // One HI per qualifier family, in guide order of first appearance.
+        for (i, e) in c.other_codes.iter().enumerate() {
             let fam = hi_family(&e.qualifier);
-            if !quals.contains(&fam) {
-                quals.push(fam);
-            }
-        }
-        for fam in quals {
-            let items: Vec<&CodeEntry> = c
-                .other_codes
+            if c.other_codes[..i]
                 .iter()
-                .filter(|e| hi_family(&e.qualifier) == fam)
-                .collect();
-            write_hi(&items, w)?;
+                .any(|x| hi_family(&x.qualifier) == fam)
+            {
+                continue;
+            }
+            write_hi(
+                c.other_codes[i..]
+                    .iter()
+                    .filter(|e| hi_family(&e.qualifier) == fam),
+                w,
+            )?;
         }
     }
     for p in &c.providers {
         write_provider(p, w)?;
     }
     for o in &c.other_payers {
-        let cv = &o.coverage;
-        w.simple(
-            "SBR",
-            &[
-                &cv.payer_responsibility,
-                &cv.relationship,
-                &cv.group_number,
-                &cv.group_name,
-                if is_p { &cv.insurance_type } else { "" },
-                "",
-                "",
-                "",
-                &cv.filing_indicator,
-            ],
-        )?;
+        write_sbr(&o.coverage, is_p, w)?;
         write_cas(&o.adjustments, w)?;
         for (q, a) in [
             ("D", o.paid),
@@ -1137,24 +1143,21 @@ fn write_claim(c: &Claim, kind: ClaimKind, w: &mut SegmentWriter) -> Result<(), 
             ("EAF", o.remaining_patient_liability),
         ] {
             if let Some(a) = a {
-                w.simple("AMT", &[q, &a.to_string()])?;
+                w.begin("AMT").el(q).money(a).end()?;
             }
         }
-        w.simple(
-            "OI",
-            &[
-                "",
-                "",
-                &o.benefits_assigned,
-                if is_p {
-                    &o.patient_signature_source
-                } else {
-                    ""
-                },
-                "",
-                &o.release_of_information,
-            ],
-        )?;
+        w.begin("OI")
+            .el("")
+            .el("")
+            .el(&o.benefits_assigned)
+            .el(if is_p {
+                o.patient_signature_source.as_str()
+            } else {
+                ""
+            })
+            .el("")
+            .el(&o.release_of_information)
+            .end()?;
         o.subscriber.name.write_nm1(w)?;
         if let Some(a) = &o.subscriber.address {
             a.write(w)?;
@@ -1167,57 +1170,54 @@ fn write_claim(c: &Claim, kind: ClaimKind, w: &mut SegmentWriter) -> Result<(), 
             a.write(w)?;
         }
         if let Some(d) = o.adjudication_date {
-            w.simple("DTP", &["573", "D8", &d.to_string()])?;
+            w.begin("DTP").el("573").el("D8").date(Some(d)).end()?;
         }
         for r in &o.payer.refs {
             r.write(w)?;
         }
     }
     for l in &c.lines {
-        w.simple("LX", &[&l.number.to_string()])?;
-        let (charge, units) = (l.charge.to_string(), l.units.to_string());
-        let proc_c = l
-            .procedure
-            .as_ref()
-            .map(|p| p.components())
-            .unwrap_or_default();
+        w.begin("LX").uint(u64::from(l.number)).end()?;
         if is_p {
-            let ptrs: Vec<String> = l.diagnosis_pointers.iter().map(|p| p.to_string()).collect();
-            let ptr_refs: Vec<&str> = ptrs.iter().map(String::as_str).collect();
-            w.segment(
-                "SV1",
-                &[
-                    Element::Composite(proc_c),
-                    Element::Simple(&charge),
-                    Element::Simple(&l.unit_basis),
-                    Element::Simple(&units),
-                    Element::Simple(&l.place_of_service),
-                    Element::Simple(""),
-                    Element::Composite(ptr_refs),
-                    Element::Simple(""),
-                    Element::Simple(&l.emergency),
-                ],
-            )?;
+            let mut b = w.begin("SV1");
+            match &l.procedure {
+                Some(p) => p.write_composite(&mut b),
+                None => {
+                    b.el("");
+                }
+            }
+            b.money(l.charge)
+                .el(&l.unit_basis)
+                .decimal(l.units)
+                .el(&l.place_of_service)
+                .el("")
+                .composite();
+            for p in &l.diagnosis_pointers {
+                b.comp_uint(u64::from(*p));
+            }
+            b.el("").el(&l.emergency).end()?;
         } else {
-            let nc = l
-                .non_covered_charge
-                .map(|m| m.to_string())
-                .unwrap_or_default();
-            w.segment(
-                "SV2",
-                &[
-                    Element::Simple(&l.revenue_code),
-                    Element::Composite(proc_c),
-                    Element::Simple(&charge),
-                    Element::Simple(&l.unit_basis),
-                    Element::Simple(&units),
-                    Element::Simple(""),
-                    Element::Simple(&nc),
-                ],
-            )?;
+            let mut b = w.begin("SV2");
+            b.el(&l.revenue_code);
+            match &l.procedure {
+                Some(p) => p.write_composite(&mut b),
+                None => {
+                    b.el("");
+                }
+            }
+            b.money(l.charge)
+                .el(&l.unit_basis)
+                .decimal(l.units)
+                .el("")
+                .opt_money(l.non_covered_charge)
+                .end()?;
         }
         if let Some(p) = &l.service_date {
-            w.simple("DTP", &["472", p.format_qualifier(), &period_str(p)])?;
+            w.begin("DTP")
+                .el("472")
+                .el(p.format_qualifier())
+                .period(p)
+                .end()?;
         }
         for r in &l.refs {
             r.write(w)?;
@@ -1226,26 +1226,18 @@ fn write_claim(c: &Claim, kind: ClaimKind, w: &mut SegmentWriter) -> Result<(), 
             write_provider(p, w)?;
         }
         for a in &l.adjudications {
-            let paid = a.paid.to_string();
-            let units = a.units.to_string();
-            let pc = a
-                .procedure
-                .as_ref()
-                .map(|p| p.components())
-                .unwrap_or_default();
-            w.segment(
-                "SVD",
-                &[
-                    Element::Simple(&a.payer_id),
-                    Element::Simple(&paid),
-                    Element::Composite(pc),
-                    Element::Simple(&a.revenue_code),
-                    Element::Simple(&units),
-                ],
-            )?;
+            let mut b = w.begin("SVD");
+            b.el(&a.payer_id).money(a.paid);
+            match &a.procedure {
+                Some(p) => p.write_composite(&mut b),
+                None => {
+                    b.el("");
+                }
+            }
+            b.el(&a.revenue_code).decimal(a.units).end()?;
             write_cas(&a.adjustments, w)?;
             if let Some(d) = a.adjudication_date {
-                w.simple("DTP", &["573", "D8", &d.to_string()])?;
+                w.begin("DTP").el("573").el("D8").date(Some(d)).end()?;
             }
         }
     }
@@ -1269,30 +1261,26 @@ fn hi_family(q: &str) -> &'static str {
     }
 }
 
-fn write_hi(items: &[&CodeEntry], w: &mut SegmentWriter) -> Result<(), WriteError> {
-    for chunk in items.chunks(12) {
-        let amounts: Vec<String> = chunk
-            .iter()
-            .map(|e| e.amount.map(|a| a.to_string()).unwrap_or_default())
-            .collect();
-        let els: Vec<Element<'_>> = chunk
-            .iter()
-            .zip(&amounts)
-            .map(|(e, a)| {
-                Element::Composite(vec![
-                    &e.qualifier,
-                    &e.code,
-                    &e.date_format,
-                    &e.date,
-                    a,
-                    "",
-                    "",
-                    "",
-                    &e.present_on_admission,
-                ])
-            })
-            .collect();
-        w.segment("HI", &els)?;
+fn write_hi<'c>(
+    items: impl Iterator<Item = &'c CodeEntry>,
+    w: &mut SegmentWriter,
+) -> Result<(), WriteError> {
+    let mut items = items.peekable();
+    while items.peek().is_some() {
+        let mut b = w.begin("HI");
+        for e in items.by_ref().take(12) {
+            b.composite()
+                .comp(&e.qualifier)
+                .comp(&e.code)
+                .comp(&e.date_format)
+                .comp(&e.date)
+                .comp_opt_money(e.amount)
+                .comp("")
+                .comp("")
+                .comp("")
+                .comp(&e.present_on_admission);
+        }
+        b.end()?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ pub mod status277;
 use crate::WriteError;
 use crate::segment::Elements;
 use crate::values::{Code, Decimal, Money, Text};
-use crate::writer::{Element, SegmentWriter};
+use crate::writer::SegmentWriter;
 use serde::{Deserialize, Serialize};
 
 /// An NM1 (or N1) name: person or organization with its identifier.
@@ -74,20 +74,17 @@ impl Party {
     }
 
     pub fn write_nm1(&self, w: &mut SegmentWriter) -> Result<(), WriteError> {
-        w.simple(
-            "NM1",
-            &[
-                &self.entity,
-                &self.kind,
-                &self.last_or_org,
-                &self.first,
-                &self.middle,
-                "",
-                &self.suffix,
-                &self.id_qualifier,
-                &self.id,
-            ],
-        )
+        w.begin("NM1")
+            .el(&self.entity)
+            .el(&self.kind)
+            .el(&self.last_or_org)
+            .el(&self.first)
+            .el(&self.middle)
+            .el("")
+            .el(&self.suffix)
+            .el(&self.id_qualifier)
+            .el(&self.id)
+            .end()
     }
 }
 
@@ -130,8 +127,13 @@ impl Address {
     }
 
     pub fn write(&self, w: &mut SegmentWriter) -> Result<(), WriteError> {
-        w.simple("N3", &[&self.line1, &self.line2])?;
-        w.simple("N4", &[&self.city, &self.state, &self.zip, &self.country])
+        w.begin("N3").el(&self.line1).el(&self.line2).end()?;
+        w.begin("N4")
+            .el(&self.city)
+            .el(&self.state)
+            .el(&self.zip)
+            .el(&self.country)
+            .end()
     }
 }
 
@@ -156,7 +158,7 @@ impl Reference {
         }
     }
     pub fn write(&self, w: &mut SegmentWriter) -> Result<(), WriteError> {
-        w.simple("REF", &[&self.qualifier, &self.value])
+        w.begin("REF").el(&self.qualifier).el(&self.value).end()
     }
 }
 
@@ -201,23 +203,25 @@ pub fn read_cas<'a>(s: &impl Elements<'a>, out: &mut Vec<Adjustment>) -> Result<
 
 /// Writes adjustments as CAS segments: one per group, up to six triples each.
 pub fn write_cas(adjs: &[Adjustment], w: &mut SegmentWriter) -> Result<(), WriteError> {
-    let mut groups: Vec<&str> = Vec::new();
-    for a in adjs {
-        if !groups.contains(&a.group.as_str()) {
-            groups.push(a.group.as_str());
+    // Groups in order of first appearance, each with up to six triples per segment; no
+    // allocation for the usual handful of adjustments.
+    for (i, first) in adjs.iter().enumerate() {
+        let g = first.group.as_str();
+        if adjs[..i].iter().any(|a| a.group == g) {
+            continue;
         }
-    }
-    for g in groups {
-        let items: Vec<&Adjustment> = adjs.iter().filter(|a| a.group == g).collect();
-        for chunk in items.chunks(6) {
-            let mut els: Vec<String> = vec![g.to_string()];
-            for a in chunk {
-                els.push(a.reason.to_string());
-                els.push(a.amount.to_string());
-                els.push(a.quantity.map(|q| q.to_string()).unwrap_or_default());
+        let mut items = adjs[i..].iter().filter(|a| a.group == g).peekable();
+        while items.peek().is_some() {
+            let mut b = w.begin("CAS");
+            b.el(g);
+            for a in items.by_ref().take(6) {
+                b.el(&a.reason).money(a.amount);
+                match a.quantity {
+                    Some(q) => b.decimal(q),
+                    None => b.el(""),
+                };
             }
-            let refs: Vec<Element<'_>> = els.iter().map(|s| Element::Simple(s)).collect();
-            w.segment("CAS", &refs)?;
+            b.end()?;
         }
     }
     Ok(())
@@ -262,6 +266,15 @@ impl Procedure {
                 .collect(),
             description: get(6).into(),
         }
+    }
+
+    /// Writes the composite (qualifier, code, modifiers 1-4, description) into a segment.
+    pub fn write_composite(&self, b: &mut crate::writer::SegmentBuilder<'_>) {
+        b.composite().comp(&self.qualifier).comp(&self.code);
+        for i in 0..4 {
+            b.comp(self.modifiers.get(i).map_or("", Code::as_str));
+        }
+        b.comp(&self.description);
     }
 
     /// Components for writing: qualifier, code, modifiers 1-4, description.
