@@ -3,8 +3,12 @@
 //! Exit status: 0 success, 1 the input has problems (invalid codes, findings), 2 the
 //! command could not run (bad arguments, unreadable file, nothing imported).
 
+mod claims_cmd;
 mod codes_cmd;
 mod demo;
+mod edits_cmd;
+mod ncci_cmd;
+mod rules_cmd;
 mod systems_cmd;
 mod x12_cmd;
 #[macro_use]
@@ -36,8 +40,12 @@ pub struct Cli {
 pub enum Command {
     /// Code sets: import the official files, look up, validate and search codes.
     Codes(codes_cmd::CodesArgs),
+    /// Claims: scrub claim JSON or an 837P/837I batch before submission.
+    Claims(claims_cmd::ClaimsArgs),
     /// A guided tour of the code engine, then an interactive prompt on a terminal.
     Demo(demo::DemoArgs),
+    /// The scrubber's edit tables (NCCI PTP, MUE) and payer rules.
+    Edits(edits_cmd::EditsArgs),
     /// HIPAA X12 5010 files: parse, validate (with a 999), read remittances, write claims.
     X12(x12_cmd::X12Args),
 }
@@ -53,6 +61,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Codes(args) => codes_cmd::run(args, &cli.data_dir, cli.json),
+        Command::Claims(args) => claims_cmd::run(args, &cli.data_dir, cli.json),
+        Command::Edits(args) => edits_cmd::run(args, &cli.data_dir, cli.json),
         Command::Demo(args) => demo::run(args, &cli.data_dir),
         Command::X12(args) => x12_cmd::run(args, cli.json),
     };

@@ -651,3 +651,51 @@ fn write_837(a: &WriteArgs, kind: claim837::ClaimKind) -> anyhow::Result<ExitCod
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// One 837 interchange around a transaction, checked by the validator before it is handed out.
+pub fn write_claims_interchange(
+    t: &ClaimTransaction,
+    control: u32,
+    sender: &str,
+    receiver: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let now = today();
+    let isa = InterchangeHeader {
+        sender_qualifier: "ZZ".into(),
+        sender_id: sender.chars().take(15).collect(),
+        receiver_qualifier: "ZZ".into(),
+        receiver_id: receiver.chars().take(15).collect(),
+        date_yymmdd: format!("{:02}{:02}{:02}", now.0.year % 100, now.0.month, now.0.day),
+        time_hhmm: now.1.clone(),
+        control_number: control,
+        ack_requested: false,
+        production: false,
+    };
+    let gs = GroupHeader {
+        functional_id: "HC".into(),
+        sender_code: sender.into(),
+        receiver_code: receiver.into(),
+        date: now.0.to_string(),
+        time: now.1,
+        control_number: control,
+        version: t.kind.version().into(),
+    };
+    let bytes = write_interchange(
+        Delimiters::default(),
+        &isa,
+        &gs,
+        1,
+        |w: &mut SegmentWriter| claim837::write(t, w),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot write the 837: {e}"))?;
+    let report = rcm_x12::validate::validate_bytes(&bytes, &Options::default());
+    if !report.is_clean() {
+        let listed: Vec<String> = report.findings.iter().map(|f| f.to_string()).collect();
+        anyhow::bail!(
+            "the claims would produce an invalid 837 ({} error(s)); nothing written:\n{}",
+            report.error_count(),
+            listed.join("\n")
+        );
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,1362 @@
+//! The documented claim JSON (schema: `schemas/claims.schema.json`, examples: `examples/claims/`).
+//!
+//! Two steps, so a batch is never rejected whole for one claim's typo: serde reads the shape
+//! (unknown fields and wrong JSON types are errors with the path, e.g. `claims[3].lines[0].units`),
+//! then each claim is built into the typed [`Claim`], and every value that cannot be read becomes
+//! an [`InputProblem`] with its path, which the scrubber reports as a finding.
+
+use crate::model::{
+    Address, BillingProvider, Claim, ClaimAdjustment, ClaimKind, Institutional, OtherPayer,
+    Patient, Payer, PcsProcedure, Person, Provider, Responsibility, ServiceLine, Subscriber,
+};
+use crate::types::{
+    DiagnosisCode, Modifier, Money, Ndc, Npi, PcsCode, PlaceOfService, ProcedureCode, RevenueCode,
+    Sex, TaxId, TypeOfBill, Units, ValueError,
+};
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// A file of claims: who sends them (for the 837 envelope) and the claims.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "OpenRCM claim file")]
+pub struct ClaimFile {
+    /// The submitter (1000A): needed to write an 837, ignored by the scrubber.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter: Option<SubmitterInput>,
+    /// The receiver (1000B): the clearinghouse or payer the file goes to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver: Option<ReceiverInput>,
+    pub claims: Vec<ClaimInput>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitterInput {
+    pub name: String,
+    /// ETIN assigned by the receiver (NM109, qualifier 46).
+    pub id: String,
+    pub contact_name: String,
+    /// Telephone, digits only.
+    pub contact_phone: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiverInput {
+    pub name: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum KindInput {
+    #[default]
+    Professional,
+    Institutional,
+}
+
+/// One claim (CMS-1500 or UB-04).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimInput {
+    #[serde(default)]
+    pub kind: KindInput,
+    /// The practice's claim id (CLM01), echoed on the 277CA and the 835.
+    pub patient_control_number: String,
+    pub billing_provider: BillingProviderInput,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendering_provider: Option<ProviderInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referring_provider: Option<ProviderInput>,
+    pub subscriber: SubscriberInput,
+    /// Absent when the subscriber is the patient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient: Option<PatientInput>,
+    /// The payer billed first; other coverage after it, in order of responsibility.
+    pub payers: Vec<PayerInput>,
+    /// Professional: where the services were rendered (11 office, 02 telehealth…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_service: Option<String>,
+    /// 1 original, 7 replacement, 8 void. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<String>,
+    /// The payer's claim number of the claim replaced or voided (frequency 7 or 8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_claim_reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_authorization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onset_date: Option<String>,
+    /// ICD-10-CM codes, principal first, up to 12 on a professional claim (with or without the dot).
+    pub diagnoses: Vec<String>,
+    /// Must equal the sum of the line charges.
+    pub total_charge: AmountInput,
+    pub lines: Vec<LineInput>,
+    /// Required on an institutional claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institutional: Option<InstitutionalInput>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    pub line1: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub line2: String,
+    pub city: String,
+    pub state: String,
+    /// ZIP or ZIP+4 (the billing provider needs the 9 digits).
+    pub zip: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BillingProviderInput {
+    pub npi: String,
+    /// Organization name, or last name of an individual provider.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub first_name: String,
+    /// EIN (12-3456789) or SSN (123-45-6789).
+    pub tax_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub taxonomy: String,
+    pub address: AddressInput,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderInput {
+    pub npi: String,
+    pub last_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub first_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub taxonomy: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonFields {
+    pub last_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub first_name: String,
+    /// CCYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    /// F, M or U.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<AddressInput>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriberInput {
+    pub member_id: String,
+    #[serde(flatten)]
+    pub person: PersonFields,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group_number: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatientInput {
+    /// Relationship to the subscriber: 01 spouse, 19 child, 20 employee, 21 unknown, 39, 40, 53, G8.
+    pub relationship: String,
+    #[serde(flatten)]
+    pub person: PersonFields,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayerInput {
+    pub name: String,
+    pub payer_id: String,
+    /// primary, secondary or tertiary.
+    pub responsibility: String,
+    /// MB Medicare Part B, MC Medicaid, CI commercial, BL Blue Cross, HM HMO…
+    pub filing_indicator: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage_start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage_end: Option<String>,
+    /// Other coverage only: the subscriber of that coverage, when not the claim's subscriber.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscriber: Option<SubscriberInput>,
+    /// Other coverage only: patient's relationship to that subscriber (18 self, default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship: Option<String>,
+    /// Other coverage only: what that payer paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid: Option<AmountInput>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<AdjustmentInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjudication_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustmentInput {
+    /// CO, PR, OA, PI or CR.
+    pub group: String,
+    /// Claim adjustment reason code (CARC).
+    pub reason: String,
+    pub amount: AmountInput,
+}
+
+/// One service line.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineInput {
+    /// CPT or HCPCS code. Optional only on institutional lines billed by revenue code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<String>,
+    /// Up to four.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modifiers: Vec<String>,
+    pub charge: AmountInput,
+    pub units: UnitsInput,
+    /// 1-based positions in `diagnoses`, up to four, the first is the primary (professional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnosis_pointers: Vec<u32>,
+    /// CCYY-MM-DD.
+    pub date_of_service: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_service_end: Option<String>,
+    /// When different from the claim's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_service: Option<String>,
+    /// When different from the claim's rendering provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendering_provider: Option<ProviderInput>,
+    /// National Drug Code, 11 digits 5-4-2, when a drug is billed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ndc: Option<String>,
+    /// Institutional: the UB-04 revenue code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_covered_charge: Option<AmountInput>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionalInput {
+    /// 4 digits with the leading zero: 0131 hospital outpatient, original.
+    pub type_of_bill: String,
+    pub statement_from: String,
+    pub statement_to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admission_date: Option<String>,
+    /// 1 emergency, 2 urgent, 3 elective, 4 newborn, 5 trauma, 9 unknown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub admission_type: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub admission_source: String,
+    /// Discharge status: 01 home, 02 short-term hospital…
+    pub patient_status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admitting_diagnosis: Option<String>,
+    /// ICD-10-PCS procedures, principal first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub procedures: Vec<PcsProcedureInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attending_provider: Option<ProviderInput>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PcsProcedureInput {
+    pub code: String,
+    pub date: String,
+}
+
+/// An amount as JSON carries it: a string with at most two decimals ("125.50") or a whole
+/// number of dollars. A JSON number with a fraction is refused: binary floats cannot hold
+/// cents exactly.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AmountInput(pub String);
+
+/// Units: a string or a JSON integer ("1.5", 2). Fractions are written as strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitsInput(pub String);
+
+macro_rules! string_or_integer {
+    ($t:ident, $what:literal, $pattern:literal) => {
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = $t;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!($what, " as a string (\"125.50\") or a whole number"))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$t, E> {
+                        Ok($t(v.to_string()))
+                    }
+                    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<$t, E> {
+                        Ok($t(v.to_string()))
+                    }
+                    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<$t, E> {
+                        Ok($t(v.to_string()))
+                    }
+                    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<$t, E> {
+                        Err(E::custom(concat!(
+                            "write ",
+                            $what,
+                            " with a fraction as a string (\"125.50\"): a JSON number with a fraction is a binary float and cannot hold cents exactly"
+                        )))
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+        impl JsonSchema for $t {
+            fn schema_name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($t))
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "description": concat!($what, ": a string, or a whole number"),
+                    "anyOf": [
+                        {"type": "string", "pattern": $pattern},
+                        {"type": "integer"}
+                    ]
+                })
+            }
+        }
+        impl From<&str> for $t {
+            fn from(s: &str) -> $t {
+                $t(s.to_string())
+            }
+        }
+    };
+}
+
+string_or_integer!(AmountInput, "an amount", "^-?\\$?[0-9,]*(\\.[0-9]{1,2})?$");
+string_or_integer!(UnitsInput, "units", "^[0-9]*(\\.[0-9]{1,3})?$");
+
+/// What kind of problem a value has; the scrubber maps each to an edit id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// A required value is empty or absent.
+    Required,
+    /// An NPI that is not 10 digits or fails its check digit.
+    InvalidNpi,
+    /// A diagnosis that is not shaped like an ICD-10-CM code.
+    MalformedDiagnosis,
+    /// A procedure code that is not a CPT or HCPCS shape.
+    MalformedProcedure,
+    /// A claim without service lines.
+    NoLines,
+    /// More diagnoses, modifiers or pointers than the claim form holds.
+    TooMany,
+    /// A date that is not a calendar date.
+    InvalidDate,
+    /// Any other value that cannot be read (amount, units, code lists…).
+    InvalidValue,
+}
+
+/// A value of a claim that could not be read, with the path of its field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputProblem {
+    /// `claims[3].lines[0].units`.
+    pub path: String,
+    pub kind: ProblemKind,
+    pub message: String,
+}
+
+/// A claim as far as it could be built, and what could not be read.
+#[derive(Debug, Clone)]
+pub struct BuiltClaim {
+    pub patient_control_number: String,
+    /// `claims[3]`.
+    pub path: String,
+    pub claim: Option<Claim>,
+    pub problems: Vec<InputProblem>,
+}
+
+/// Why a claim file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimFileError {
+    #[error("{origin}: {path}: {message} (line {line}, column {column})")]
+    Shape {
+        origin: String,
+        path: String,
+        message: String,
+        line: usize,
+        column: usize,
+    },
+}
+
+/// Reads a claim file; unknown fields and wrong types are errors naming the field's path.
+pub fn read_claim_file(origin: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFileError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize::<_, ClaimFile>(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        ClaimFileError::Shape {
+            origin: origin.to_string(),
+            path: if path == "." { "(file)".into() } else { path },
+            message: describe_json_error(&inner),
+            line: inner.line(),
+            column: inner.column(),
+        }
+    })
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C"; the position is reported separately.
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Collects problems while building one claim.
+struct Builder<'p> {
+    problems: &'p mut Vec<InputProblem>,
+}
+
+impl Builder<'_> {
+    fn push(&mut self, path: String, kind: ProblemKind, message: impl Into<String>) {
+        self.problems.push(InputProblem {
+            path,
+            kind,
+            message: message.into(),
+        });
+    }
+
+    fn required(&mut self, path: &str, value: &str, what: &str) -> Option<String> {
+        let v = value.trim();
+        if v.is_empty() {
+            self.push(
+                path.to_string(),
+                ProblemKind::Required,
+                format!("{what} is required"),
+            );
+            None
+        } else {
+            Some(v.to_string())
+        }
+    }
+
+    fn value<T>(
+        &mut self,
+        path: &str,
+        kind: ProblemKind,
+        what: &str,
+        r: Result<T, ValueError>,
+    ) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.push(path.to_string(), kind, format!("{what}: {e}"));
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, path: &str, what: &str, s: &str) -> Option<Date> {
+        if s.trim().is_empty() {
+            self.push(
+                path.to_string(),
+                ProblemKind::Required,
+                format!("{what} is required"),
+            );
+            return None;
+        }
+        match parse_date(s) {
+            Some(d) => Some(d),
+            None => {
+                self.push(
+                    path.to_string(),
+                    ProblemKind::InvalidDate,
+                    format!("{what} is not a calendar date (CCYY-MM-DD)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_date(&mut self, path: &str, what: &str, s: Option<&str>) -> Option<Date> {
+        match s {
+            Some(s) if !s.trim().is_empty() => self.date(path, what, s),
+            _ => None,
+        }
+    }
+
+    fn npi(&mut self, path: &str, what: &str, s: &str) -> Option<Npi> {
+        if s.trim().is_empty() {
+            self.push(
+                path.to_string(),
+                ProblemKind::Required,
+                format!("{what} NPI is required"),
+            );
+            return None;
+        }
+        self.value(
+            path,
+            ProblemKind::InvalidNpi,
+            &format!("{what} NPI"),
+            Npi::parse(s),
+        )
+    }
+
+    fn address(&mut self, path: &str, a: &AddressInput) -> Address {
+        self.required(&format!("{path}.line1"), &a.line1, "the street address");
+        self.required(&format!("{path}.city"), &a.city, "the city");
+        Address {
+            line1: a.line1.trim().to_string(),
+            line2: a.line2.trim().to_string(),
+            city: a.city.trim().to_string(),
+            state: a.state.trim().to_uppercase(),
+            zip: a.zip.trim().replace('-', ""),
+        }
+    }
+
+    fn provider(&mut self, path: &str, what: &str, p: &ProviderInput) -> Option<Provider> {
+        let npi = self.npi(&format!("{path}.npi"), what, &p.npi);
+        self.required(
+            &format!("{path}.last_name"),
+            &p.last_name,
+            &format!("the {what}'s name"),
+        );
+        Some(Provider {
+            npi: npi?,
+            last_name: p.last_name.trim().to_string(),
+            first_name: p.first_name.trim().to_string(),
+            taxonomy: p.taxonomy.trim().to_string(),
+        })
+    }
+
+    fn person(&mut self, path: &str, what: &str, p: &PersonFields) -> Person {
+        self.required(
+            &format!("{path}.last_name"),
+            &p.last_name,
+            &format!("the {what}'s last name"),
+        );
+        Person {
+            last_name: p.last_name.trim().to_string(),
+            first_name: p.first_name.trim().to_string(),
+            birth_date: self.opt_date(
+                &format!("{path}.birth_date"),
+                &format!("the {what}'s birth date"),
+                p.birth_date.as_deref(),
+            ),
+            sex: p
+                .sex
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .and_then(|s| {
+                    self.value(
+                        &format!("{path}.sex"),
+                        ProblemKind::InvalidValue,
+                        &format!("the {what}'s sex"),
+                        Sex::parse(s),
+                    )
+                }),
+            address: p
+                .address
+                .as_ref()
+                .map(|a| self.address(&format!("{path}.address"), a)),
+        }
+    }
+
+    fn subscriber(&mut self, path: &str, s: &SubscriberInput) -> Subscriber {
+        self.required(&format!("{path}.member_id"), &s.member_id, "the member id");
+        Subscriber {
+            member_id: s.member_id.trim().to_string(),
+            person: self.person(path, "subscriber", &s.person),
+            group_number: s.group_number.trim().to_string(),
+        }
+    }
+
+    fn payer(&mut self, path: &str, p: &PayerInput) -> Payer {
+        self.required(&format!("{path}.name"), &p.name, "the payer name");
+        self.required(&format!("{path}.payer_id"), &p.payer_id, "the payer id");
+        self.required(
+            &format!("{path}.filing_indicator"),
+            &p.filing_indicator,
+            "the claim filing indicator (SBR09)",
+        );
+        let responsibility = match p.responsibility.trim().to_ascii_lowercase().as_str() {
+            "primary" | "p" => Responsibility::Primary,
+            "secondary" | "s" => Responsibility::Secondary,
+            "tertiary" | "t" => Responsibility::Tertiary,
+            _ => {
+                self.push(
+                    format!("{path}.responsibility"),
+                    ProblemKind::InvalidValue,
+                    "the payer responsibility is primary, secondary or tertiary",
+                );
+                Responsibility::Primary
+            }
+        };
+        Payer {
+            name: p.name.trim().to_string(),
+            payer_id: p.payer_id.trim().to_string(),
+            responsibility,
+            filing_indicator: p.filing_indicator.trim().to_ascii_uppercase(),
+            coverage_start: self.opt_date(
+                &format!("{path}.coverage_start"),
+                "the coverage start",
+                p.coverage_start.as_deref(),
+            ),
+            coverage_end: self.opt_date(
+                &format!("{path}.coverage_end"),
+                "the coverage end",
+                p.coverage_end.as_deref(),
+            ),
+        }
+    }
+
+    fn money(&mut self, path: &str, what: &str, a: &AmountInput) -> Option<Money> {
+        if a.0.trim().is_empty() {
+            self.push(
+                path.to_string(),
+                ProblemKind::Required,
+                format!("{what} is required"),
+            );
+            return None;
+        }
+        self.value(path, ProblemKind::InvalidValue, what, Money::parse(&a.0))
+    }
+}
+
+/// CCYY-MM-DD (or CCYYMMDD).
+pub fn parse_date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    let compact: String = s.chars().filter(|c| *c != '-').collect();
+    if compact.len() != 8 || !compact.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y: i16 = compact[..4].parse().ok()?;
+    let m: i8 = compact[4..6].parse().ok()?;
+    let d: i8 = compact[6..].parse().ok()?;
+    Date::new(y, m, d).ok()
+}
+
+/// The most diagnoses a claim form carries: 12 on the CMS-1500 (HI), 25 on the UB-04.
+const MAX_DIAGNOSES_PROFESSIONAL: usize = 12;
+const MAX_DIAGNOSES_INSTITUTIONAL: usize = 25;
+
+impl ClaimInput {
+    /// Builds the typed claim; `path` is this claim's path in the file (`claims[3]`).
+    pub fn build(&self, path: &str) -> BuiltClaim {
+        let mut problems = Vec::new();
+        let claim = self.build_into(path, &mut problems);
+        BuiltClaim {
+            patient_control_number: self.patient_control_number.trim().to_string(),
+            path: path.to_string(),
+            // A claim with a value that could not be read is not scrubbed further: its typed
+            // form would be wrong (a dropped diagnosis shifts every pointer after it).
+            claim: if problems.is_empty() { claim } else { None },
+            problems,
+        }
+    }
+
+    fn build_into(&self, path: &str, problems: &mut Vec<InputProblem>) -> Option<Claim> {
+        let mut b = Builder { problems };
+        let kind = match self.kind {
+            KindInput::Professional => ClaimKind::Professional,
+            KindInput::Institutional => ClaimKind::Institutional,
+        };
+        b.required(
+            &format!("{path}.patient_control_number"),
+            &self.patient_control_number,
+            "the patient control number",
+        );
+        if self.patient_control_number.trim().len() > 38 {
+            b.push(
+                format!("{path}.patient_control_number"),
+                ProblemKind::InvalidValue,
+                "the patient control number is at most 38 characters (CLM01; payers often keep only 20)",
+            );
+        }
+
+        let bp = &self.billing_provider;
+        let bpp = format!("{path}.billing_provider");
+        let billing_npi = b.npi(&format!("{bpp}.npi"), "the billing provider", &bp.npi);
+        b.required(
+            &format!("{bpp}.name"),
+            &bp.name,
+            "the billing provider name",
+        );
+        let tax_id = if bp.tax_id.trim().is_empty() {
+            b.push(
+                format!("{bpp}.tax_id"),
+                ProblemKind::Required,
+                "the billing provider tax id is required",
+            );
+            None
+        } else {
+            b.value(
+                &format!("{bpp}.tax_id"),
+                ProblemKind::InvalidValue,
+                "the billing provider tax id",
+                TaxId::parse(&bp.tax_id),
+            )
+        };
+        let billing_address = b.address(&format!("{bpp}.address"), &bp.address);
+
+        let rendering_provider = self.rendering_provider.as_ref().and_then(|p| {
+            b.provider(
+                &format!("{path}.rendering_provider"),
+                "rendering provider",
+                p,
+            )
+        });
+        let referring_provider = self.referring_provider.as_ref().and_then(|p| {
+            b.provider(
+                &format!("{path}.referring_provider"),
+                "referring provider",
+                p,
+            )
+        });
+        let subscriber = b.subscriber(&format!("{path}.subscriber"), &self.subscriber);
+        let patient = self.patient.as_ref().map(|p| {
+            let pp = format!("{path}.patient");
+            b.required(
+                &format!("{pp}.relationship"),
+                &p.relationship,
+                "the patient's relationship to the subscriber",
+            );
+            Patient {
+                relationship: p.relationship.trim().to_string(),
+                person: b.person(&pp, "patient", &p.person),
+            }
+        });
+
+        if self.payers.is_empty() {
+            b.push(
+                format!("{path}.payers"),
+                ProblemKind::Required,
+                "a claim needs the payer it is sent to",
+            );
+        }
+        let mut payers = self
+            .payers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let pp = format!("{path}.payers[{i}]");
+                let payer = b.payer(&pp, p);
+                (i, p, payer)
+            })
+            .collect::<Vec<_>>();
+        let mut other_payers = Vec::new();
+        let mut payer = None;
+        for (i, p, built) in payers.drain(..) {
+            if i == 0 {
+                payer = Some(built);
+                continue;
+            }
+            let pp = format!("{path}.payers[{i}]");
+            let subscriber = p
+                .subscriber
+                .as_ref()
+                .map(|s| b.subscriber(&format!("{pp}.subscriber"), s));
+            let paid = p
+                .paid
+                .as_ref()
+                .and_then(|a| b.money(&format!("{pp}.paid"), "the amount paid", a));
+            let adjustments = p
+                .adjustments
+                .iter()
+                .enumerate()
+                .filter_map(|(j, a)| {
+                    let ap = format!("{pp}.adjustments[{j}]");
+                    let group = a.group.trim().to_ascii_uppercase();
+                    if !matches!(group.as_str(), "CO" | "PR" | "OA" | "PI" | "CR") {
+                        b.push(
+                            format!("{ap}.group"),
+                            ProblemKind::InvalidValue,
+                            "the adjustment group is CO, PR, OA, PI or CR",
+                        );
+                    }
+                    b.required(
+                        &format!("{ap}.reason"),
+                        &a.reason,
+                        "the adjustment reason code (CARC)",
+                    );
+                    let amount =
+                        b.money(&format!("{ap}.amount"), "the adjustment amount", &a.amount)?;
+                    Some(ClaimAdjustment {
+                        group,
+                        reason: a.reason.trim().to_string(),
+                        amount,
+                    })
+                })
+                .collect();
+            let adjudication_date = b.opt_date(
+                &format!("{pp}.adjudication_date"),
+                "the adjudication date",
+                p.adjudication_date.as_deref(),
+            );
+            other_payers.push(OtherPayer {
+                payer: built,
+                subscriber,
+                relationship: p.relationship.as_deref().unwrap_or("18").trim().to_string(),
+                paid,
+                adjustments,
+                adjudication_date,
+            });
+        }
+
+        let place_of_service = match (&self.place_of_service, kind) {
+            (Some(p), _) if !p.trim().is_empty() => b.value(
+                &format!("{path}.place_of_service"),
+                ProblemKind::InvalidValue,
+                "the place of service",
+                PlaceOfService::parse(p),
+            ),
+            (_, ClaimKind::Professional) => {
+                b.push(
+                    format!("{path}.place_of_service"),
+                    ProblemKind::Required,
+                    "the place of service is required on a professional claim",
+                );
+                None
+            }
+            _ => None,
+        };
+        let frequency = match self.frequency.as_deref().map(str::trim) {
+            None | Some("") => '1',
+            Some(f) if f.len() == 1 && f.as_bytes()[0].is_ascii_digit() => {
+                char::from(f.as_bytes()[0])
+            }
+            Some(_) => {
+                b.push(
+                    format!("{path}.frequency"),
+                    ProblemKind::InvalidValue,
+                    "the claim frequency is one digit: 1 original, 7 replacement, 8 void",
+                );
+                '1'
+            }
+        };
+        let onset_date = b.opt_date(
+            &format!("{path}.onset_date"),
+            "the onset date",
+            self.onset_date.as_deref(),
+        );
+
+        let max_dx = match kind {
+            ClaimKind::Professional => MAX_DIAGNOSES_PROFESSIONAL,
+            ClaimKind::Institutional => MAX_DIAGNOSES_INSTITUTIONAL,
+        };
+        if self.diagnoses.is_empty() {
+            b.push(
+                format!("{path}.diagnoses"),
+                ProblemKind::Required,
+                "a claim needs at least one diagnosis (the principal, first)",
+            );
+        } else if self.diagnoses.len() > max_dx {
+            b.push(
+                format!("{path}.diagnoses"),
+                ProblemKind::TooMany,
+                format!("{} diagnoses: a {} claim holds at most {max_dx}; split the claim or keep the ones the lines point to", self.diagnoses.len(), kind.label()),
+            );
+        }
+        let diagnoses: Vec<DiagnosisCode> = self
+            .diagnoses
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| {
+                b.value(
+                    &format!("{path}.diagnoses[{i}]"),
+                    ProblemKind::MalformedDiagnosis,
+                    &format!("diagnosis {} ({:?})", i + 1, d.trim()),
+                    DiagnosisCode::parse(d),
+                )
+            })
+            .collect();
+        let total_charge = b.money(
+            &format!("{path}.total_charge"),
+            "the total charge",
+            &self.total_charge,
+        );
+
+        if self.lines.is_empty() {
+            b.push(
+                format!("{path}.lines"),
+                ProblemKind::NoLines,
+                "a claim needs at least one service line",
+            );
+        }
+        let mut lines = Vec::with_capacity(self.lines.len());
+        for (i, l) in self.lines.iter().enumerate() {
+            let lp = format!("{path}.lines[{i}]");
+            if let Some(line) = build_line(&mut b, &lp, l, kind) {
+                lines.push(line);
+            }
+        }
+
+        let institutional = match (&self.institutional, kind) {
+            (Some(inst), ClaimKind::Institutional) => {
+                build_institutional(&mut b, &format!("{path}.institutional"), inst)
+            }
+            (Some(_), ClaimKind::Professional) => {
+                b.push(format!("{path}.institutional"), ProblemKind::InvalidValue, "institutional data on a professional claim: set \"kind\": \"institutional\" or remove it");
+                None
+            }
+            (None, ClaimKind::Institutional) => {
+                b.push(format!("{path}.institutional"), ProblemKind::Required, "an institutional claim needs the type of bill, statement dates and discharge status");
+                None
+            }
+            (None, ClaimKind::Professional) => None,
+        };
+
+        Some(Claim {
+            kind,
+            patient_control_number: self.patient_control_number.trim().to_string(),
+            billing_provider: BillingProvider {
+                npi: billing_npi?,
+                name: bp.name.trim().to_string(),
+                first_name: bp.first_name.trim().to_string(),
+                tax_id: tax_id?,
+                taxonomy: bp.taxonomy.trim().to_string(),
+                address: billing_address,
+            },
+            rendering_provider,
+            referring_provider,
+            subscriber,
+            patient,
+            payer: payer?,
+            other_payers,
+            place_of_service,
+            frequency,
+            original_claim_reference: non_empty(&self.original_claim_reference),
+            prior_authorization: non_empty(&self.prior_authorization),
+            onset_date,
+            diagnoses,
+            total_charge: total_charge?,
+            lines,
+            institutional: if kind == ClaimKind::Institutional {
+                Some(institutional?)
+            } else {
+                None
+            },
+        })
+    }
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn build_line(
+    b: &mut Builder<'_>,
+    lp: &str,
+    l: &LineInput,
+    kind: ClaimKind,
+) -> Option<ServiceLine> {
+    let procedure = match l.procedure.as_deref().map(str::trim) {
+        Some(p) if !p.is_empty() => b.value(
+            &format!("{lp}.procedure"),
+            ProblemKind::MalformedProcedure,
+            &format!("procedure code {p:?}"),
+            ProcedureCode::parse(p),
+        ),
+        _ if kind == ClaimKind::Professional => {
+            b.push(
+                format!("{lp}.procedure"),
+                ProblemKind::Required,
+                "the procedure code is required on a professional line",
+            );
+            None
+        }
+        _ => None,
+    };
+    if l.modifiers.len() > 4 {
+        b.push(
+            format!("{lp}.modifiers"),
+            ProblemKind::TooMany,
+            format!("{} modifiers: a line holds at most four", l.modifiers.len()),
+        );
+    }
+    let modifiers: Vec<Modifier> = l
+        .modifiers
+        .iter()
+        .enumerate()
+        .filter_map(|(j, m)| {
+            b.value(
+                &format!("{lp}.modifiers[{j}]"),
+                ProblemKind::InvalidValue,
+                &format!("modifier {m:?}"),
+                Modifier::parse(m),
+            )
+        })
+        .collect();
+    let charge = b.money(&format!("{lp}.charge"), "the line charge", &l.charge);
+    let units = if l.units.0.trim().is_empty() {
+        b.push(
+            format!("{lp}.units"),
+            ProblemKind::Required,
+            "the units are required",
+        );
+        None
+    } else {
+        b.value(
+            &format!("{lp}.units"),
+            ProblemKind::InvalidValue,
+            "the units",
+            Units::parse(&l.units.0),
+        )
+    };
+    if l.diagnosis_pointers.len() > 4 {
+        b.push(
+            format!("{lp}.diagnosis_pointers"),
+            ProblemKind::TooMany,
+            format!(
+                "{} diagnosis pointers: a line holds at most four",
+                l.diagnosis_pointers.len()
+            ),
+        );
+    }
+    let diagnosis_pointers: Vec<u8> = l
+        .diagnosis_pointers
+        .iter()
+        .map(|p| u8::try_from(*p).unwrap_or(u8::MAX))
+        .collect();
+    let date_of_service = b.date(
+        &format!("{lp}.date_of_service"),
+        "the date of service",
+        &l.date_of_service,
+    );
+    let date_of_service_end = b.opt_date(
+        &format!("{lp}.date_of_service_end"),
+        "the end date of service",
+        l.date_of_service_end.as_deref(),
+    );
+    let place_of_service = l
+        .place_of_service
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .and_then(|p| {
+            b.value(
+                &format!("{lp}.place_of_service"),
+                ProblemKind::InvalidValue,
+                "the line's place of service",
+                PlaceOfService::parse(p),
+            )
+        });
+    let rendering_provider = l.rendering_provider.as_ref().and_then(|p| {
+        b.provider(
+            &format!("{lp}.rendering_provider"),
+            "line rendering provider",
+            p,
+        )
+    });
+    let ndc = l
+        .ndc
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .and_then(|n| {
+            b.value(
+                &format!("{lp}.ndc"),
+                ProblemKind::InvalidValue,
+                "the NDC",
+                Ndc::parse(n),
+            )
+        });
+    let revenue_code = match l.revenue_code.as_deref().map(str::trim) {
+        Some(r) if !r.is_empty() => b.value(
+            &format!("{lp}.revenue_code"),
+            ProblemKind::InvalidValue,
+            "the revenue code",
+            RevenueCode::parse(r),
+        ),
+        _ if kind == ClaimKind::Institutional => {
+            b.push(
+                format!("{lp}.revenue_code"),
+                ProblemKind::Required,
+                "the revenue code is required on an institutional line",
+            );
+            None
+        }
+        _ => None,
+    };
+    let non_covered_charge = l.non_covered_charge.as_ref().and_then(|a| {
+        b.money(
+            &format!("{lp}.non_covered_charge"),
+            "the non-covered charge",
+            a,
+        )
+    });
+    Some(ServiceLine {
+        procedure,
+        modifiers,
+        charge: charge?,
+        units: units?,
+        diagnosis_pointers,
+        date_of_service: date_of_service?,
+        date_of_service_end,
+        place_of_service,
+        rendering_provider,
+        ndc,
+        revenue_code,
+        non_covered_charge,
+    })
+}
+
+fn build_institutional(
+    b: &mut Builder<'_>,
+    ip: &str,
+    i: &InstitutionalInput,
+) -> Option<Institutional> {
+    let type_of_bill = b.value(
+        &format!("{ip}.type_of_bill"),
+        ProblemKind::InvalidValue,
+        "the type of bill",
+        TypeOfBill::parse(&i.type_of_bill),
+    );
+    let statement_from = b.date(
+        &format!("{ip}.statement_from"),
+        "the statement from date",
+        &i.statement_from,
+    );
+    let statement_to = b.date(
+        &format!("{ip}.statement_to"),
+        "the statement through date",
+        &i.statement_to,
+    );
+    let admission_date = b.opt_date(
+        &format!("{ip}.admission_date"),
+        "the admission date",
+        i.admission_date.as_deref(),
+    );
+    b.required(
+        &format!("{ip}.patient_status"),
+        &i.patient_status,
+        "the patient (discharge) status",
+    );
+    let admitting_diagnosis = i
+        .admitting_diagnosis
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+        .and_then(|d| {
+            b.value(
+                &format!("{ip}.admitting_diagnosis"),
+                ProblemKind::MalformedDiagnosis,
+                "the admitting diagnosis",
+                DiagnosisCode::parse(d),
+            )
+        });
+    let procedures = i
+        .procedures
+        .iter()
+        .enumerate()
+        .filter_map(|(j, p)| {
+            let pp = format!("{ip}.procedures[{j}]");
+            let code = b.value(
+                &format!("{pp}.code"),
+                ProblemKind::InvalidValue,
+                "the ICD-10-PCS procedure",
+                PcsCode::parse(&p.code),
+            );
+            let date = b.date(&format!("{pp}.date"), "the procedure date", &p.date);
+            Some(PcsProcedure {
+                code: code?,
+                date: date?,
+            })
+        })
+        .collect();
+    let attending_provider = i
+        .attending_provider
+        .as_ref()
+        .and_then(|p| b.provider(&format!("{ip}.attending_provider"), "attending provider", p));
+    Some(Institutional {
+        type_of_bill: type_of_bill?,
+        statement_from: statement_from?,
+        statement_to: statement_to?,
+        admission_date,
+        admission_type: i.admission_type.trim().to_string(),
+        admission_source: i.admission_source.trim().to_string(),
+        patient_status: i.patient_status.trim().to_string(),
+        admitting_diagnosis,
+        procedures,
+        attending_provider,
+    })
+}
+
+impl ClaimFile {
+    /// Builds every claim; problems carry paths `claims[i]…`.
+    pub fn build(&self) -> Vec<BuiltClaim> {
+        self.claims
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.build(&format!("claims[{i}]")))
+            .collect()
+    }
+}
+
+fn date_string(d: Date) -> String {
+    d.to_string()
+}
+
+fn address_input(a: &Address) -> AddressInput {
+    AddressInput {
+        line1: a.line1.clone(),
+        line2: a.line2.clone(),
+        city: a.city.clone(),
+        state: a.state.clone(),
+        zip: a.zip.clone(),
+    }
+}
+
+fn provider_input(p: &Provider) -> ProviderInput {
+    ProviderInput {
+        npi: p.npi.to_string(),
+        last_name: p.last_name.clone(),
+        first_name: p.first_name.clone(),
+        taxonomy: p.taxonomy.clone(),
+    }
+}
+
+fn person_fields(p: &Person) -> PersonFields {
+    PersonFields {
+        last_name: p.last_name.clone(),
+        first_name: p.first_name.clone(),
+        birth_date: p.birth_date.map(date_string),
+        sex: p.sex.map(|s| s.code().to_string()),
+        address: p.address.as_ref().map(address_input),
+    }
+}
+
+fn subscriber_input(s: &Subscriber) -> SubscriberInput {
+    SubscriberInput {
+        member_id: s.member_id.clone(),
+        person: person_fields(&s.person),
+        group_number: s.group_number.clone(),
+    }
+}
+
+fn payer_input(p: &Payer) -> PayerInput {
+    PayerInput {
+        name: p.name.clone(),
+        payer_id: p.payer_id.clone(),
+        responsibility: p.responsibility.label().to_string(),
+        filing_indicator: p.filing_indicator.clone(),
+        coverage_start: p.coverage_start.map(date_string),
+        coverage_end: p.coverage_end.map(date_string),
+        ..PayerInput::default()
+    }
+}
+
+impl From<&Claim> for ClaimInput {
+    /// The documented JSON of a typed claim: `ClaimInput::from(&c).build(..)` gives `c` back.
+    fn from(c: &Claim) -> ClaimInput {
+        let mut payers = vec![payer_input(&c.payer)];
+        for o in &c.other_payers {
+            let mut p = payer_input(&o.payer);
+            p.subscriber = o.subscriber.as_ref().map(subscriber_input);
+            p.relationship = Some(o.relationship.clone());
+            p.paid = o.paid.map(|m| AmountInput(m.to_string()));
+            p.adjustments = o
+                .adjustments
+                .iter()
+                .map(|a| AdjustmentInput {
+                    group: a.group.clone(),
+                    reason: a.reason.clone(),
+                    amount: AmountInput(a.amount.to_string()),
+                })
+                .collect();
+            p.adjudication_date = o.adjudication_date.map(date_string);
+            payers.push(p);
+        }
+        ClaimInput {
+            kind: match c.kind {
+                ClaimKind::Professional => KindInput::Professional,
+                ClaimKind::Institutional => KindInput::Institutional,
+            },
+            patient_control_number: c.patient_control_number.clone(),
+            billing_provider: BillingProviderInput {
+                npi: c.billing_provider.npi.to_string(),
+                name: c.billing_provider.name.clone(),
+                first_name: c.billing_provider.first_name.clone(),
+                tax_id: c.billing_provider.tax_id.to_string(),
+                taxonomy: c.billing_provider.taxonomy.clone(),
+                address: address_input(&c.billing_provider.address),
+            },
+            rendering_provider: c.rendering_provider.as_ref().map(provider_input),
+            referring_provider: c.referring_provider.as_ref().map(provider_input),
+            subscriber: subscriber_input(&c.subscriber),
+            patient: c.patient.as_ref().map(|p| PatientInput {
+                relationship: p.relationship.clone(),
+                person: person_fields(&p.person),
+            }),
+            payers,
+            place_of_service: c.place_of_service.map(|p| p.to_string()),
+            frequency: Some(c.frequency.to_string()),
+            original_claim_reference: c.original_claim_reference.clone(),
+            prior_authorization: c.prior_authorization.clone(),
+            onset_date: c.onset_date.map(date_string),
+            diagnoses: c.diagnoses.iter().map(|d| d.dotted()).collect(),
+            total_charge: AmountInput(c.total_charge.to_string()),
+            lines: c
+                .lines
+                .iter()
+                .map(|l| LineInput {
+                    procedure: l.procedure.map(|p| p.to_string()),
+                    modifiers: l.modifiers.iter().map(|m| m.to_string()).collect(),
+                    charge: AmountInput(l.charge.to_string()),
+                    units: UnitsInput(l.units.to_string()),
+                    diagnosis_pointers: l
+                        .diagnosis_pointers
+                        .iter()
+                        .map(|p| u32::from(*p))
+                        .collect(),
+                    date_of_service: date_string(l.date_of_service),
+                    date_of_service_end: l.date_of_service_end.map(date_string),
+                    place_of_service: l.place_of_service.map(|p| p.to_string()),
+                    rendering_provider: l.rendering_provider.as_ref().map(provider_input),
+                    ndc: l.ndc.map(|n| n.to_string()),
+                    revenue_code: l.revenue_code.map(|r| r.to_string()),
+                    non_covered_charge: l.non_covered_charge.map(|m| AmountInput(m.to_string())),
+                })
+                .collect(),
+            institutional: c.institutional.as_ref().map(|i| InstitutionalInput {
+                type_of_bill: i.type_of_bill.to_string(),
+                statement_from: date_string(i.statement_from),
+                statement_to: date_string(i.statement_to),
+                admission_date: i.admission_date.map(date_string),
+                admission_type: i.admission_type.clone(),
+                admission_source: i.admission_source.clone(),
+                patient_status: i.patient_status.clone(),
+                admitting_diagnosis: i.admitting_diagnosis.map(|d| d.dotted()),
+                procedures: i
+                    .procedures
+                    .iter()
+                    .map(|p| PcsProcedureInput {
+                        code: p.code.to_string(),
+                        date: date_string(p.date),
+                    })
+                    .collect(),
+                attending_provider: i.attending_provider.as_ref().map(provider_input),
+            }),
+        }
+    }
+}
+
+/// The JSON Schema of the claim file, as committed in `schemas/claims.schema.json`.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(ClaimFile)).unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,674 @@
+//! Conversion both ways between claims and the 837P/837I transaction models of `rcm-x12`.
+//!
+//! 837 → claims goes through the documented JSON ([`ClaimInput`]) so that a value the file
+//! carries but a claim cannot hold (a bad NPI, an impossible date) becomes a problem with its
+//! path, exactly as in a JSON file.
+
+use crate::input::{
+    AddressInput, AdjustmentInput, AmountInput, BillingProviderInput, ClaimInput,
+    InstitutionalInput, KindInput, LineInput, PatientInput, PayerInput, PcsProcedureInput,
+    PersonFields, ProviderInput, SubscriberInput, UnitsInput,
+};
+use crate::model::{Address, Claim, ClaimKind, Person, Provider, Subscriber};
+use jiff::civil::Date;
+use rcm_x12::model::claim837 as x;
+use rcm_x12::model::{Adjustment, Party, Procedure, Reference};
+use rcm_x12::values::{Date as XDate, DatePeriod};
+
+/// Who sends the file and to whom (1000A/1000B and the BHT).
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub submitter_name: String,
+    pub submitter_id: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub receiver_name: String,
+    pub receiver_id: String,
+    /// BHT03 and ST02.
+    pub reference: String,
+    pub control_number: String,
+    pub created: Date,
+    pub created_time: String,
+}
+
+fn xdate(d: Date) -> XDate {
+    XDate {
+        year: u16::try_from(d.year()).unwrap_or(0),
+        month: u8::try_from(d.month()).unwrap_or(0),
+        day: u8::try_from(d.day()).unwrap_or(0),
+    }
+}
+
+fn from_xdate(d: XDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
+}
+
+fn x_address(a: &Address) -> rcm_x12::model::Address {
+    rcm_x12::model::Address {
+        line1: a.line1.clone(),
+        line2: a.line2.clone(),
+        city: a.city.clone(),
+        state: a.state.clone(),
+        zip: a.zip.clone(),
+        country: String::new(),
+    }
+}
+
+fn x_person(entity: &str, id_qualifier: &str, id: &str, p: &Person) -> x::Person {
+    x::Person {
+        name: Party::person(entity, &p.last_name, &p.first_name, id_qualifier, id),
+        address: p.address.as_ref().map(x_address),
+        birth_date: p.birth_date.map(xdate),
+        gender: p.sex.map(|s| s.code().to_string()).unwrap_or_default(),
+        refs: Vec::new(),
+    }
+}
+
+fn x_provider(entity: &str, p: &Provider) -> x::ClaimProvider {
+    x::ClaimProvider {
+        party: Party::person(entity, &p.last_name, &p.first_name, "XX", p.npi.as_str()),
+        taxonomy: p.taxonomy.clone(),
+        address: None,
+        refs: Vec::new(),
+    }
+}
+
+fn x_subscriber(s: &Subscriber) -> x::Person {
+    x_person("IL", "MI", &s.member_id, &s.person)
+}
+
+fn x_claim(c: &Claim) -> x::Claim {
+    let is_p = c.kind == ClaimKind::Professional;
+    let mut refs = Vec::new();
+    if let Some(r) = &c.prior_authorization {
+        refs.push(Reference::new("G1", r));
+    }
+    if let Some(r) = &c.original_claim_reference {
+        refs.push(Reference::new("F8", r));
+    }
+    let mut dates = Vec::new();
+    if let Some(d) = c.onset_date {
+        dates.push(("431".to_string(), DatePeriod::Day { date: xdate(d) }));
+    }
+    let mut other_codes = Vec::new();
+    let mut providers = Vec::new();
+    let (facility_code, institutional) = match &c.institutional {
+        Some(i) => {
+            dates.push((
+                "434".to_string(),
+                DatePeriod::Range {
+                    from: xdate(i.statement_from),
+                    to: xdate(i.statement_to),
+                },
+            ));
+            if let Some(a) = i.admission_date {
+                dates.push(("435".to_string(), DatePeriod::Day { date: xdate(a) }));
+            }
+            if let Some(a) = i.admitting_diagnosis {
+                other_codes.push(x::CodeEntry {
+                    qualifier: "ABJ".into(),
+                    code: a.as_str().to_string(),
+                    ..x::CodeEntry::default()
+                });
+            }
+            for (n, p) in i.procedures.iter().enumerate() {
+                other_codes.push(x::CodeEntry {
+                    qualifier: if n == 0 { "BBR" } else { "BBQ" }.into(),
+                    code: p.code.as_str().to_string(),
+                    date_format: "D8".into(),
+                    date: xdate(p.date).to_string(),
+                    ..x::CodeEntry::default()
+                });
+            }
+            if let Some(a) = &i.attending_provider {
+                providers.push(x_provider("71", a));
+            }
+            (
+                i.type_of_bill.facility_code().to_string(),
+                Some(x::InstitutionalInfo {
+                    admission_type: i.admission_type.clone(),
+                    admission_source: i.admission_source.clone(),
+                    patient_status: i.patient_status.clone(),
+                }),
+            )
+        }
+        None => (
+            c.place_of_service
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            None,
+        ),
+    };
+    if let Some(r) = &c.referring_provider {
+        providers.push(x_provider("DN", r));
+    }
+    if let Some(r) = &c.rendering_provider {
+        providers.push(x_provider("82", r));
+    }
+    let diagnoses = c
+        .diagnoses
+        .iter()
+        .enumerate()
+        .map(|(i, d)| x::CodeEntry {
+            qualifier: match (is_p, i) {
+                (true, 0) => "ABK",
+                (true, _) => "ABF",
+                (false, 0) => "ABK",
+                (false, _) => "ABF",
+            }
+            .into(),
+            code: d.as_str().to_string(),
+            ..x::CodeEntry::default()
+        })
+        .collect();
+    let other_payers = c
+        .other_payers
+        .iter()
+        .map(|o| x::OtherPayer {
+            coverage: x::Coverage {
+                payer_responsibility: o.payer.responsibility.code().into(),
+                relationship: o.relationship.clone(),
+                filing_indicator: o.payer.filing_indicator.clone(),
+                group_number: o
+                    .subscriber
+                    .as_ref()
+                    .map(|s| s.group_number.clone())
+                    .unwrap_or_default(),
+                ..x::Coverage::default()
+            },
+            adjustments: o
+                .adjustments
+                .iter()
+                .map(|a| Adjustment {
+                    group: a.group.as_str().into(),
+                    reason: a.reason.as_str().into(),
+                    amount: a.amount.to_x12(),
+                    quantity: None,
+                })
+                .collect(),
+            paid: o.paid.map(|m| m.to_x12()),
+            remaining_patient_liability: None,
+            non_covered: None,
+            benefits_assigned: "Y".into(),
+            patient_signature_source: if is_p { "P".into() } else { String::new() },
+            release_of_information: "Y".into(),
+            subscriber: x_subscriber(o.subscriber.as_ref().unwrap_or(&c.subscriber)),
+            payer: x::Payer {
+                name: Party::org("PR", &o.payer.name, "PI", &o.payer.payer_id),
+                ..x::Payer::default()
+            },
+            adjudication_date: o.adjudication_date.map(xdate),
+        })
+        .collect();
+    let lines = c
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(n, l)| {
+            let modifiers: Vec<&str> = l.modifiers.iter().map(|m| m.as_str()).collect();
+            x::ServiceLine {
+                number: u32::try_from(n + 1).unwrap_or(u32::MAX),
+                revenue_code: l.revenue_code.map(|r| r.to_string()).unwrap_or_default(),
+                procedure: l.procedure.map(|p| Procedure::hc(p.as_str(), &modifiers)),
+                charge: l.charge.to_x12(),
+                unit_basis: "UN".into(),
+                units: l.units.to_x12(),
+                place_of_service: l
+                    .place_of_service
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+                diagnosis_pointers: if is_p {
+                    l.diagnosis_pointers.clone()
+                } else {
+                    Vec::new()
+                },
+                non_covered_charge: l.non_covered_charge.map(|m| m.to_x12()),
+                emergency: String::new(),
+                service_date: Some(match l.date_of_service_end {
+                    Some(end) if end != l.date_of_service => DatePeriod::Range {
+                        from: xdate(l.date_of_service),
+                        to: xdate(end),
+                    },
+                    _ => DatePeriod::Day {
+                        date: xdate(l.date_of_service),
+                    },
+                }),
+                refs: Vec::new(),
+                providers: l
+                    .rendering_provider
+                    .as_ref()
+                    .map(|p| vec![x_provider("82", p)])
+                    .unwrap_or_default(),
+                adjudications: Vec::new(),
+            }
+        })
+        .collect();
+    x::Claim {
+        patient_control_number: c.patient_control_number.as_str().into(),
+        total_charge: c.total_charge.to_x12(),
+        facility_code,
+        frequency_code: c.frequency.to_string(),
+        provider_signature: if is_p { "Y".into() } else { String::new() },
+        assignment: "A".into(),
+        benefits_assigned: "Y".into(),
+        release_of_information: "Y".into(),
+        patient_signature_source: String::new(),
+        related_causes: Vec::new(),
+        accident_state: String::new(),
+        delay_reason: String::new(),
+        dates,
+        refs,
+        patient_paid: None,
+        institutional,
+        diagnoses,
+        other_codes,
+        providers,
+        other_payers,
+        lines,
+    }
+}
+
+/// Builds one 837 transaction of claims of one kind: claims are grouped under their billing
+/// provider (2000A) and their subscriber and payer (2000B), patients other than the
+/// subscriber in 2000C.
+pub fn to_transaction(env: &Envelope, kind: ClaimKind, claims: &[&Claim]) -> x::ClaimTransaction {
+    let mut t = x::ClaimTransaction {
+        kind: match kind {
+            ClaimKind::Professional => x::ClaimKind::Professional,
+            ClaimKind::Institutional => x::ClaimKind::Institutional,
+        },
+        control_number: env.control_number.clone(),
+        purpose: "00".into(),
+        reference: env.reference.clone(),
+        created_date: Some(xdate(env.created)),
+        created_time: env.created_time.clone(),
+        claim_or_encounter: "CH".into(),
+        submitter: Party::org("41", &env.submitter_name, "46", &env.submitter_id),
+        submitter_contact: vec![
+            env.contact_name.clone(),
+            "TE".into(),
+            env.contact_phone.clone(),
+        ],
+        receiver: Party::org("40", &env.receiver_name, "46", &env.receiver_id),
+        billing_providers: Vec::new(),
+    };
+    for c in claims.iter().filter(|c| c.kind == kind) {
+        let bp = &c.billing_provider;
+        let group = match t
+            .billing_providers
+            .iter_mut()
+            .position(|g| g.provider.id.as_str() == bp.npi.as_str())
+        {
+            Some(i) => i,
+            None => {
+                t.billing_providers.push(x::BillingProviderGroup {
+                    taxonomy: bp.taxonomy.clone(),
+                    provider: if bp.first_name.is_empty() {
+                        Party::org("85", &bp.name, "XX", bp.npi.as_str())
+                    } else {
+                        Party::person("85", &bp.name, &bp.first_name, "XX", bp.npi.as_str())
+                    },
+                    address: x_address(&bp.address),
+                    tax_id: Reference::new(bp.tax_id.qualifier(), bp.tax_id.digits()),
+                    contact: Vec::new(),
+                    pay_to_address: None,
+                    subscribers: Vec::new(),
+                });
+                t.billing_providers.len() - 1
+            }
+        };
+        let g = &mut t.billing_providers[group];
+        let subscriber = x_subscriber(&c.subscriber);
+        let payer_party = Party::org("PR", &c.payer.name, "PI", &c.payer.payer_id);
+        let sub = match g.subscribers.iter().position(|s| {
+            s.subscriber == subscriber
+                && s.payer.name == payer_party
+                && s.coverage.payer_responsibility == c.payer.responsibility.code()
+                && (s.patients.is_empty() == c.patient.is_none())
+        }) {
+            Some(i) => i,
+            None => {
+                g.subscribers.push(x::SubscriberGroup {
+                    coverage: x::Coverage {
+                        payer_responsibility: c.payer.responsibility.code().into(),
+                        relationship: if c.patient.is_none() {
+                            "18".into()
+                        } else {
+                            String::new()
+                        },
+                        group_number: c.subscriber.group_number.clone(),
+                        group_name: String::new(),
+                        insurance_type: String::new(),
+                        filing_indicator: c.payer.filing_indicator.clone(),
+                    },
+                    subscriber,
+                    payer: x::Payer {
+                        name: payer_party,
+                        address: None,
+                        refs: Vec::new(),
+                    },
+                    claims: Vec::new(),
+                    patients: Vec::new(),
+                });
+                g.subscribers.len() - 1
+            }
+        };
+        let s = &mut g.subscribers[sub];
+        let claim = x_claim(c);
+        match &c.patient {
+            None => s.claims.push(claim),
+            Some(p) => {
+                let mut person = x_person("QC", "", "", &p.person);
+                person.name.id_qualifier = Default::default();
+                match s
+                    .patients
+                    .iter_mut()
+                    .find(|g| g.patient == person && g.relationship == p.relationship)
+                {
+                    Some(pg) => pg.claims.push(claim),
+                    None => s.patients.push(x::PatientGroup {
+                        relationship: p.relationship.clone(),
+                        patient: person,
+                        claims: vec![claim],
+                    }),
+                }
+            }
+        }
+    }
+    t
+}
+
+fn party_address(a: &Option<rcm_x12::model::Address>) -> Option<AddressInput> {
+    a.as_ref().map(address_input)
+}
+
+fn address_input(a: &rcm_x12::model::Address) -> AddressInput {
+    AddressInput {
+        line1: a.line1.clone(),
+        line2: a.line2.clone(),
+        city: a.city.clone(),
+        state: a.state.clone(),
+        zip: a.zip.clone(),
+    }
+}
+
+fn person_fields(p: &x::Person) -> PersonFields {
+    PersonFields {
+        last_name: p.name.last_or_org.to_string(),
+        first_name: p.name.first.to_string(),
+        birth_date: p.birth_date.map(from_xdate),
+        sex: (!p.gender.is_empty()).then(|| p.gender.clone()),
+        address: party_address(&p.address),
+    }
+}
+
+fn provider_input(p: &x::ClaimProvider) -> ProviderInput {
+    ProviderInput {
+        npi: p.party.id.to_string(),
+        last_name: p.party.last_or_org.to_string(),
+        first_name: p.party.first.to_string(),
+        taxonomy: p.taxonomy.clone(),
+    }
+}
+
+fn responsibility(code: &str) -> String {
+    match code {
+        "P" => "primary",
+        "S" => "secondary",
+        "T" => "tertiary",
+        // Payer sequences beyond tertiary (A…H) are kept as sent and reported by the builder.
+        other => other,
+    }
+    .to_string()
+}
+
+fn claim_input(
+    t: &x::ClaimTransaction,
+    bp: &x::BillingProviderGroup,
+    g: &x::SubscriberGroup,
+    patient: Option<&x::PatientGroup>,
+    c: &x::Claim,
+) -> ClaimInput {
+    let is_p = t.kind == x::ClaimKind::Professional;
+    let date = |q: &str| c.dates.iter().find(|(k, _)| k == q).map(|(_, p)| *p);
+    let reference = |q: &str| {
+        c.refs
+            .iter()
+            .find(|r| r.qualifier.as_str() == q)
+            .map(|r| r.value.to_string())
+    };
+    let provider = |entity: &str| {
+        c.providers
+            .iter()
+            .find(|p| p.party.entity.as_str() == entity)
+            .map(provider_input)
+    };
+    let claim_dos = date("472").map(|p| p.first());
+    let mut payers = vec![PayerInput {
+        name: g.payer.name.last_or_org.to_string(),
+        payer_id: g.payer.name.id.to_string(),
+        responsibility: responsibility(&g.coverage.payer_responsibility),
+        filing_indicator: g.coverage.filing_indicator.clone(),
+        ..PayerInput::default()
+    }];
+    for o in &c.other_payers {
+        payers.push(PayerInput {
+            name: o.payer.name.last_or_org.to_string(),
+            payer_id: o.payer.name.id.to_string(),
+            responsibility: responsibility(&o.coverage.payer_responsibility),
+            filing_indicator: o.coverage.filing_indicator.clone(),
+            subscriber: Some(SubscriberInput {
+                member_id: o.subscriber.name.id.to_string(),
+                person: person_fields(&o.subscriber),
+                group_number: o.coverage.group_number.clone(),
+            }),
+            relationship: Some(o.coverage.relationship.clone()),
+            paid: o
+                .paid
+                .map(|m| AmountInput(crate::types::Money::from_x12(m).to_string())),
+            adjustments: o
+                .adjustments
+                .iter()
+                .map(|a| AdjustmentInput {
+                    group: a.group.to_string(),
+                    reason: a.reason.to_string(),
+                    amount: AmountInput(crate::types::Money::from_x12(a.amount).to_string()),
+                })
+                .collect(),
+            adjudication_date: o.adjudication_date.map(from_xdate),
+            ..PayerInput::default()
+        });
+    }
+    let lines = c
+        .lines
+        .iter()
+        .map(|l| {
+            let period = l.service_date.or(date("472"));
+            let (from, to) = match period {
+                Some(DatePeriod::Day { date }) => (from_xdate(date), None),
+                Some(DatePeriod::Range { from, to }) => (from_xdate(from), Some(from_xdate(to))),
+                None => (
+                    claim_dos
+                        .or(date("434").map(|p| p.first()))
+                        .map(from_xdate)
+                        .unwrap_or_default(),
+                    None,
+                ),
+            };
+            LineInput {
+                procedure: l.procedure.as_ref().map(|p| p.code.to_string()),
+                modifiers: l
+                    .procedure
+                    .as_ref()
+                    .map(|p| p.modifiers.iter().map(|m| m.to_string()).collect())
+                    .unwrap_or_default(),
+                charge: AmountInput(crate::types::Money::from_x12(l.charge).to_string()),
+                units: UnitsInput(l.units.to_string()),
+                diagnosis_pointers: l.diagnosis_pointers.iter().map(|p| u32::from(*p)).collect(),
+                date_of_service: from,
+                date_of_service_end: to,
+                place_of_service: (!l.place_of_service.is_empty())
+                    .then(|| l.place_of_service.clone()),
+                rendering_provider: l
+                    .providers
+                    .iter()
+                    .find(|p| p.party.entity.as_str() == "82")
+                    .map(provider_input),
+                ndc: None,
+                revenue_code: (!l.revenue_code.is_empty()).then(|| l.revenue_code.clone()),
+                non_covered_charge: l
+                    .non_covered_charge
+                    .map(|m| AmountInput(crate::types::Money::from_x12(m).to_string())),
+            }
+        })
+        .collect();
+    let institutional = (!is_p).then(|| {
+        let statement = date("434");
+        let (from, to) = match statement {
+            Some(DatePeriod::Range { from, to }) => (from_xdate(from), from_xdate(to)),
+            Some(DatePeriod::Day { date }) => (from_xdate(date), from_xdate(date)),
+            None => (String::new(), String::new()),
+        };
+        let info = c.institutional.clone().unwrap_or_default();
+        InstitutionalInput {
+            type_of_bill: format!("0{}{}", c.facility_code, c.frequency_code),
+            statement_from: from,
+            statement_to: to,
+            admission_date: date("435").map(|p| from_xdate(p.first())),
+            admission_type: info.admission_type,
+            admission_source: info.admission_source,
+            patient_status: info.patient_status,
+            admitting_diagnosis: c
+                .other_codes
+                .iter()
+                .find(|e| e.qualifier == "ABJ")
+                .map(|e| e.code.clone()),
+            procedures: c
+                .other_codes
+                .iter()
+                .filter(|e| e.qualifier == "BBR" || e.qualifier == "BBQ")
+                .map(|e| PcsProcedureInput {
+                    code: e.code.clone(),
+                    date: XDate::parse(e.date.as_bytes())
+                        .map(from_xdate)
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            attending_provider: provider("71"),
+        }
+    });
+    ClaimInput {
+        kind: if is_p {
+            KindInput::Professional
+        } else {
+            KindInput::Institutional
+        },
+        patient_control_number: c.patient_control_number.to_string(),
+        billing_provider: BillingProviderInput {
+            npi: bp.provider.id.to_string(),
+            name: bp.provider.last_or_org.to_string(),
+            first_name: bp.provider.first.to_string(),
+            tax_id: bp.tax_id.value.to_string(),
+            taxonomy: bp.taxonomy.clone(),
+            address: address_input(&bp.address),
+        },
+        rendering_provider: if is_p { provider("82") } else { None },
+        referring_provider: provider("DN"),
+        subscriber: SubscriberInput {
+            member_id: g.subscriber.name.id.to_string(),
+            person: person_fields(&g.subscriber),
+            group_number: g.coverage.group_number.clone(),
+        },
+        patient: patient.map(|p| PatientInput {
+            relationship: p.relationship.clone(),
+            person: person_fields(&p.patient),
+        }),
+        payers,
+        place_of_service: is_p.then(|| c.facility_code.clone()),
+        frequency: Some(c.frequency_code.clone()),
+        original_claim_reference: reference("F8"),
+        prior_authorization: reference("G1"),
+        onset_date: date("431").map(|p| from_xdate(p.first())),
+        diagnoses: c.diagnoses.iter().map(|d| d.code.clone()).collect(),
+        total_charge: AmountInput(crate::types::Money::from_x12(c.total_charge).to_string()),
+        lines,
+        institutional,
+    }
+}
+
+/// Every claim of an 837 transaction, in file order, as the documented JSON.
+pub fn claims_from_transaction(t: &x::ClaimTransaction) -> Vec<ClaimInput> {
+    let mut out = Vec::new();
+    for bp in &t.billing_providers {
+        for g in &bp.subscribers {
+            for c in &g.claims {
+                out.push(claim_input(t, bp, g, None, c));
+            }
+            for p in &g.patients {
+                for c in &p.claims {
+                    out.push(claim_input(t, bp, g, Some(p), c));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The claims of an 837 file and what kept parts of it from being read.
+#[derive(Debug, Default)]
+pub struct Batch837 {
+    pub claims: Vec<crate::input::BuiltClaim>,
+    /// Envelope and transaction problems, with their positions (never element values).
+    pub file_problems: Vec<String>,
+    pub transactions: usize,
+}
+
+struct Collect {
+    batch: Batch837,
+}
+
+impl rcm_x12::envelope::Handler for Collect {
+    fn transaction(
+        &mut self,
+        ctx: &rcm_x12::envelope::TxContext,
+        segments: &[rcm_x12::Segment<'_>],
+    ) {
+        if ctx.set_id != "837" {
+            self.batch.file_problems.push(format!(
+                "transaction set {} (ST02 {}) is not an 837: skipped",
+                ctx.set_id, ctx.set_control
+            ));
+            return;
+        }
+        self.batch.transactions += 1;
+        match x::parse(segments) {
+            Ok(t) => {
+                for input in claims_from_transaction(&t) {
+                    let path = format!("claims[{}]", self.batch.claims.len());
+                    self.batch.claims.push(input.build(&path));
+                }
+            }
+            Err(e) => self.batch.file_problems.push(format!(
+                "transaction ST02 {}: segment {} ({}): {}",
+                ctx.set_control, e.position, e.segment_id, e.what
+            )),
+        }
+    }
+
+    fn finding(&mut self, f: rcm_x12::Finding) {
+        if f.severity == rcm_x12::finding::Severity::Error {
+            self.batch.file_problems.push(f.to_string());
+        }
+    }
+}
+
+/// Reads every claim of an 837P or 837I interchange.
+pub fn read_837(bytes: &[u8]) -> Batch837 {
+    let mut c = Collect {
+        batch: Batch837::default(),
+    };
+    if let Some(e) = rcm_x12::envelope::drive_slice(bytes, &mut c) {
+        c.batch.file_problems.push(e.to_string());
+    }
+    c.batch
+}

@@ -1,0 +1,295 @@
+//! `rcm claims …`: scrub claims before submission, convert between the claim JSON and 837s,
+//! print the claim JSON Schema.
+//!
+//! Exit status: 0 no claim has an error, 1 some claim has an error (or the file has problems),
+//! 2 the command could not run. Findings name codes and fields, never patient names.
+
+use crate::outln;
+use crate::output;
+use anyhow::{Context, bail};
+use rcm_claims::input::{BuiltClaim, ClaimFile, ClaimInput, read_claim_file};
+use rcm_claims::x12::{Envelope, read_837, to_transaction};
+use rcm_claims::{Claim, ClaimKind};
+use rcm_edits::rules::RuleSet;
+use rcm_edits::{ClaimReport, Scrubber, Severity};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(clap::Args, Debug)]
+pub struct ClaimsArgs {
+    #[command(subcommand)]
+    pub command: ClaimsCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum ClaimsCommand {
+    /// Scrub claims (claim JSON or an 837P/837I batch): every finding with its field and next step.
+    Check {
+        file: PathBuf,
+        /// Payer rules (TOML files or directories); default: <data-dir>/rules when it exists.
+        #[arg(long = "rules", value_name = "PATH")]
+        rules: Vec<PathBuf>,
+        /// The day to check "in the future" against (default: today).
+        #[arg(long, value_name = "CCYY-MM-DD")]
+        today: Option<jiff::civil::Date>,
+        /// Show only claims with findings.
+        #[arg(long)]
+        problems_only: bool,
+    },
+    /// Convert between the claim JSON and an 837: JSON in gives an 837 out, an 837 in gives JSON.
+    Convert {
+        file: PathBuf,
+        /// Where to write (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Interchange control number of the 837 written (ISA13/GS06).
+        #[arg(long, default_value_t = 1)]
+        control: u32,
+    },
+    /// Print the JSON Schema of the claim file.
+    Schema,
+}
+
+pub fn run(args: ClaimsArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    match args.command {
+        ClaimsCommand::Check {
+            file,
+            rules,
+            today,
+            problems_only,
+        } => check(&file, &rules, today, problems_only, data_dir, json),
+        ClaimsCommand::Convert { file, out, control } => convert(&file, out.as_deref(), control),
+        ClaimsCommand::Schema => {
+            output::json(&rcm_claims::input::json_schema())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+enum Input {
+    Json(ClaimFile),
+    X12(rcm_claims::x12::Batch837),
+}
+
+fn read_input(file: &Path) -> anyhow::Result<Input> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    match bytes.get(start) {
+        Some(b'{') => Ok(Input::Json(read_claim_file(
+            &file.display().to_string(),
+            &bytes,
+        )?)),
+        Some(b'I') if bytes[start..].starts_with(b"ISA") => {
+            Ok(Input::X12(read_837(&bytes[start..])))
+        }
+        _ => bail!(
+            "{}: neither claim JSON (starts with {{) nor an X12 837 (starts with ISA)",
+            file.display()
+        ),
+    }
+}
+
+fn check(
+    file: &Path,
+    rules: &[PathBuf],
+    today: Option<jiff::civil::Date>,
+    problems_only: bool,
+    data_dir: &Path,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let mut rule_paths = rules.to_vec();
+    let default_rules = data_dir.join("rules");
+    if rule_paths.is_empty() && default_rules.is_dir() {
+        rule_paths.push(default_rules);
+    }
+    let rules = if rule_paths.is_empty() {
+        RuleSet::default()
+    } else {
+        RuleSet::load(&rule_paths).map_err(|e| anyhow::anyhow!("{e}"))?
+    };
+    let today = today.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    let scrubber = Scrubber::open(data_dir, rules, today)?;
+    let (built, file_problems): (Vec<BuiltClaim>, Vec<String>) = match read_input(file)? {
+        Input::Json(f) => (f.build(), Vec::new()),
+        Input::X12(b) => (b.claims, b.file_problems),
+    };
+    let reports = scrubber.check_batch(&built);
+    let elapsed = started.elapsed();
+    let with_errors = reports.iter().filter(|r| r.has_errors()).count();
+    let with_warnings = reports
+        .iter()
+        .filter(|r| !r.has_errors() && !r.findings.is_empty())
+        .count();
+    let clean = reports.iter().filter(|r| r.findings.is_empty()).count();
+    if json {
+        let shown: Vec<&ClaimReport> = reports
+            .iter()
+            .filter(|r| !problems_only || !r.findings.is_empty())
+            .collect();
+        output::json(&serde_json::json!({
+            "file": file.display().to_string(),
+            "setup": scrubber.setup(),
+            "file_problems": file_problems,
+            "summary": {
+                "claims": reports.len(),
+                "clean": clean,
+                "with_errors": with_errors,
+                "with_warnings_only": with_warnings,
+            },
+            "claims": shown,
+        }))?;
+    } else {
+        let setup = scrubber.setup();
+        if setup.icd10cm_versions.is_empty() {
+            output::warn(
+                "no ICD-10-CM version is imported: diagnoses cannot be checked (run `make run` or `rcm codes import`)",
+            );
+        }
+        if setup.ncci_tables.is_empty() {
+            output::warn(
+                "no NCCI tables are imported: PTP and MUE edits were not applied (`rcm edits import` the CMS files)",
+            );
+        }
+        for p in &file_problems {
+            outln!("file: {p}")?;
+        }
+        for r in &reports {
+            if r.findings.is_empty() {
+                if !problems_only {
+                    outln!("{} {}: clean", r.path, r.patient_control_number)?;
+                }
+                continue;
+            }
+            outln!(
+                "{} {}: {} error(s), {} warning(s){}",
+                r.path,
+                output::bold(&r.patient_control_number),
+                r.count(Severity::Error),
+                r.count(Severity::Warning),
+                match r.count(Severity::Hold) {
+                    0 => String::new(),
+                    n => format!(", {n} hold(s)"),
+                }
+            )?;
+            for f in &r.findings {
+                outln!(
+                    "  {:<7} {:<34} {}",
+                    f.severity.label(),
+                    f.id,
+                    f.fields.join(", ")
+                )?;
+                outln!("          {}", f.message)?;
+                if let Some(n) = &f.next_step {
+                    outln!("          next: {n}")?;
+                }
+            }
+        }
+        outln!(
+            "{} claim(s): {clean} clean, {with_errors} with errors, {with_warnings} with warnings only ({:.0} ms)",
+            reports.len(),
+            elapsed.as_secs_f64() * 1000.0
+        )?;
+    }
+    Ok(if with_errors > 0 || !file_problems.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn convert(file: &Path, out: Option<&Path>, control: u32) -> anyhow::Result<ExitCode> {
+    let text = match read_input(file)? {
+        Input::X12(batch) => {
+            if !batch.file_problems.is_empty() {
+                for p in &batch.file_problems {
+                    eprintln!("rcm: {p}");
+                }
+            }
+            let claims: Vec<ClaimInput> = batch
+                .claims
+                .iter()
+                .filter_map(|b| b.claim.as_ref().map(ClaimInput::from))
+                .collect();
+            for b in batch.claims.iter().filter(|b| b.claim.is_none()) {
+                eprintln!(
+                    "rcm: {} {} could not be converted: {}",
+                    b.path,
+                    b.patient_control_number,
+                    b.problems
+                        .iter()
+                        .map(|p| format!("{} ({})", p.message, p.path))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+            }
+            let file = ClaimFile {
+                submitter: None,
+                receiver: None,
+                claims,
+            };
+            serde_json::to_string_pretty(&file)? + "\n"
+        }
+        Input::Json(f) => {
+            let built = f.build();
+            let mut problems = Vec::new();
+            for b in &built {
+                for p in &b.problems {
+                    problems.push(format!("{}: {}", p.path, p.message));
+                }
+            }
+            if !problems.is_empty() {
+                for p in &problems {
+                    eprintln!("rcm: {p}");
+                }
+                return Ok(ExitCode::from(1));
+            }
+            let claims: Vec<&Claim> = built.iter().filter_map(|b| b.claim.as_ref()).collect();
+            let (Some(sub), Some(rcv)) = (&f.submitter, &f.receiver) else {
+                bail!(
+                    "{}: writing an 837 needs \"submitter\" (name, id, contact_name, contact_phone) and \"receiver\" (name, id) in the claim file",
+                    file.display()
+                );
+            };
+            let today = jiff::ZonedDateTime::now();
+            let mut bytes = Vec::new();
+            for kind in [ClaimKind::Professional, ClaimKind::Institutional] {
+                if !claims.iter().any(|c| c.kind == kind) {
+                    continue;
+                }
+                let env = Envelope {
+                    submitter_name: sub.name.clone(),
+                    submitter_id: sub.id.clone(),
+                    contact_name: sub.contact_name.clone(),
+                    contact_phone: sub.contact_phone.clone(),
+                    receiver_name: rcv.name.clone(),
+                    receiver_id: rcv.id.clone(),
+                    reference: format!("RCM{control}"),
+                    control_number: "0001".into(),
+                    created: today.date(),
+                    created_time: format!("{:02}{:02}", today.hour(), today.minute()),
+                };
+                let t = to_transaction(&env, kind, &claims);
+                bytes.extend(crate::x12_cmd::write_claims_interchange(
+                    &t, control, &sub.id, &rcv.id,
+                )?);
+            }
+            String::from_utf8(bytes).context("the 837 written is not text")?
+        }
+    };
+    match out {
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
+        }
+        None => {
+            use std::io::Write as _;
+            let mut o = std::io::stdout().lock();
+            o.write_all(text.as_bytes())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
