@@ -760,11 +760,8 @@ pub fn drive_slice<H: Handler>(input: &[u8], handler: &mut H) -> Option<ReadErro
         };
         last_index = seg.index;
         // Cloned only when an envelope segment may close a transaction without SE (rare).
-        let before = if env.in_transaction() && is_envelope_id(seg.id()) {
-            env.context().clone()
-        } else {
-            TxContext::default()
-        };
+        let before =
+            (env.in_transaction() && is_envelope_id(seg.id())).then(|| env.context().clone());
         let step = env.push(&seg, reader.isa_layout(), &mut out);
         flush(&mut out, handler);
         match step {
@@ -780,7 +777,15 @@ pub fn drive_slice<H: Handler>(input: &[u8], handler: &mut H) -> Option<ReadErro
             }
             Step::EndMissing => {
                 if !tx.is_empty() {
-                    handler.transaction(&before, &tx);
+                    let empty;
+                    let ctx = match &before {
+                        Some(b) => b,
+                        None => {
+                            empty = TxContext::default();
+                            &empty
+                        }
+                    };
+                    handler.transaction(ctx, &tx);
                 }
                 tx.clear();
                 if seg.is(b"ST") {
@@ -882,11 +887,8 @@ pub fn drive_stream<R: Read, H: Handler>(
         };
         last_index = seg.index;
         // Cloned only when an envelope segment may close a transaction without SE (rare).
-        let before = if env.in_transaction() && is_envelope_id(seg.id()) {
-            env.context().clone()
-        } else {
-            TxContext::default()
-        };
+        let before =
+            (env.in_transaction() && is_envelope_id(seg.id())).then(|| env.context().clone());
         // The ISA's layout is only known after reading it.
         let layout = if seg.is(b"ISA") {
             reader_layout_hint(&seg).unwrap_or(layout)
@@ -925,7 +927,15 @@ pub fn drive_stream<R: Read, H: Handler>(
             Step::EndMissing => {
                 if !oversized && !buf.metas.is_empty() {
                     let segs = buf.segments();
-                    handler.transaction(&before, &segs);
+                    let empty;
+                    let ctx = match &before {
+                        Some(b) => b,
+                        None => {
+                            empty = TxContext::default();
+                            &empty
+                        }
+                    };
+                    handler.transaction(ctx, &segs);
                 }
                 buf.clear();
                 oversized = false;

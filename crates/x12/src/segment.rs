@@ -88,7 +88,6 @@ impl<'a> Segment<'a> {
             items: [&[]; MAX_FIELDS],
             len: 0,
             seg: *self,
-            text: std::str::from_utf8(self.raw).ok(),
         };
         let sep = self.delims.element;
         let raw = self.raw;
@@ -167,8 +166,6 @@ pub struct Fields<'a> {
     items: [&'a [u8]; MAX_FIELDS],
     len: usize,
     seg: Segment<'a>,
-    /// The whole segment as text when it is valid UTF-8, so element text needs no second check.
-    text: Option<&'a str>,
 }
 
 impl<'a> Fields<'a> {
@@ -184,18 +181,11 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Element `n` as text; empty when it is not valid UTF-8 (checked per element: parsers
+    /// build most values from the bytes directly, see `Code::from_utf8_bytes`).
     #[inline]
     pub fn str(&self, n: usize) -> &'a str {
-        let b = self.get(n);
-        match self.text {
-            // `b` is a sub-slice of the segment: its offset indexes the same text (`get` checks
-            // char boundaries, so a non-ASCII delimiter can never split a character).
-            Some(t) => {
-                let start = (b.as_ptr() as usize).wrapping_sub(self.seg.raw().as_ptr() as usize);
-                t.get(start..start + b.len()).unwrap_or("")
-            }
-            None => std::str::from_utf8(b).unwrap_or(""),
-        }
+        std::str::from_utf8(self.get(n)).unwrap_or("")
     }
 
     /// The underlying segment.

@@ -741,7 +741,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
             lines: Money,
             dx: usize,
             has_f8: bool,
-            frequency: Vec<u8>,
+            frequency: &'s [u8],
             has_statement_dates: bool,
         }
         let mut claim: Option<ClaimAcc<'_>> = None;
@@ -750,15 +750,16 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
             .find(|s| s.is(b"BHT"))
             .and_then(|s| Date::parse(s.el(4)));
         // Subscriber HL → (SBR segment, pos, SBR02, has patient child, has DMG)
-        let mut sub: Option<(Segment<'_>, usize, Vec<u8>, bool, bool)> = None;
+        let mut sub: Option<(Segment<'_>, usize, &[u8], bool, bool)> = None;
         let mut in_2010ba = false;
         let mut in_2010aa = false;
         let mut in_2320 = false;
-        let mut pending_pointer_checks: Vec<(Segment<'_>, usize, Vec<u32>)> = Vec::new();
+        // SV1 segments whose diagnosis pointers are checked when the claim's HI count is known.
+        let mut pending_pointer_checks: Vec<(Segment<'_>, usize)> = Vec::new();
         #[allow(clippy::type_complexity)]
         fn finish_claim<'s>(
             c: Option<ClaimAcc<'s>>,
-            ptrs: &mut Vec<(Segment<'s>, usize, Vec<u32>)>,
+            ptrs: &mut Vec<(Segment<'s>, usize)>,
             out: &mut Vec<(Segment<'s>, usize, Option<usize>, &'static str, String)>,
             institutional: bool,
         ) {
@@ -776,7 +777,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     ),
                 ));
             }
-            if matches!(c.frequency.as_slice(), b"7" | b"8") && !c.has_f8 {
+            if matches!(c.frequency, b"7" | b"8") && !c.has_f8 {
                 out.push((c.seg, c.pos, Some(5), "837-F8-REQUIRED", "a replacement (7) or void (8) claim requires REF*F8 with the payer's claim control number".into()));
             }
             if institutional && !c.has_statement_dates {
@@ -788,16 +789,33 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     "an institutional claim requires DTP*434 statement dates".into(),
                 ));
             }
-            for (s, pos, p) in ptrs.drain(..) {
+            for (s, pos) in ptrs.drain(..) {
+                let parsed = s
+                    .components(7)
+                    .filter_map(|p| std::str::from_utf8(p).ok()?.parse::<u32>().ok());
+                // SV107 holds up to four pointers: kept on the stack (a longer list is still read whole).
+                let mut small = [0u32; 16];
+                let mut n = 0;
+                let mut more: Vec<u32> = Vec::new();
+                for v in parsed {
+                    if n < small.len() {
+                        small[n] = v;
+                    } else {
+                        if more.is_empty() {
+                            more.extend_from_slice(&small);
+                        }
+                        more.push(v);
+                    }
+                    n += 1;
+                }
+                let p: &[u32] = if n > small.len() { &more } else { &small[..n] };
                 for (k, v) in p.iter().enumerate() {
                     if *v == 0 || *v as usize > c.dx {
                         out.push((s, pos, Some(7), "837-DX-POINTER", format!("diagnosis pointer {} (SV107-{}) points past the {} diagnoses in HI", v, k + 1, c.dx)));
                     }
                 }
-                let mut sorted = p.clone();
-                sorted.sort_unstable();
-                sorted.dedup();
-                if sorted.len() != p.len() {
+                let repeated = p.iter().enumerate().any(|(i, v)| p[..i].contains(v));
+                if repeated {
                     out.push((
                         s,
                         pos,
@@ -812,7 +830,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
             Vec::new();
         #[allow(clippy::type_complexity)]
         fn close_sub<'s>(
-            sub: Option<(Segment<'s>, usize, Vec<u8>, bool, bool)>,
+            sub: Option<(Segment<'s>, usize, &'s [u8], bool, bool)>,
             out: &mut Vec<(Segment<'s>, usize, Option<usize>, &'static str, String)>,
         ) {
             let Some((s, pos, rel, has_patient, has_dmg)) = sub else {
@@ -852,7 +870,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         _ => {}
                     }
                 }
-                b"SBR" if claim.is_none() => sub = Some((*s, pos, s.el(2).to_vec(), false, false)),
+                b"SBR" if claim.is_none() => sub = Some((*s, pos, s.el(2), false, false)),
                 b"SBR" => in_2320 = true,
                 b"NM1" => {
                     in_2010ba = s.el(1) == b"IL" && claim.is_none();
@@ -928,7 +946,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         lines: Money::ZERO,
                         dx: 0,
                         has_f8: false,
-                        frequency: s.comp(5, 3).to_vec(),
+                        frequency: s.comp(5, 3),
                         has_statement_dates: false,
                     });
                 }
@@ -994,11 +1012,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         );
                     }
                     if s.is(b"SV1") {
-                        let ptrs: Vec<u32> = s
-                            .components(7)
-                            .filter_map(|p| std::str::from_utf8(p).ok()?.parse().ok())
-                            .collect();
-                        pending_pointer_checks.push((*s, pos, ptrs));
+                        pending_pointer_checks.push((*s, pos));
                     }
                 }
                 b"AMT" if in_2320 => {}
@@ -1026,14 +1040,14 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
         struct OtherPayer<'s> {
             seg: Segment<'s>,
             pos: usize,
-            id: Vec<u8>,
+            id: &'s [u8],
             paid: Option<Money>,
             cas: Money,
         }
         struct LineAdj<'s> {
             seg: Segment<'s>,
             pos: usize,
-            payer: Vec<u8>,
+            payer: &'s [u8],
             paid: Money,
             cas: Money,
         }
@@ -1045,15 +1059,17 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
             seg: Segment<'s>,
             pos: usize,
             total: Money,
-            facility: Vec<u8>,
-            sbr01: Vec<u8>,
+            facility: &'s [u8],
+            sbr01: &'s [u8],
             payers: Vec<OtherPayer<'s>>,
             lines: Vec<Line<'s>>,
             admission_type: bool,
             admission_date: bool,
         }
-        let mut claims: Vec<C<'_>> = Vec::new();
-        let mut sub_sbr01: Vec<u8> = Vec::new();
+        // One claim at a time: checked when the next CLM (or the end) arrives, its vectors reused.
+        let mut claim: Option<C<'_>> = None;
+        let mut spare: (Vec<OtherPayer<'_>>, Vec<Line<'_>>) = (Vec::new(), Vec::new());
+        let mut sub_sbr01: &[u8] = &[];
         let mut in_2320 = false;
         let mut in_2430 = false;
         for (i, s) in segs.iter().enumerate() {
@@ -1066,15 +1082,15 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 }
                 // The subscriber's SBR follows its HL; any other SBR opens a 2320 loop.
                 b"SBR" if i > 0 && segs[i - 1].is(b"HL") => {
-                    sub_sbr01 = s.el(1).to_vec();
+                    sub_sbr01 = s.el(1);
                 }
                 b"SBR" => {
                     in_2320 = true;
-                    if let Some(c) = claims.last_mut() {
+                    if let Some(c) = claim.as_mut() {
                         c.payers.push(OtherPayer {
                             seg: *s,
                             pos,
-                            id: Vec::new(),
+                            id: &[],
                             paid: None,
                             cas: Money::ZERO,
                         });
@@ -1083,14 +1099,22 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 b"CLM" => {
                     in_2320 = false;
                     in_2430 = false;
-                    claims.push(C {
+                    if let Some(done) = claim.take() {
+                        check_cob(self, &done, institutional);
+                        let (mut payers, mut lines) = (done.payers, done.lines);
+                        payers.clear();
+                        lines.clear();
+                        spare = (payers, lines);
+                    }
+                    let (payers, lines) = std::mem::take(&mut spare);
+                    claim = Some(C {
                         seg: *s,
                         pos,
                         total: money(2).unwrap_or(Money::ZERO),
-                        facility: s.comp(5, 1).to_vec(),
-                        sbr01: sub_sbr01.clone(),
-                        payers: Vec::new(),
-                        lines: Vec::new(),
+                        facility: s.comp(5, 1),
+                        sbr01: sub_sbr01,
+                        payers,
+                        lines,
                         admission_type: false,
                         admission_date: false,
                     });
@@ -1098,7 +1122,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 b"CAS" => {
                     let f = s.fields();
                     let sum: Money = (0..6).filter_map(|k| Money::parse(f.get(3 + k * 3))).sum();
-                    let Some(c) = claims.last_mut() else { continue };
+                    let Some(c) = claim.as_mut() else { continue };
                     if in_2430 {
                         if let Some(a) = c.lines.last_mut().and_then(|l| l.adjs.last_mut()) {
                             a.cas += sum;
@@ -1108,29 +1132,29 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     }
                 }
                 b"AMT" if in_2320 && s.el(1) == b"D" => {
-                    if let Some(p) = claims.last_mut().and_then(|c| c.payers.last_mut()) {
+                    if let Some(p) = claim.as_mut().and_then(|c| c.payers.last_mut()) {
                         p.paid = money(2);
                     }
                 }
                 b"NM1" if in_2320 && s.el(1) == b"PR" => {
-                    if let Some(p) = claims.last_mut().and_then(|c| c.payers.last_mut()) {
-                        p.id = s.el(9).to_vec();
+                    if let Some(p) = claim.as_mut().and_then(|c| c.payers.last_mut()) {
+                        p.id = s.el(9);
                     }
                 }
                 b"CL1" => {
-                    if let Some(c) = claims.last_mut() {
+                    if let Some(c) = claim.as_mut() {
                         c.admission_type = !s.el(1).is_empty();
                     }
                 }
                 b"DTP" if s.el(1) == b"435" => {
-                    if let Some(c) = claims.last_mut() {
+                    if let Some(c) = claim.as_mut() {
                         c.admission_date = true;
                     }
                 }
                 b"LX" => {
                     in_2320 = false;
                     in_2430 = false;
-                    if let Some(c) = claims.last_mut() {
+                    if let Some(c) = claim.as_mut() {
                         c.lines.push(Line {
                             charge: Money::ZERO,
                             adjs: Vec::new(),
@@ -1139,17 +1163,17 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 }
                 b"SV1" | b"SV2" => {
                     let n = if s.is(b"SV1") { 2 } else { 3 };
-                    if let Some(l) = claims.last_mut().and_then(|c| c.lines.last_mut()) {
+                    if let Some(l) = claim.as_mut().and_then(|c| c.lines.last_mut()) {
                         l.charge = money(n).unwrap_or(Money::ZERO);
                     }
                 }
                 b"SVD" => {
                     in_2430 = true;
-                    if let Some(l) = claims.last_mut().and_then(|c| c.lines.last_mut()) {
+                    if let Some(l) = claim.as_mut().and_then(|c| c.lines.last_mut()) {
                         l.adjs.push(LineAdj {
                             seg: *s,
                             pos,
-                            payer: s.el(1).to_vec(),
+                            payer: s.el(1),
                             paid: money(2).unwrap_or(Money::ZERO),
                             cas: Money::ZERO,
                         });
@@ -1158,13 +1182,20 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 _ => {}
             }
         }
-        for c in &claims {
+        if let Some(done) = claim.take() {
+            check_cob(self, &done, institutional);
+        }
+        fn check_cob<F: Fn(usize) -> Option<String>>(
+            r: &mut Rules<'_, F>,
+            c: &C<'_>,
+            institutional: bool,
+        ) {
             if matches!(
-                c.sbr01.as_slice(),
+                c.sbr01,
                 b"S" | b"T" | b"A" | b"B" | b"C" | b"D" | b"E" | b"F" | b"G" | b"H"
             ) && c.payers.is_empty()
             {
-                self.push(Severity::Error, &c.seg, c.pos, None, "837-COB-PRIOR-PAYER", "the subscriber's payer is not primary (SBR01 is not P) but the claim has no 2320 loop describing the prior payer".into());
+                r.push(Severity::Error, &c.seg, c.pos, None, "837-COB-PRIOR-PAYER", "the subscriber's payer is not primary (SBR01 is not P) but the claim has no 2320 loop describing the prior payer".into());
             }
             for p in &c.payers {
                 let Some(paid) = p.paid else { continue };
@@ -1177,28 +1208,28 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     .sum();
                 let left = c.total - paid - p.cas - line_cas;
                 if left != Money::ZERO {
-                    self.push(Severity::Error, &p.seg, p.pos, None, "837-COB-CLAIM-BALANCE", format!("other payer amounts do not balance to the claim: CLM02 {} − paid (AMT*D) {} − claim adjustments {} − line adjustments {} leaves {}", c.total.dollars(), paid.dollars(), p.cas.dollars(), line_cas.dollars(), left.dollars()));
+                    r.push(Severity::Error, &p.seg, p.pos, None, "837-COB-CLAIM-BALANCE", format!("other payer amounts do not balance to the claim: CLM02 {} − paid (AMT*D) {} − claim adjustments {} − line adjustments {} leaves {}", c.total.dollars(), paid.dollars(), p.cas.dollars(), line_cas.dollars(), left.dollars()));
                 }
             }
             for l in &c.lines {
                 for a in &l.adjs {
                     if l.charge - a.paid - a.cas != Money::ZERO {
-                        self.push(Severity::Error, &a.seg, a.pos, Some(2), "837-COB-LINE-BALANCE", format!("line adjudication does not balance: line charge {} − paid (SVD02) {} − adjustments {} ≠ 0", l.charge.dollars(), a.paid.dollars(), a.cas.dollars()));
+                        r.push(Severity::Error, &a.seg, a.pos, Some(2), "837-COB-LINE-BALANCE", format!("line adjudication does not balance: line charge {} − paid (SVD02) {} − adjustments {} ≠ 0", l.charge.dollars(), a.paid.dollars(), a.cas.dollars()));
                     }
                     if !c.payers.iter().any(|p| p.id == a.payer) {
-                        self.push(Severity::Error, &a.seg, a.pos, Some(1), "837-SVD-PAYER", "SVD01 does not match the identifier (NM109) of any other payer in 2330B".into());
+                        r.push(Severity::Error, &a.seg, a.pos, Some(1), "837-SVD-PAYER", "SVD01 does not match the identifier (NM109) of any other payer in 2330B".into());
                     }
                 }
             }
             // Inpatient bill types (hospital 11x/12x, SNF 21x, hospice 81x… first two digits).
             if institutional
                 && matches!(
-                    c.facility.as_slice(),
+                    c.facility,
                     b"11" | b"18" | b"21" | b"41" | b"65" | b"66" | b"86"
                 )
             {
                 if !c.admission_type {
-                    self.push(
+                    r.push(
                         Severity::Error,
                         &c.seg,
                         c.pos,
@@ -1209,7 +1240,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     );
                 }
                 if !c.admission_date {
-                    self.push(
+                    r.push(
                         Severity::Error,
                         &c.seg,
                         c.pos,

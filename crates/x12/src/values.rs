@@ -505,6 +505,19 @@ impl Code {
         }
     }
 
+    /// The code for element bytes: the same as `Code::new` of the bytes as text (empty when they
+    /// are not valid UTF-8), without the UTF-8 machinery for the usual short ASCII value.
+    #[inline]
+    pub fn from_utf8_bytes(b: &[u8]) -> Code {
+        if b.len() <= 22 && b.is_ascii() {
+            let mut buf = [0u8; 22];
+            buf[..b.len()].copy_from_slice(b);
+            Code(CodeRepr::Inline(b.len() as u8, buf))
+        } else {
+            Code::new(std::str::from_utf8(b).unwrap_or(""))
+        }
+    }
+
     /// The bytes of the code (always valid UTF-8), without re-checking them.
     #[inline]
     pub fn as_bytes(&self) -> &[u8] {

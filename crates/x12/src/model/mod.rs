@@ -36,15 +36,16 @@ pub struct Party {
 
 impl Party {
     pub fn from_nm1<'a>(s: &impl Elements<'a>) -> Party {
+        let c = |n: usize| Code::from_utf8_bytes(s.el(n));
         Party {
-            entity: s.el_str(1).into(),
-            kind: s.el_str(2).into(),
-            last_or_org: s.el_str(3).into(),
-            first: s.el_str(4).into(),
-            middle: s.el_str(5).into(),
-            suffix: s.el_str(7).into(),
-            id_qualifier: s.el_str(8).into(),
-            id: s.el_str(9).into(),
+            entity: c(1),
+            kind: c(2),
+            last_or_org: c(3),
+            first: c(4),
+            middle: c(5),
+            suffix: c(7),
+            id_qualifier: c(8),
+            id: c(9),
         }
     }
 
@@ -153,8 +154,8 @@ impl Reference {
     }
     pub fn from_ref<'a>(s: &impl Elements<'a>) -> Reference {
         Reference {
-            qualifier: s.el_str(1).into(),
-            value: s.el_str(2).into(),
+            qualifier: Code::from_utf8_bytes(s.el(1)),
+            value: Code::from_utf8_bytes(s.el(2)),
         }
     }
     pub fn write(&self, w: &mut SegmentWriter) -> Result<(), WriteError> {
@@ -177,11 +178,16 @@ pub struct Adjustment {
 /// Reads the up-to-six reason/amount/quantity triples of a CAS segment. Amounts that do not
 /// parse are returned as errors (element position) so the caller can report them.
 pub fn read_cas<'a>(s: &impl Elements<'a>, out: &mut Vec<Adjustment>) -> Result<(), usize> {
-    let group = s.el_str(1);
+    let group = Code::from_utf8_bytes(s.el(1));
     for k in 0..6 {
         let base = 2 + k * 3;
-        let reason = s.el_str(base);
+        let reason_bytes = s.el(base);
+        if reason_bytes.is_empty() {
+            continue;
+        }
+        let reason = Code::from_utf8_bytes(reason_bytes);
         if reason.is_empty() {
+            // Not valid UTF-8: read as empty, as before.
             continue;
         }
         let amount = Money::parse(s.el(base + 1)).ok_or(base + 1)?;
@@ -192,8 +198,8 @@ pub fn read_cas<'a>(s: &impl Elements<'a>, out: &mut Vec<Adjustment>) -> Result<
             Some(Decimal::parse(q).ok_or(base + 2)?)
         };
         out.push(Adjustment {
-            group: group.into(),
-            reason: reason.into(),
+            group: group.clone(),
+            reason,
             amount,
             quantity,
         });
@@ -255,16 +261,16 @@ impl Procedure {
         for (slot, c) in comps.iter_mut().zip(s.components(n)) {
             *slot = c;
         }
-        let get = |i: usize| std::str::from_utf8(comps[i]).unwrap_or("");
+        let get = |i: usize| Code::from_utf8_bytes(comps[i]);
+        let mut modifiers = Vec::new();
+        if comps[2..6].iter().any(|m| !m.is_empty()) {
+            modifiers = (2..6).map(get).filter(|m| !m.is_empty()).collect();
+        }
         Procedure {
-            qualifier: get(0).into(),
-            code: get(1).into(),
-            modifiers: (2..6)
-                .map(get)
-                .filter(|m| !m.is_empty())
-                .map(Code::from)
-                .collect(),
-            description: get(6).into(),
+            qualifier: get(0),
+            code: get(1),
+            modifiers,
+            description: std::str::from_utf8(comps[6]).unwrap_or("").into(),
         }
     }
 

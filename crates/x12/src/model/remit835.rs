@@ -257,8 +257,17 @@ enum Party835 {
 }
 
 /// Builds the model from the segments of one 835 transaction set (ST..SE).
+/// Element `n` as a code (same as its text, empty when not UTF-8), built from the bytes.
+#[inline]
+fn code<'a>(s: &impl Elements<'a>, n: usize) -> Code {
+    Code::from_utf8_bytes(s.el(n))
+}
+
 pub fn parse(segments: &[Segment<'_>]) -> Result<Remittance, ModelError> {
     let mut r = Remittance::default();
+    // Sized once: a transaction set holds many claims (growing the vector moves them all).
+    r.claims
+        .reserve_exact(segments.iter().filter(|s| s.is(b"CLP")).count());
     let mut party = Party835::None;
     let mut header_number: Option<u32> = None;
     let mut in_service = false;
@@ -353,18 +362,24 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<Remittance, ModelError> {
             }
             b"CLP" => {
                 in_service = false;
+                let services = segments[i + 1..]
+                    .iter()
+                    .take_while(|x| !x.is(b"CLP"))
+                    .filter(|x| x.is(b"SVC"))
+                    .count();
                 r.claims.push(ClaimPayment {
                     header_number,
-                    patient_control_number: s.el_str(1).into(),
-                    status: s.el_str(2).into(),
+                    patient_control_number: code(s, 1),
+                    status: code(s, 2),
                     charge: money(s, 3, pos)?,
                     paid: money(s, 4, pos)?,
                     patient_responsibility: opt_money(s, 5, pos)?,
-                    filing_indicator: s.el_str(6).into(),
-                    payer_claim_control_number: s.el_str(7).into(),
-                    facility_type: s.el_str(8).into(),
-                    frequency: s.el_str(9).into(),
-                    drg: s.el_str(11).into(),
+                    filing_indicator: code(s, 6),
+                    payer_claim_control_number: code(s, 7),
+                    facility_type: code(s, 8),
+                    frequency: code(s, 9),
+                    drg: code(s, 11),
+                    services: Vec::with_capacity(services),
                     ..ClaimPayment::default()
                 });
             }
@@ -402,9 +417,8 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<Remittance, ModelError> {
                     c.claim_remarks.extend(
                         remark_positions
                             .iter()
-                            .map(|&n| s.el_str(n))
-                            .filter(|v| !v.is_empty())
-                            .map(Code::from),
+                            .map(|&n| code(s, n))
+                            .filter(|v| !v.is_empty()),
                     );
                 }
             }
@@ -419,8 +433,8 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<Remittance, ModelError> {
             b"DTM" => {
                 if let (Some(c), Some(d)) = (r.claims.last_mut(), Date::parse(s.el(2))) {
                     match (in_service, c.services.last_mut()) {
-                        (true, Some(sv)) => sv.dates.push((s.el_str(1).into(), d)),
-                        _ => c.dates.push((s.el_str(1).into(), d)),
+                        (true, Some(sv)) => sv.dates.push((code(s, 1), d)),
+                        _ => c.dates.push((code(s, 1), d)),
                     }
                 }
             }
@@ -432,10 +446,10 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<Remittance, ModelError> {
                             if s.el(1) == b"B6" {
                                 sv.allowed = Some(amt);
                             } else {
-                                sv.amounts.push((s.el_str(1).into(), amt));
+                                sv.amounts.push((code(s, 1), amt));
                             }
                         }
-                        _ => c.amounts.push((s.el_str(1).into(), amt)),
+                        _ => c.amounts.push((code(s, 1), amt)),
                     }
                 }
             }
@@ -448,7 +462,7 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<Remittance, ModelError> {
                     procedure: Procedure::from_composite(s, 1),
                     charge: money(s, 2, pos)?,
                     paid: money(s, 3, pos)?,
-                    revenue_code: s.el_str(4).into(),
+                    revenue_code: code(s, 4),
                     units_paid: opt_dec(s, 5, pos)?,
                     original_procedure: if s.el(6).is_empty() {
                         None
@@ -463,7 +477,7 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<Remittance, ModelError> {
                 if let Some(sv) = r.claims.last_mut().and_then(|c| c.services.last_mut())
                     && s.el(1) == b"HE"
                 {
-                    sv.remarks.push(s.el_str(2).into());
+                    sv.remarks.push(code(s, 2));
                 }
             }
             b"PLB" => {
@@ -478,7 +492,7 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<Remittance, ModelError> {
                         continue;
                     }
                     p.items.push(ProviderAdjustmentItem {
-                        reason: s.comp_str(n, 1).into(),
+                        reason: Code::from_utf8_bytes(s.comp(n, 1)),
                         reference: s.comp_str(n, 2).into(),
                         amount: money(s, n + 1, pos)?,
                     });

@@ -30,13 +30,22 @@ pub const PLB_REASONS: &[&str] = &[
     "OB", "PI", "PL", "RA", "RE", "SL", "TL", "WO", "WU",
 ];
 
+/// `v` is one of `list` (byte comparison; the lists hold two-character codes).
+#[inline]
+fn in_list(list: &[&str], v: &[u8]) -> bool {
+    if let [a, b] = *v {
+        list.iter().any(|c| *c.as_bytes() == [a, b])
+    } else {
+        list.iter().any(|c| c.as_bytes() == v)
+    }
+}
+
 pub fn external_code_ok(list: &str, v: &[u8]) -> bool {
-    let s = std::str::from_utf8(v).unwrap_or("");
     match list {
-        "states" => STATES.contains(&s),
-        "pos" => PLACE_OF_SERVICE.contains(&s),
-        "claim_filing" => CLAIM_FILING.contains(&s),
-        "plb_reason" => PLB_REASONS.contains(&s),
+        "states" => in_list(STATES, v),
+        "pos" => in_list(PLACE_OF_SERVICE, v),
+        "claim_filing" => in_list(CLAIM_FILING, v),
+        "plb_reason" => in_list(PLB_REASONS, v),
         // ISO 3166 alpha-2 or -3: shape only (the list changes; the guides defer to ISO).
         "country" => (2..=3).contains(&v.len()) && v.iter().all(u8::is_ascii_uppercase),
         // CARC: the list is maintained by X12 and changes three times a year; check the shape

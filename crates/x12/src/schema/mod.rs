@@ -110,6 +110,7 @@ fn derive(l: &mut LoopSpec) {
             .as_ref()
             .map(|(_, _, q)| q.iter().filter_map(|c| pack(c.as_bytes())).collect())
             .unwrap_or_default();
+        s.qual_packed.sort_unstable();
         let max = s.elements.iter().map(|e| e.pos).max().unwrap_or(0);
         s.el_index = vec![0; max + 1];
         for (i, e) in s.elements.iter_mut().enumerate() {
@@ -122,12 +123,20 @@ fn derive(l: &mut LoopSpec) {
     for c in &mut l.children {
         derive(c);
     }
+    l.seg_mask = l.segments.iter().fold(0, |m, s| m | id_bit(s.id_packed));
+    l.child_mask = l
+        .children
+        .iter()
+        .filter_map(|c| c.segments.first())
+        .fold(0, |m, s| m | id_bit(s.id_packed));
 }
 
 fn derive_el(e: &mut ElemSpec) {
     if let CodeSet::List(l) = &e.codes {
-        let packed: Vec<u64> = l.iter().filter_map(|c| pack(c.as_bytes())).collect();
+        let mut packed: Vec<u64> = l.iter().filter_map(|c| pack(c.as_bytes())).collect();
         if packed.len() == l.len() {
+            // Sorted for binary search: some merged qualifier lists are long.
+            packed.sort_unstable();
             e.packed = packed;
         }
     }
@@ -146,6 +155,17 @@ pub struct LoopSpec {
     /// `segments[0]` is the loop's first (trigger) segment, except for the root.
     pub segments: Vec<SegSpec>,
     pub children: Vec<LoopSpec>,
+    /// Derived: a 64-bit filter of the packed IDs of `segments` (bit `id_bit(id)`), so the
+    /// walker skips loops that cannot hold a segment without scanning their tables.
+    pub seg_mask: u64,
+    /// Derived: the same filter over the children's first (trigger) segments.
+    pub child_mask: u64,
+}
+
+/// The filter bit of a packed segment ID (see [`LoopSpec::seg_mask`]).
+#[inline]
+pub fn id_bit(packed: u64) -> u64 {
+    1u64 << ((packed ^ (packed >> 8) ^ (packed >> 16) ^ (packed >> 29)) & 63)
 }
 
 #[derive(Clone, Debug)]
@@ -160,18 +180,30 @@ impl SegSpec {
     /// `id` is `pack(seg.id())`, computed once per segment by the caller.
     #[inline]
     pub fn matches(&self, id: u64, seg: &crate::segment::Segment<'_>, with_qual: bool) -> bool {
+        id == self.id_packed && self.matches_el1(id, seg, seg.el(1), with_qual)
+    }
+
+    /// As [`SegSpec::matches`] with element 1 already split (most qualifiers are element 1).
+    #[inline]
+    pub(crate) fn matches_el1(
+        &self,
+        id: u64,
+        seg: &crate::segment::Segment<'_>,
+        el1: &[u8],
+        with_qual: bool,
+    ) -> bool {
         if id != self.id_packed {
             return false;
         }
         match (&self.qual, with_qual) {
             (Some((e, c, codes)), true) => {
                 let v = if *c == 0 {
-                    seg.el(*e)
+                    if *e == 1 { el1 } else { seg.el(*e) }
                 } else {
                     seg.comp(*e, *c)
                 };
                 if self.qual_packed.len() == codes.len() {
-                    pack(v).is_some_and(|p| self.qual_packed.contains(&p))
+                    pack(v).is_some_and(|p| self.qual_packed.binary_search(&p).is_ok())
                 } else {
                     codes.iter().any(|k| k.as_bytes() == v)
                 }
@@ -202,6 +234,8 @@ fn parse_spec(text: &str, claim: &str) -> Result<TxSpec, String> {
         max_repeat: 1,
         segments: vec![],
         children: vec![],
+        seg_mask: 0,
+        child_mask: 0,
     };
     // Stack of (indent, path of child indices) to the loop being filled.
     let mut path: Vec<(usize, usize)> = vec![]; // (indent of LOOP line, child index)
@@ -236,6 +270,8 @@ fn parse_spec(text: &str, claim: &str) -> Result<TxSpec, String> {
                     max_repeat: w[3].parse().map_err(|_| err("max"))?,
                     segments: vec![],
                     children: vec![],
+                    seg_mask: 0,
+                    child_mask: 0,
                 });
                 let idx = parent.children.len() - 1;
                 path.push((indent, idx));

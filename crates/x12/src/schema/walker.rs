@@ -44,6 +44,23 @@ impl Frame {
             last_seg: 0,
         }
     }
+
+    /// A frame for `spec`, reusing the counters of a closed loop instance when there is one
+    /// (a claim opens several loops; allocating their counters each time showed in profiles).
+    fn from_pool(pool: &mut Vec<Frame>, spec: &'static LoopSpec) -> Self {
+        match pool.pop() {
+            Some(mut f) => {
+                f.spec = spec;
+                f.seg_counts.clear();
+                f.seg_counts.resize(spec.segments.len(), 0);
+                f.child_counts.clear();
+                f.child_counts.resize(spec.children.len(), 0);
+                f.last_seg = 0;
+                f
+            }
+            None => Frame::new(spec),
+        }
+    }
 }
 
 enum Hit {
@@ -114,9 +131,12 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
     };
     let mut paths = Vec::with_capacity(segments.len());
     let mut stack: Vec<Frame> = vec![Frame::new(&spec.root)];
+    let mut pool: Vec<Frame> = Vec::new();
     for (i, seg) in segments.iter().enumerate() {
         let pos = i + 1;
-        let hit = find(&stack, seg, true).or_else(|| find(&stack, seg, false));
+        let id = super::pack(seg.id()).unwrap_or(u64::MAX - 1);
+        let el1 = seg.el(1);
+        let hit = find(&stack, seg, id, el1, true).or_else(|| find(&stack, seg, id, el1, false));
         let Some(hit) = hit else {
             let top = stack.last().map_or("ST", |f| f.spec.id.as_str());
             let known = is_known_segment_id(seg.id());
@@ -163,7 +183,7 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
         };
         match hit {
             Hit::Seg(d, si) => {
-                close_above(&mut stack, d, &mut c, seg, pos);
+                close_above(&mut stack, &mut pool, d, &mut c, seg, pos);
                 let Some(f) = stack.last_mut() else { break };
                 let sspec = &f.spec.segments[si];
                 f.seg_counts[si] += 1;
@@ -215,7 +235,7 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
                 }
             }
             Hit::Loop(d, ci) => {
-                close_above(&mut stack, d, &mut c, seg, pos);
+                close_above(&mut stack, &mut pool, d, &mut c, seg, pos);
                 let Some(parent) = stack.last_mut() else {
                     break;
                 };
@@ -236,7 +256,7 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
                         ),
                     );
                 }
-                let mut f = Frame::new(child);
+                let mut f = Frame::from_pool(&mut pool, child);
                 f.seg_counts[0] = 1;
                 stack.push(f);
                 paths.push(LoopPath {
@@ -263,20 +283,21 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
     }
 }
 
-fn find(stack: &[Frame], seg: &Segment<'_>, with_qual: bool) -> Option<Hit> {
-    let id = super::pack(seg.id()).unwrap_or(u64::MAX - 1);
+fn find(stack: &[Frame], seg: &Segment<'_>, id: u64, el1: &[u8], with_qual: bool) -> Option<Hit> {
+    let bit = super::id_bit(id);
     for d in (0..stack.len()).rev() {
         let f = &stack[d];
         // The first segment of a non-root loop starts a new instance: matched via the parent's children.
         let skip = usize::from(d > 0);
-        if let Some(si) = f
-            .spec
-            .segments
-            .iter()
-            .enumerate()
-            .skip(skip)
-            .find(|(_, s)| s.matches(id, seg, with_qual))
-            .map(|(i, _)| i)
+        if f.spec.seg_mask & bit != 0
+            && let Some(si) = f
+                .spec
+                .segments
+                .iter()
+                .enumerate()
+                .skip(skip)
+                .find(|(_, s)| s.id_packed == id && s.matches_el1(id, seg, el1, with_qual))
+                .map(|(i, _)| i)
         {
             // Climbing back into an enclosing loop for a segment it has already used up would
             // close every loop below and cascade into errors for the rest of the claim; such a
@@ -288,21 +309,31 @@ fn find(stack: &[Frame], seg: &Segment<'_>, with_qual: bool) -> Option<Hit> {
             }
             return Some(Hit::Seg(d, si));
         }
-        if let Some(ci) = f.spec.children.iter().position(|l| {
-            l.segments
-                .first()
-                .is_some_and(|s| s.matches(id, seg, with_qual))
-        }) {
+        if f.spec.child_mask & bit != 0
+            && let Some(ci) = f.spec.children.iter().position(|l| {
+                l.segments
+                    .first()
+                    .is_some_and(|s| s.id_packed == id && s.matches_el1(id, seg, el1, with_qual))
+            })
+        {
             return Some(Hit::Loop(d, ci));
         }
     }
     None
 }
 
-fn close_above(stack: &mut Vec<Frame>, d: usize, c: &mut Ctx<'_>, seg: &Segment<'_>, pos: usize) {
+fn close_above(
+    stack: &mut Vec<Frame>,
+    pool: &mut Vec<Frame>,
+    d: usize,
+    c: &mut Ctx<'_>,
+    seg: &Segment<'_>,
+    pos: usize,
+) {
     while stack.len() > d + 1 {
         if let Some(f) = stack.pop() {
             close_frame(&f, c, seg, pos);
+            pool.push(f);
         }
     }
 }
@@ -353,6 +384,16 @@ fn close_frame(f: &Frame, c: &mut Ctx<'_>, seg: &Segment<'_>, pos: usize) {
 
 fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, c: &mut Ctx<'_>) {
     let d = seg.delimiters();
+    // One pass over the segment: most have no repetition or component separator and only
+    // X12 characters, which spares the per-element searches below.
+    let rep = d.repetition.unwrap_or(d.element);
+    let (mut has_rep, mut has_comp, mut bad_char) = (false, false, false);
+    for &b in seg.raw() {
+        has_rep |= b == rep;
+        has_comp |= b == d.component;
+        bad_char |= !is_x12_char(b);
+    }
+    let has_rep = has_rep && d.repetition.is_some();
     let mut n = 0;
     for (i, v) in seg.elements().enumerate() {
         n = i + 1;
@@ -391,7 +432,8 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
             );
             continue;
         }
-        if let Some(r) = d.repetition
+        if has_rep
+            && let Some(r) = d.repetition
             && memchr::memchr(r, v).is_some()
         {
             c.push(
@@ -461,11 +503,22 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
                 } else {
                     &[]
                 };
-                check_value(cs, cv, seg, pos, loop_id, n, Some(cs.pos), &spec.id, c);
+                check_value(
+                    cs,
+                    cv,
+                    seg,
+                    pos,
+                    loop_id,
+                    n,
+                    Some(cs.pos),
+                    &spec.id,
+                    bad_char,
+                    c,
+                );
             }
             continue;
         }
-        if memchr::memchr(d.component, v).is_some() {
+        if has_comp && memchr::memchr(d.component, v).is_some() {
             c.push(
                 seg,
                 pos,
@@ -481,7 +534,7 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
             );
             continue;
         }
-        check_value(es, v, seg, pos, loop_id, n, None, &spec.id, c);
+        check_value(es, v, seg, pos, loop_id, n, None, &spec.id, bad_char, c);
     }
     // Required elements after the last one written.
     for es in spec
@@ -513,6 +566,7 @@ fn check_value(
     n: usize,
     comp: Option<usize>,
     sid: &str,
+    bad_char: bool,
     c: &mut Ctx<'_>,
 ) {
     // Built only when a problem is reported: this runs for every element of the file.
@@ -551,7 +605,7 @@ fn check_value(
         );
         return;
     }
-    if v.iter().any(|&b| !is_x12_char(b)) {
+    if bad_char && v.iter().any(|&b| !is_x12_char(b)) {
         c.push(
             seg,
             pos,
@@ -667,7 +721,7 @@ fn check_value(
             if es.packed.is_empty() {
                 l.iter().any(|k| k.as_bytes() == v)
             } else {
-                super::pack(v).is_some_and(|p| es.packed.contains(&p))
+                super::pack(v).is_some_and(|p| es.packed.binary_search(&p).is_ok())
             }
         }
         CodeSet::External(list) => super::external_code_ok(list, v),
