@@ -358,6 +358,15 @@ fn finish(mut v: Validator, bytes: u64) -> Report {
     v.report
 }
 
+/// The bytes when they are valid UTF-8, else empty (how `el_str` reads an element).
+fn utf8_or_empty(b: &[u8]) -> &[u8] {
+    if std::str::from_utf8(b).is_ok() {
+        b
+    } else {
+        &[]
+    }
+}
+
 fn printable(s: &str) -> String {
     let t: String = s
         .chars()
@@ -399,9 +408,9 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     /// Rules for every transaction: NPI check digits, HL structure.
     fn common(&mut self, segs: &[Segment<'_>]) {
         // HL: HL01 increments from 1; HL02 names an earlier HL; parent levels fit; HL04 tells the truth.
-        let mut levels: HashMap<String, (String, usize, bool)> = HashMap::new(); // id -> (level code, pos, has child)
+        // id -> (level code, pos, has child); keys and codes borrow the segments.
+        let mut levels: HashMap<&[u8], (&[u8], usize, bool)> = HashMap::new();
         let mut expected = 1u64;
-        let mut last_hl: Option<(String, usize, String)> = None;
         for (i, s) in segs.iter().enumerate() {
             let pos = i + 1;
             if s.is(b"NM1") && s.el(8) == b"XX" && !s.el(9).is_empty() && !npi_is_valid(s.el(9)) {
@@ -424,9 +433,16 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
             if !s.is(b"HL") {
                 continue;
             }
-            let id = s.el_str(1).to_string();
-            let parent = s.el_str(2).to_string();
-            let code = s.el_str(3).to_string();
+            let (id_b, parent_b, code_b) = (s.el(1), s.el(2), s.el(3));
+            // As text (empty when not UTF-8, as `el_str` reads it).
+            let (id_b, parent_b, code_b) = (
+                utf8_or_empty(id_b),
+                utf8_or_empty(parent_b),
+                utf8_or_empty(code_b),
+            );
+            let id = std::str::from_utf8(id_b).unwrap_or("");
+            let parent = std::str::from_utf8(parent_b).unwrap_or("");
+            let code = std::str::from_utf8(code_b).unwrap_or("");
             if id.parse::<u64>().ok() != Some(expected) {
                 self.push(
                     Severity::Error,
@@ -441,7 +457,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
             }
             expected = id.parse::<u64>().map_or(expected + 1, |v| v + 1);
             if !parent.is_empty() {
-                match levels.get_mut(&parent) {
+                match levels.get_mut(parent_b) {
                     None => self.push(
                         Severity::Error,
                         s,
@@ -450,13 +466,14 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         "HL-PARENT",
                         format!(
                             "HL02 refers to parent {} which is not an earlier HL",
-                            printable(&parent)
+                            printable(parent)
                         ),
                     ),
                     Some((pcode, _, has_child)) => {
                         *has_child = true;
+                        let pcode = std::str::from_utf8(pcode).unwrap_or("");
                         let ok = matches!(
-                            (pcode.as_str(), code.as_str()),
+                            (pcode, code),
                             ("20", "22")
                                 | ("22", "23")
                                 | ("20", "21")
@@ -466,7 +483,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                                 | ("21", "22")
                         );
                         if !ok {
-                            let pc = pcode.clone();
+                            let pc = pcode.to_string();
                             self.push(
                                 Severity::Error,
                                 s,
@@ -475,15 +492,15 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                                 "HL-PARENT-LEVEL",
                                 format!(
                                     "an HL level {} cannot be the child of level {}",
-                                    printable(&code),
+                                    printable(code),
                                     printable(&pc)
                                 ),
                             );
                         }
                     }
                 }
-            } else if levels.values().any(|(c, _, _)| c == "20")
-                && matches!(code.as_str(), "22" | "23" | "21" | "19" | "PT")
+            } else if levels.values().any(|(c, _, _)| *c == b"20")
+                && matches!(code, "22" | "23" | "21" | "19" | "PT")
             {
                 self.push(
                     Severity::Error,
@@ -491,21 +508,17 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     pos,
                     Some(2),
                     "HL-PARENT",
-                    format!("HL02 (parent) is required for level {}", printable(&code)),
+                    format!("HL02 (parent) is required for level {}", printable(code)),
                 );
             }
-            if let Some((pid, ppos, _)) = &last_hl {
-                let _ = (pid, ppos);
-            }
-            levels.insert(id.clone(), (code.clone(), pos, false));
-            last_hl = Some((id, pos, s.el_str(4).to_string()));
+            levels.insert(id_b, (code_b, pos, false));
         }
         // HL04: 1 = has children, 0 = none.
         for (i, s) in segs.iter().enumerate() {
             if !s.is(b"HL") {
                 continue;
             }
-            let has_child = levels.get(s.el_str(1)).is_some_and(|v| v.2);
+            let has_child = levels.get(utf8_or_empty(s.el(1))).is_some_and(|v| v.2);
             match (s.el(4), has_child) {
                 (b"1", false) => self.push(
                     Severity::Error,
@@ -986,8 +999,11 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 }
                 b"HI" => {
                     if let Some(c) = claim.as_mut() {
-                        for n in 1..=12 {
-                            if matches!(s.comp(n, 1), b"ABK" | b"BK" | b"ABF" | b"BF") {
+                        // HI01..HI12, split once (not one scan from the start per element).
+                        let comp = s.delimiters().component;
+                        for e in s.elements().take(12) {
+                            let q = e.split(|&b| b == comp).next().unwrap_or(&[]);
+                            if matches!(q, b"ABK" | b"BK" | b"ABF" | b"BF") {
                                 c.dx += 1;
                             }
                         }

@@ -352,6 +352,12 @@ impl Value for str {
         self.as_bytes()
     }
 }
+impl Value for [u8] {
+    #[inline]
+    fn value_bytes(&self) -> &[u8] {
+        self
+    }
+}
 impl Value for String {
     #[inline]
     fn value_bytes(&self) -> &[u8] {

@@ -278,7 +278,7 @@ impl Procedure {
     pub fn write_composite(&self, b: &mut crate::writer::SegmentBuilder<'_>) {
         b.composite().comp(&self.qualifier).comp(&self.code);
         for i in 0..4 {
-            b.comp(self.modifiers.get(i).map_or("", Code::as_str));
+            b.comp(self.modifiers.get(i).map_or(&[][..], Code::as_bytes));
         }
         b.comp(&self.description);
     }
