@@ -44,8 +44,18 @@ pub(crate) struct MueRec {
 }
 
 pub(crate) enum Records {
-    Ptp { keys: Vec<u64>, recs: Vec<PtpRec> },
-    Mue { keys: Vec<u32>, recs: Vec<MueRec> },
+    Ptp {
+        keys: Vec<u64>,
+        recs: Vec<PtpRec>,
+        /// Each distinct column 1 code and where its rows start in `keys` (built on load;
+        /// ~12,000 entries that stay in cache, so a lookup touches the big array once).
+        col1: Vec<u32>,
+        col1_start: Vec<u32>,
+    },
+    Mue {
+        keys: Vec<u32>,
+        recs: Vec<MueRec>,
+    },
 }
 
 /// One loaded table.
@@ -237,7 +247,22 @@ pub(crate) fn parse(bytes: &[u8], kind: TableKind) -> std::result::Result<Table,
                 return Err("an invalid record".into());
             }
         }
-        Records::Ptp { keys, recs }
+        let mut col1: Vec<u32> = Vec::new();
+        let mut col1_start: Vec<u32> = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            let c1 = (k >> 32) as u32;
+            if col1.last() != Some(&c1) {
+                col1.push(c1);
+                col1_start.push(i as u32);
+            }
+        }
+        col1_start.push(keys.len() as u32);
+        Records::Ptp {
+            keys,
+            recs,
+            col1,
+            col1_start,
+        }
     } else {
         let keys: Vec<u32> = bytemuck::pod_collect_to_vec(&payload[..keys_end]);
         let recs: Vec<MueRec> = bytemuck::pod_collect_to_vec(&payload[keys_end..recs_end]);
@@ -263,21 +288,37 @@ impl Table {
     /// The record of a pair in effect on `dos` (yyyymmdd): effective on or before it,
     /// deletion date absent or on or after it (see [`super::PtpEdit`]).
     pub fn ptp(&self, c1: ProcCode, c2: ProcCode, dos: u32) -> Option<&PtpRec> {
-        let Records::Ptp { keys, recs } = &self.records else {
-            return None;
-        };
-        let key = ptp_key(c1.packed(), c2.packed());
-        let start = keys.partition_point(|k| *k < key);
+        let (keys, recs) = self.pair_range(c1, c2)?;
         let mut found = None;
-        for (k, r) in keys.get(start..)?.iter().zip(recs.get(start..)?) {
-            if *k != key {
-                break;
-            }
+        for (_, r) in keys.iter().zip(recs) {
             if r.effective <= dos && (r.deletion == 0 || dos <= r.deletion) {
                 found = Some(r);
             }
         }
         found
+    }
+
+    /// The rows of one pair (one per effective date).
+    fn pair_range(&self, c1: ProcCode, c2: ProcCode) -> Option<(&[u64], &[PtpRec])> {
+        let Records::Ptp {
+            keys,
+            recs,
+            col1,
+            col1_start,
+        } = &self.records
+        else {
+            return None;
+        };
+        let i = col1.binary_search(&c1.packed()).ok()?;
+        let (s, e) = (
+            *col1_start.get(i)? as usize,
+            *col1_start.get(i + 1)? as usize,
+        );
+        let rows = keys.get(s..e)?;
+        let key = ptp_key(c1.packed(), c2.packed());
+        let a = rows.partition_point(|k| *k < key);
+        let b = a + rows.get(a..)?.partition_point(|k| *k == key);
+        Some((rows.get(a..b)?, recs.get(s + a..s + b)?))
     }
 
     pub fn mue(&self, code: ProcCode) -> Option<&MueRec> {
@@ -290,13 +331,7 @@ impl Table {
 
     /// Every record of a pair, all dates (for `rcm edits ptp`).
     pub fn ptp_history(&self, c1: ProcCode, c2: ProcCode) -> &[PtpRec] {
-        let Records::Ptp { keys, recs } = &self.records else {
-            return &[];
-        };
-        let key = ptp_key(c1.packed(), c2.packed());
-        let start = keys.partition_point(|k| *k < key);
-        let end = keys.partition_point(|k| *k <= key);
-        recs.get(start..end).unwrap_or(&[])
+        self.pair_range(c1, c2).map_or(&[], |(_, r)| r)
     }
 
     pub fn rationale(&self, i: u16) -> &str {
