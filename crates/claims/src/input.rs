@@ -729,6 +729,43 @@ impl ClaimInput {
             )
         });
         let subscriber = b.subscriber(&format!("{path}.subscriber"), &self.subscriber);
+        // The person the services were for needs an address, birth date and sex on an 837
+        // (2010BA N3/N4/DMG when the subscriber is the patient, 2010CA otherwise).
+        {
+            let (who, person, what) = match &self.patient {
+                Some(p) => (format!("{path}.patient"), &p.person, "patient"),
+                None => (
+                    format!("{path}.subscriber"),
+                    &self.subscriber.person,
+                    "subscriber (the patient)",
+                ),
+            };
+            if person.address.is_none() {
+                b.push(
+                    format!("{who}.address"),
+                    ProblemKind::Required,
+                    format!("the {what}'s address is required"),
+                );
+            }
+            if person
+                .birth_date
+                .as_deref()
+                .is_none_or(|d| d.trim().is_empty())
+            {
+                b.push(
+                    format!("{who}.birth_date"),
+                    ProblemKind::Required,
+                    format!("the {what}'s birth date is required"),
+                );
+            }
+            if person.sex.as_deref().is_none_or(|d| d.trim().is_empty()) {
+                b.push(
+                    format!("{who}.sex"),
+                    ProblemKind::Required,
+                    format!("the {what}'s sex is required (F, M or U)"),
+                );
+            }
+        }
         let patient = self.patient.as_ref().map(|p| {
             let pp = format!("{path}.patient");
             b.required(

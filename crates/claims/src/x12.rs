@@ -623,52 +623,188 @@ pub struct Batch837 {
     pub transactions: usize,
 }
 
-struct Collect {
-    batch: Batch837,
+/// Where one 837 transaction set lies in the input.
+struct TxSpan {
+    start: usize,
+    end: usize,
+    delims: rcm_x12::Delimiters,
+    control: String,
+    first_index: u64,
 }
 
-impl rcm_x12::envelope::Handler for Collect {
+/// The envelope pass: finds the 837 transaction sets without building anything.
+struct Spans {
+    spans: Vec<TxSpan>,
+    problems: Vec<String>,
+}
+
+impl rcm_x12::envelope::Handler for Spans {
     fn transaction(
         &mut self,
         ctx: &rcm_x12::envelope::TxContext,
         segments: &[rcm_x12::Segment<'_>],
     ) {
         if ctx.set_id != "837" {
-            self.batch.file_problems.push(format!(
+            self.problems.push(format!(
                 "transaction set {} (ST02 {}) is not an 837: skipped",
                 ctx.set_id, ctx.set_control
             ));
             return;
         }
-        self.batch.transactions += 1;
-        match x::parse(segments) {
-            Ok(t) => {
-                for input in claims_from_transaction(&t) {
-                    let path = format!("claims[{}]", self.batch.claims.len());
-                    self.batch.claims.push(input.build(&path));
-                }
-            }
-            Err(e) => self.batch.file_problems.push(format!(
-                "transaction ST02 {}: segment {} ({}): {}",
-                ctx.set_control, e.position, e.segment_id, e.what
-            )),
-        }
+        let (Some(first), Some(last)) = (segments.first(), segments.last()) else {
+            return;
+        };
+        let start = usize::try_from(first.offset).unwrap_or(usize::MAX);
+        let end = usize::try_from(last.offset)
+            .unwrap_or(usize::MAX)
+            .saturating_add(last.raw().len());
+        self.spans.push(TxSpan {
+            start,
+            end,
+            delims: first.delimiters(),
+            control: ctx.set_control.clone(),
+            first_index: first.index,
+        });
     }
 
     fn finding(&mut self, f: rcm_x12::Finding) {
         if f.severity == rcm_x12::finding::Severity::Error {
-            self.batch.file_problems.push(f.to_string());
+            self.problems.push(f.to_string());
         }
     }
 }
 
+/// The segments of one transaction set, split again from its bytes.
+fn segments_of<'a>(bytes: &'a [u8], span: &TxSpan) -> Vec<rcm_x12::Segment<'a>> {
+    let Some(body) = bytes.get(span.start..span.end) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    let mut index = span.first_index;
+    for piece in body.split(|b| *b == span.delims.segment) {
+        let trimmed_start = piece
+            .iter()
+            .position(|b| *b != b'\r' && *b != b'\n')
+            .unwrap_or(piece.len());
+        let raw = &piece[trimmed_start..];
+        if !raw.is_empty() {
+            out.push(rcm_x12::Segment::new(
+                raw,
+                span.delims,
+                (span.start + pos + trimmed_start) as u64,
+                index,
+            ));
+            index += 1;
+        }
+        pos += piece.len() + 1;
+    }
+    out
+}
+
+/// What one worker made of its transactions.
+struct Part<R> {
+    results: Vec<R>,
+    problems: Vec<String>,
+}
+
+/// Reads every claim of an 837P or 837I interchange and hands each, built, to `each`, on
+/// `threads` threads (transaction sets are independent). Results come back in file order;
+/// claims are numbered `claims[i]` across the file. Memory stays bounded by the transaction
+/// sets in flight, not the whole batch.
+pub fn map_837_claims<R: Send>(
+    bytes: &[u8],
+    threads: usize,
+    each: impl Fn(crate::input::BuiltClaim) -> R + Sync,
+) -> (Vec<R>, Vec<String>, usize) {
+    let mut spans = Spans {
+        spans: Vec::new(),
+        problems: Vec::new(),
+    };
+    if let Some(e) = rcm_x12::envelope::drive_slice(bytes, &mut spans) {
+        spans.problems.push(e.to_string());
+    }
+    let threads = threads.clamp(1, spans.spans.len().max(1));
+    let work = |part: &[TxSpan]| -> Part<R> {
+        let mut p = Part {
+            results: Vec::new(),
+            problems: Vec::new(),
+        };
+        for span in part {
+            let segs = segments_of(bytes, span);
+            match x::parse(&segs) {
+                Ok(t) => {
+                    for (k, input) in claims_from_transaction(&t).into_iter().enumerate() {
+                        let path = format!("transaction {} claim {}", span.control, k + 1);
+                        p.results.push(each(input.build(&path)));
+                    }
+                }
+                Err(e) => p.problems.push(format!(
+                    "transaction ST02 {}: segment {} ({}): {}",
+                    span.control, e.position, e.segment_id, e.what
+                )),
+            }
+        }
+        p
+    };
+    // Contiguous shares of transactions, balanced by bytes.
+    let total: usize = spans.spans.iter().map(|s| s.end - s.start).sum();
+    let share = total.div_ceil(threads).max(1);
+    let mut chunks: Vec<&[TxSpan]> = Vec::new();
+    let mut from = 0;
+    let mut acc = 0;
+    for (i, s) in spans.spans.iter().enumerate() {
+        acc += s.end - s.start;
+        if acc >= share && chunks.len() + 1 < threads {
+            chunks.push(&spans.spans[from..=i]);
+            from = i + 1;
+            acc = 0;
+        }
+    }
+    chunks.push(&spans.spans[from..]);
+    let parts: Vec<Part<R>> = if chunks.len() == 1 {
+        vec![work(chunks[0])]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = chunks.iter().map(|c| s.spawn(|| work(c))).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| Part {
+                        results: Vec::new(),
+                        problems: vec![
+                            "a worker stopped unexpectedly; part of the file was not read".into(),
+                        ],
+                    })
+                })
+                .collect()
+        })
+    };
+    let mut results = Vec::new();
+    let mut problems = spans.problems;
+    for p in parts {
+        results.extend(p.results);
+        problems.extend(p.problems);
+    }
+    (results, problems, spans.spans.len())
+}
+
 /// Reads every claim of an 837P or 837I interchange.
 pub fn read_837(bytes: &[u8]) -> Batch837 {
-    let mut c = Collect {
-        batch: Batch837::default(),
-    };
-    if let Some(e) = rcm_x12::envelope::drive_slice(bytes, &mut c) {
-        c.batch.file_problems.push(e.to_string());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (mut claims, file_problems, transactions) = map_837_claims(bytes, threads, |b| b);
+    for (i, c) in claims.iter_mut().enumerate() {
+        let old = std::mem::take(&mut c.path);
+        c.path = format!("claims[{i}]");
+        for p in &mut c.problems {
+            if let Some(rest) = p.path.strip_prefix(old.as_str()) {
+                p.path = format!("{}{rest}", c.path);
+            }
+        }
     }
-    c.batch
+    Batch837 {
+        claims,
+        file_problems,
+        transactions,
+    }
 }

@@ -72,24 +72,35 @@ enum Input {
     X12(rcm_claims::x12::Batch837),
 }
 
-fn read_input(file: &Path) -> anyhow::Result<Input> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+enum Kind {
+    Json(usize),
+    X12(usize),
+}
+
+/// Claim JSON or an X12 interchange, by the first bytes.
+fn detect(file: &Path, bytes: &[u8]) -> anyhow::Result<Kind> {
     let start = bytes
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(0);
     match bytes.get(start) {
-        Some(b'{') => Ok(Input::Json(read_claim_file(
-            &file.display().to_string(),
-            &bytes,
-        )?)),
-        Some(b'I') if bytes[start..].starts_with(b"ISA") => {
-            Ok(Input::X12(read_837(&bytes[start..])))
-        }
+        Some(b'{') => Ok(Kind::Json(start)),
+        Some(b'I') if bytes[start..].starts_with(b"ISA") => Ok(Kind::X12(start)),
         _ => bail!(
             "{}: neither claim JSON (starts with {{) nor an X12 837 (starts with ISA)",
             file.display()
         ),
+    }
+}
+
+fn read_input(file: &Path) -> anyhow::Result<Input> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    match detect(file, &bytes)? {
+        Kind::Json(start) => Ok(Input::Json(read_claim_file(
+            &file.display().to_string(),
+            &bytes[start..],
+        )?)),
+        Kind::X12(start) => Ok(Input::X12(read_837(&bytes[start..]))),
     }
 }
 

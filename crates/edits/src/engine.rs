@@ -233,7 +233,8 @@ impl Scrubber {
             // A worker died (it cannot, but never report fewer claims than were given).
             reports = claims.iter().map(|c| self.check(c)).collect();
         }
-        duplicate_claims(claims, &mut reports);
+        let prints: Vec<Option<u64>> = claims.iter().map(fingerprint).collect();
+        mark_duplicates(&mut reports, &prints);
         reports
     }
 
@@ -1344,45 +1345,51 @@ fn dotted_code(code: &str) -> String {
     }
 }
 
-/// Marks the later of two claims for the same patient, provider, dates and services.
-fn duplicate_claims(claims: &[BuiltClaim], reports: &mut [ClaimReport]) {
+/// What identifies a claim as the same as another: patient, provider, payer, dates and
+/// services. A hash, not the values: member ids and names stay out of the map.
+fn fingerprint(b: &BuiltClaim) -> Option<u64> {
     use std::collections::hash_map::DefaultHasher;
     use std::hash::{Hash, Hasher};
+    let c = b.claim.as_ref()?;
+    // Replacements and voids refer to a claim on purpose.
+    if c.frequency != '1' {
+        return None;
+    }
+    let mut h = DefaultHasher::new();
+    c.billing_provider.npi.hash(&mut h);
+    c.subscriber.member_id.hash(&mut h);
+    let p = c.patient_person();
+    p.last_name.to_ascii_lowercase().hash(&mut h);
+    p.first_name.to_ascii_lowercase().hash(&mut h);
+    p.birth_date.hash(&mut h);
+    c.payer.payer_id.hash(&mut h);
+    let mut lines: Vec<_> = c
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.procedure,
+                l.revenue_code,
+                l.date_of_service,
+                l.modifiers.clone(),
+                l.units,
+                l.charge,
+            )
+        })
+        .collect();
+    lines.sort();
+    lines.hash(&mut h);
+    Some(h.finish())
+}
+
+/// Marks the later of two claims with the same fingerprint.
+fn mark_duplicates(reports: &mut [ClaimReport], prints: &[Option<u64>]) {
     let mut seen: HashMap<u64, usize> = HashMap::new();
-    for (i, b) in claims.iter().enumerate() {
-        let Some(c) = &b.claim else { continue };
-        if c.frequency != '1' {
-            continue;
-        }
-        // A hash, not the values: member ids and names stay out of memory dumps of the map.
-        let mut h = DefaultHasher::new();
-        c.billing_provider.npi.hash(&mut h);
-        c.subscriber.member_id.hash(&mut h);
-        let p = c.patient_person();
-        p.last_name.to_ascii_lowercase().hash(&mut h);
-        p.first_name.to_ascii_lowercase().hash(&mut h);
-        p.birth_date.hash(&mut h);
-        c.payer.payer_id.hash(&mut h);
-        let mut lines: Vec<_> = c
-            .lines
-            .iter()
-            .map(|l| {
-                (
-                    l.procedure,
-                    l.revenue_code,
-                    l.date_of_service,
-                    l.modifiers.clone(),
-                    l.units,
-                    l.charge,
-                )
-            })
-            .collect();
-        lines.sort();
-        lines.hash(&mut h);
-        let key = h.finish();
-        match seen.get(&key) {
+    for (i, key) in prints.iter().enumerate() {
+        let Some(key) = key else { continue };
+        match seen.get(key) {
             Some(&first) => {
-                let first_pcn = claims[first].patient_control_number.clone();
+                let first_pcn = reports[first].patient_control_number.clone();
                 if let Some(r) = reports.get_mut(i) {
                     r.findings.insert(
                         0,
@@ -1398,8 +1405,37 @@ fn duplicate_claims(claims: &[BuiltClaim], reports: &mut [ClaimReport]) {
                 }
             }
             None => {
-                seen.insert(key, i);
+                seen.insert(*key, i);
             }
+        }
+    }
+}
+
+/// The scrubber's verdict on a whole 837 file.
+pub struct Scrubbed837 {
+    pub reports: Vec<ClaimReport>,
+    /// Envelope and transaction problems that kept parts of the file from being read.
+    pub file_problems: Vec<String>,
+    pub transactions: usize,
+}
+
+impl Scrubber {
+    /// Reads and scrubs an 837P/837I batch on every core, transaction sets in parallel; the
+    /// claims are not kept, only their reports.
+    pub fn check_837(&self, bytes: &[u8]) -> Scrubbed837 {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (results, file_problems, transactions) =
+            rcm_claims::x12::map_837_claims(bytes, threads, |b| (self.check(&b), fingerprint(&b)));
+        let (mut reports, prints): (Vec<ClaimReport>, Vec<Option<u64>>) =
+            results.into_iter().unzip();
+        for (i, r) in reports.iter_mut().enumerate() {
+            r.path = format!("claims[{i}]");
+        }
+        mark_duplicates(&mut reports, &prints);
+        Scrubbed837 {
+            reports,
+            file_problems,
+            transactions,
         }
     }
 }

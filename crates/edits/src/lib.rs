@@ -17,5 +17,5 @@ pub mod engine;
 pub mod finding;
 pub mod patient;
 
-pub use engine::{Scrubber, ScrubberError, ScrubberSetup};
+pub use engine::{Scrubbed837, Scrubber, ScrubberError, ScrubberSetup};
 pub use finding::{Category, ClaimReport, Finding, Severity};

@@ -126,7 +126,8 @@ fn claim_from(t: &Value, n: usize) -> Value {
             "address": {"line1": "100 MAIN ST", "city": "AUSTIN", "state": "TX", "zip": "787011234"}},
         "rendering_provider": {"npi": "1245319599", "last_name": "RIVERA", "first_name": "ANA"},
         "subscriber": {"member_id": format!("M{n:09}"), "last_name": format!("PATIENT{n}"), "first_name": "ALEX",
-            "birth_date": t["birth"], "sex": t["sex"]},
+            "birth_date": t["birth"], "sex": t["sex"],
+            "address": {"line1": "12 ELM ST", "city": "AUSTIN", "state": "TX", "zip": "78702"}},
         "payers": [{"name": "DEMO HEALTH PLAN", "payer_id": "DHP01", "responsibility": "primary",
             "filing_indicator": "CI", "coverage_start": "2026-01-01"}],
         "place_of_service": "11",
@@ -273,7 +274,8 @@ fn each_structural_defect_raises_its_edit_and_nothing_else() {
     );
     assert_eq!(
         defect(4, |c| {
-            c["patient"] = json!({"relationship": "99", "last_name": "KID", "birth_date": "1990-01-01", "sex": "F"});
+            c["patient"] = json!({"relationship": "99", "last_name": "KID", "birth_date": "1990-01-01", "sex": "F",
+                "address": {"line1": "12 ELM ST", "city": "AUSTIN", "state": "TX", "zip": "78702"}});
         }),
         set(&["structure.relationship-invalid"])
     );
