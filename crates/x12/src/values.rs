@@ -20,6 +20,34 @@ impl Money {
 
     /// Parses an X12 `R` amount with at most two decimal places ("120", "120.5", "-3.25", ".5").
     pub fn parse(bytes: &[u8]) -> Option<Money> {
+        // Fast path for the usual amount (at most 15 characters, at most two decimals): one
+        // pass, no overflow possible. Anything else takes the general path below, which
+        // accepts and refuses exactly the same inputs.
+        let (neg, rest) = match bytes.split_first() {
+            Some((b'-', r)) => (true, r),
+            _ => (false, bytes),
+        };
+        if rest.len() <= 15 {
+            let (mut m, mut scale, mut point, mut digits) = (0i64, 0u32, false, 0u32);
+            for &b in rest {
+                if b.is_ascii_digit() {
+                    m = m * 10 + i64::from(b - b'0');
+                    digits += 1;
+                    scale += u32::from(point);
+                } else if b == b'.' && !point {
+                    point = true;
+                } else {
+                    return None;
+                }
+            }
+            if digits == 0 {
+                return None;
+            }
+            if scale <= 2 {
+                let cents = m * 10i64.pow(2 - scale);
+                return Some(Money(if neg { -cents } else { cents }));
+            }
+        }
         let d = Decimal::parse(bytes)?;
         if d.scale > 2 {
             // Accept trailing zeros beyond cents ("1.500"), reject real sub-cent amounts.

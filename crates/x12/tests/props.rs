@@ -171,6 +171,53 @@ proptest! {
     }
 
     #[test]
+    fn money_parse_matches_decimal_rules(v in "-?[0-9.]{0,20}") {
+        // The fast path of Money::parse must accept and refuse exactly what the general rule
+        // (an X12 R value with at most two significant decimals) does.
+        let expected = rcm_x12::values::Decimal::parse(v.as_bytes()).and_then(|d| {
+            if d.scale > 2 {
+                let div = 10i64.checked_pow(u32::from(d.scale - 2))?;
+                (d.mantissa % div == 0).then(|| Money(d.mantissa / div))
+            } else {
+                d.mantissa.checked_mul(10i64.checked_pow(u32::from(2 - d.scale))?).map(Money)
+            }
+        });
+        prop_assert_eq!(Money::parse(v.as_bytes()), expected);
+    }
+
+    #[test]
+    fn formatting_matches_fmt(cents in any::<i64>(), mantissa in any::<i64>(), scale in 0u8..=20, y in 0u16..=65535, mo in 0u8..=255, d in 0u8..=255) {
+        // Money, Decimal and Date are formatted by hand (writer fast path): same text as the
+        // straightforward `fmt` forms.
+        let m = Money(cents);
+        let (neg, abs) = (cents < 0, cents.unsigned_abs());
+        let (whole, frac) = (abs / 100, abs % 100);
+        let sign = if neg { "-" } else { "" };
+        let want = match frac {
+            0 => format!("{sign}{whole}"),
+            x if x % 10 == 0 => format!("{sign}{whole}.{}", x / 10),
+            x => format!("{sign}{whole}.{x:02}"),
+        };
+        prop_assert_eq!(m.to_string(), want);
+        let dec = rcm_x12::values::Decimal { mantissa, scale };
+        let want = if scale == 0 {
+            format!("{mantissa}")
+        } else {
+            let abs = mantissa.unsigned_abs();
+            let div = 10u64.pow(u32::from(scale.min(18)));
+            let mut f = format!("{:0w$}", abs % div, w = usize::from(scale));
+            while f.ends_with('0') {
+                f.pop();
+            }
+            let sign = if mantissa < 0 { "-" } else { "" };
+            if f.is_empty() { format!("{sign}{}", abs / div) } else { format!("{sign}{}.{f}", abs / div) }
+        };
+        prop_assert_eq!(dec.to_string(), want);
+        let date = rcm_x12::Date { year: y, month: mo, day: d };
+        prop_assert_eq!(date.to_string(), format!("{y:04}{mo:02}{d:02}"));
+    }
+
+    #[test]
     fn writer_refuses_delimiters(prefix in "[A-Z0-9 ]{0,10}", d in prop_oneof![Just('*'), Just(':'), Just('~'), Just('^')], suffix in "[A-Z0-9 ]{0,10}") {
         let mut w = SegmentWriter::new(Delimiters::default());
         let v = format!("{prefix}{d}{suffix}");

@@ -75,6 +75,46 @@ pub struct SegSpec {
     pub id_packed: u64,
     pub qual_packed: Vec<u64>,
     pub el_index: Vec<u8>,
+    /// Derived: what the walker reads for every element, by position, packed small so a
+    /// segment's specs share a cache line or two (see [`ElHot`]).
+    pub hot: Vec<ElHot>,
+    /// Derived: the highest position of a required element (0 when none).
+    pub last_required: usize,
+}
+
+/// The per-element facts checked for every element, copied out of [`ElemSpec`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ElHot {
+    /// Index + 1 into `SegSpec::elements`; 0 when the position is not listed.
+    pub idx: u8,
+    pub usage: Usage,
+    pub ty: ElType,
+    /// True when `codes` is not `CodeSet::Any` (the full spec is read only then).
+    pub coded: bool,
+    pub min: u32,
+    pub max: u32,
+}
+
+impl ElHot {
+    pub const ABSENT: ElHot = ElHot {
+        idx: 0,
+        usage: Usage::Situational,
+        ty: ElType::An,
+        coded: false,
+        min: 0,
+        max: 0,
+    };
+
+    pub fn of(e: &ElemSpec, idx: u8) -> ElHot {
+        ElHot {
+            idx,
+            usage: e.usage,
+            ty: e.ty,
+            coded: !matches!(e.codes, CodeSet::Any),
+            min: u32::try_from(e.min).unwrap_or(u32::MAX),
+            max: u32::try_from(e.max).unwrap_or(u32::MAX),
+        }
+    }
 }
 
 /// Packs a value of up to 7 bytes into an integer (bytes and length) so code lookups compare
@@ -119,6 +159,21 @@ fn derive(l: &mut LoopSpec) {
             }
             derive_el(e);
         }
+        s.hot = s
+            .el_index
+            .iter()
+            .map(|&k| match s.elements.get(usize::from(k).wrapping_sub(1)) {
+                Some(e) if k > 0 => ElHot::of(e, k),
+                _ => ElHot::ABSENT,
+            })
+            .collect();
+        s.last_required = s
+            .elements
+            .iter()
+            .filter(|e| e.usage == Usage::Required)
+            .map(|e| e.pos)
+            .max()
+            .unwrap_or(0);
     }
     for c in &mut l.children {
         derive(c);
@@ -309,6 +364,8 @@ fn parse_spec(text: &str, claim: &str) -> Result<TxSpec, String> {
                     id_packed: 0,
                     qual_packed: vec![],
                     el_index: vec![],
+                    hot: vec![],
+                    last_required: 0,
                 });
                 cur_seg = Some((indent, loop_path.clone(), lp.segments.len() - 1));
             }

@@ -1,7 +1,7 @@
 //! Places each segment of a transaction in its implementation-guide loop and checks usage,
 //! repeats, order, and every element's type, length and code value.
 
-use super::{CodeSet, ElType, ElemSpec, LoopSpec, SegSpec, TxSpec, Usage};
+use super::{CodeSet, ElHot, ElType, ElemSpec, LoopSpec, SegSpec, TxSpec, Usage};
 use crate::envelope::TxContext;
 use crate::finding::{AckCode, Finding, Level, Location, Severity};
 use crate::segment::Segment;
@@ -397,8 +397,8 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
     let mut n = 0;
     for (i, v) in seg.elements().enumerate() {
         n = i + 1;
-        let el = spec.element(n);
-        let Some(es) = el else {
+        let h = spec.hot.get(n).copied().unwrap_or(ElHot::ABSENT);
+        if h.idx == 0 {
             if !v.is_empty() && !spec.open {
                 c.push(
                     seg,
@@ -415,8 +415,8 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
                 );
             }
             continue;
-        };
-        if es.usage == Usage::NotUsed && !v.is_empty() {
+        }
+        if h.usage == Usage::NotUsed && !v.is_empty() {
             c.push(
                 seg,
                 pos,
@@ -451,7 +451,10 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
             );
             continue;
         }
-        if es.ty == ElType::Composite {
+        if h.ty == ElType::Composite {
+            let Some(es) = spec.elements.get(usize::from(h.idx) - 1) else {
+                continue;
+            };
             // Composites have at most a dozen components: split into a fixed array, no allocation.
             let mut comps: [&[u8]; 16] = [&[]; 16];
             let mut ncomp = 0;
@@ -504,6 +507,7 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
                     &[]
                 };
                 check_value(
+                    &ElHot::of(cs, 1),
                     cs,
                     cv,
                     seg,
@@ -534,9 +538,24 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
             );
             continue;
         }
-        check_value(es, v, seg, pos, loop_id, n, None, &spec.id, bad_char, c);
+        check_value(
+            &h,
+            &spec.elements[usize::from(h.idx) - 1],
+            v,
+            seg,
+            pos,
+            loop_id,
+            n,
+            None,
+            &spec.id,
+            bad_char,
+            c,
+        );
     }
     // Required elements after the last one written.
+    if n >= spec.last_required {
+        return;
+    }
     for es in spec
         .elements
         .iter()
@@ -558,6 +577,7 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn check_value(
+    h: &ElHot,
     es: &ElemSpec,
     v: &[u8],
     seg: &Segment<'_>,
@@ -575,7 +595,7 @@ fn check_value(
         None => format!("{sid}{n:02}"),
     };
     if v.is_empty() {
-        if es.usage == Usage::Required {
+        if h.usage == Usage::Required {
             c.push(
                 seg,
                 pos,
@@ -589,7 +609,7 @@ fn check_value(
         }
         return;
     }
-    if es.usage == Usage::NotUsed {
+    if h.usage == Usage::NotUsed {
         c.push(
             seg,
             pos,
@@ -622,14 +642,15 @@ fn check_value(
         return;
     }
     // Numeric lengths count digits only (not sign or decimal point).
-    let len = match es.ty {
+    let len = match h.ty {
         ElType::R | ElType::N0 | ElType::N2 => v.iter().filter(|b| b.is_ascii_digit()).count(),
         _ => v.len(),
     };
-    let type_ok = match es.ty {
+    let type_ok = match h.ty {
         ElType::Dt => {
             // Years before 1800 are typing errors in healthcare data (pyx12 rejects them too).
-            if Date::parse(v).is_none_or(|d| d.year < 1800) || !(v.len() == 8 || v.len() == es.max)
+            if Date::parse(v).is_none_or(|d| d.year < 1800)
+                || !(v.len() == 8 || v.len() as u64 == u64::from(h.max))
             {
                 c.push(
                     seg,
@@ -680,7 +701,7 @@ fn check_value(
             format!(
                 "{} must be numeric ({})",
                 name(),
-                if es.ty == ElType::R {
+                if h.ty == ElType::R {
                     "a decimal number such as 125.50"
                 } else {
                     "digits only"
@@ -689,7 +710,7 @@ fn check_value(
         );
         return;
     }
-    if len < es.min {
+    if (len as u64) < u64::from(h.min) {
         c.push(
             seg,
             pos,
@@ -702,7 +723,7 @@ fn check_value(
         );
         return;
     }
-    if len > es.max {
+    if len as u64 > u64::from(h.max) {
         c.push(
             seg,
             pos,
@@ -713,6 +734,9 @@ fn check_value(
             AckCode::Element("5"),
             format!("{} is longer than its maximum length {}", name(), es.max),
         );
+        return;
+    }
+    if !h.coded {
         return;
     }
     let code_ok = match &es.codes {
