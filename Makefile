@@ -5,7 +5,7 @@ DATA_DIR ?= var/rcm
 RCM      := target/release/rcm
 WHEEL    := $(CURDIR)/var/cache/simple_icd_10_cm-1.5.0-py3-none-any.whl
 
-.PHONY: run build data test lint unit bench bench-x12 clean-data
+.PHONY: run build data test lint unit bench bench-x12 bench-claims clean-data
 
 run: data
 	$(RCM) --data-dir $(DATA_DIR) demo
@@ -29,6 +29,9 @@ test: lint unit
 
 bench: data
 	scripts/bench/codes-bench.sh
+
+bench-claims:
+	scripts/bench/claims-bench.sh
 
 bench-x12:
 	cargo build --release -p rcm-x12 --examples

@@ -427,13 +427,46 @@ fn describe_json_error(e: &serde_json::Error) -> String {
     }
 }
 
-/// Collects problems while building one claim.
+/// One step of a field path: `billing_provider`, `lines[2]`.
+#[derive(Clone, Copy)]
+enum Step {
+    Field(&'static str),
+    Item(&'static str, usize),
+}
+
+/// Collects problems while building one claim. The path of the field being read is kept as a
+/// stack of static steps and rendered only when there is a problem to report: building a
+/// clean claim allocates no path strings.
 struct Builder<'p> {
+    base: &'p str,
+    stack: Vec<Step>,
     problems: &'p mut Vec<InputProblem>,
 }
 
 impl Builder<'_> {
-    fn push(&mut self, path: String, kind: ProblemKind, message: impl Into<String>) {
+    fn path(&self, leaf: Option<Step>) -> String {
+        use std::fmt::Write as _;
+        let mut s = String::from(self.base);
+        for step in self.stack.iter().chain(leaf.as_ref()) {
+            let _ = match step {
+                Step::Field(n) => write!(s, ".{n}"),
+                Step::Item(n, i) => write!(s, ".{n}[{i}]"),
+            };
+        }
+        s
+    }
+
+    fn enter(&mut self, step: Step) {
+        self.stack.push(step);
+    }
+
+    fn leave(&mut self) {
+        self.stack.pop();
+    }
+
+    /// A problem with the field `leaf` under the current path (or the current path itself).
+    fn push_at(&mut self, leaf: Option<Step>, kind: ProblemKind, message: impl Into<String>) {
+        let path = self.path(leaf);
         self.problems.push(InputProblem {
             path,
             kind,
@@ -441,14 +474,14 @@ impl Builder<'_> {
         });
     }
 
-    fn required(&mut self, path: &str, value: &str, what: &str) -> Option<String> {
+    fn push(&mut self, leaf: &'static str, kind: ProblemKind, message: impl Into<String>) {
+        self.push_at(Some(Step::Field(leaf)), kind, message);
+    }
+
+    fn required(&mut self, leaf: &'static str, value: &str, what: &str) -> Option<String> {
         let v = value.trim();
         if v.is_empty() {
-            self.push(
-                path.to_string(),
-                ProblemKind::Required,
-                format!("{what} is required"),
-            );
+            self.push(leaf, ProblemKind::Required, format!("{what} is required"));
             None
         } else {
             Some(v.to_string())
@@ -457,34 +490,31 @@ impl Builder<'_> {
 
     fn value<T>(
         &mut self,
-        path: &str,
+        leaf: Option<Step>,
         kind: ProblemKind,
-        what: &str,
+        what: impl FnOnce() -> String,
         r: Result<T, ValueError>,
     ) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                self.push(path.to_string(), kind, format!("{what}: {e}"));
+                let what = what();
+                self.push_at(leaf, kind, format!("{what}: {e}"));
                 None
             }
         }
     }
 
-    fn date(&mut self, path: &str, what: &str, s: &str) -> Option<Date> {
+    fn date(&mut self, leaf: &'static str, what: &str, s: &str) -> Option<Date> {
         if s.trim().is_empty() {
-            self.push(
-                path.to_string(),
-                ProblemKind::Required,
-                format!("{what} is required"),
-            );
+            self.push(leaf, ProblemKind::Required, format!("{what} is required"));
             return None;
         }
         match parse_date(s) {
             Some(d) => Some(d),
             None => {
                 self.push(
-                    path.to_string(),
+                    leaf,
                     ProblemKind::InvalidDate,
                     format!("{what} is not a calendar date (CCYY-MM-DD)"),
                 );
@@ -493,33 +523,35 @@ impl Builder<'_> {
         }
     }
 
-    fn opt_date(&mut self, path: &str, what: &str, s: Option<&str>) -> Option<Date> {
+    fn opt_date(&mut self, leaf: &'static str, what: &str, s: Option<&str>) -> Option<Date> {
         match s {
-            Some(s) if !s.trim().is_empty() => self.date(path, what, s),
+            Some(s) if !s.trim().is_empty() => self.date(leaf, what, s),
             _ => None,
         }
     }
 
-    fn npi(&mut self, path: &str, what: &str, s: &str) -> Option<Npi> {
+    fn npi(&mut self, leaf: &'static str, what: &str, s: &str) -> Option<Npi> {
         if s.trim().is_empty() {
             self.push(
-                path.to_string(),
+                leaf,
                 ProblemKind::Required,
                 format!("{what} NPI is required"),
             );
             return None;
         }
         self.value(
-            path,
+            Some(Step::Field(leaf)),
             ProblemKind::InvalidNpi,
-            &format!("{what} NPI"),
+            || format!("{what} NPI"),
             Npi::parse(s),
         )
     }
 
-    fn address(&mut self, path: &str, a: &AddressInput) -> Address {
-        self.required(&format!("{path}.line1"), &a.line1, "the street address");
-        self.required(&format!("{path}.city"), &a.city, "the city");
+    fn address(&mut self, step: &'static str, a: &AddressInput) -> Address {
+        self.enter(Step::Field(step));
+        self.required("line1", &a.line1, "the street address");
+        self.required("city", &a.city, "the city");
+        self.leave();
         Address {
             line1: a.line1.trim().to_string(),
             line2: a.line2.trim().to_string(),
@@ -529,13 +561,11 @@ impl Builder<'_> {
         }
     }
 
-    fn provider(&mut self, path: &str, what: &str, p: &ProviderInput) -> Option<Provider> {
-        let npi = self.npi(&format!("{path}.npi"), what, &p.npi);
-        self.required(
-            &format!("{path}.last_name"),
-            &p.last_name,
-            &format!("the {what}'s name"),
-        );
+    fn provider(&mut self, step: Step, what: &str, p: &ProviderInput) -> Option<Provider> {
+        self.enter(step);
+        let npi = self.npi("npi", what, &p.npi);
+        self.required("last_name", &p.last_name, &format!("the {what}'s name"));
+        self.leave();
         Some(Provider {
             npi: npi?,
             last_name: p.last_name.trim().to_string(),
@@ -544,53 +574,59 @@ impl Builder<'_> {
         })
     }
 
-    fn person(&mut self, path: &str, what: &str, p: &PersonFields) -> Person {
-        self.required(
-            &format!("{path}.last_name"),
-            &p.last_name,
-            &format!("the {what}'s last name"),
+    /// The person fields at the current path.
+    fn person(&mut self, what: &str, p: &PersonFields) -> Person {
+        if p.last_name.trim().is_empty() {
+            self.push(
+                "last_name",
+                ProblemKind::Required,
+                format!("the {what}'s last name is required"),
+            );
+        }
+        let birth_date = self.opt_date(
+            "birth_date",
+            &format!("the {what}'s birth date"),
+            p.birth_date.as_deref(),
         );
+        let sex = p
+            .sex
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .and_then(|s| {
+                self.value(
+                    Some(Step::Field("sex")),
+                    ProblemKind::InvalidValue,
+                    || format!("the {what}'s sex"),
+                    Sex::parse(s),
+                )
+            });
         Person {
             last_name: p.last_name.trim().to_string(),
             first_name: p.first_name.trim().to_string(),
-            birth_date: self.opt_date(
-                &format!("{path}.birth_date"),
-                &format!("the {what}'s birth date"),
-                p.birth_date.as_deref(),
-            ),
-            sex: p
-                .sex
-                .as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .and_then(|s| {
-                    self.value(
-                        &format!("{path}.sex"),
-                        ProblemKind::InvalidValue,
-                        &format!("the {what}'s sex"),
-                        Sex::parse(s),
-                    )
-                }),
-            address: p
-                .address
-                .as_ref()
-                .map(|a| self.address(&format!("{path}.address"), a)),
+            birth_date,
+            sex,
+            address: p.address.as_ref().map(|a| self.address("address", a)),
         }
     }
 
-    fn subscriber(&mut self, path: &str, s: &SubscriberInput) -> Subscriber {
-        self.required(&format!("{path}.member_id"), &s.member_id, "the member id");
+    fn subscriber(&mut self, step: Step, s: &SubscriberInput) -> Subscriber {
+        self.enter(step);
+        self.required("member_id", &s.member_id, "the member id");
+        let person = self.person("subscriber", &s.person);
+        self.leave();
         Subscriber {
             member_id: s.member_id.trim().to_string(),
-            person: self.person(path, "subscriber", &s.person),
+            person,
             group_number: s.group_number.trim().to_string(),
         }
     }
 
-    fn payer(&mut self, path: &str, p: &PayerInput) -> Payer {
-        self.required(&format!("{path}.name"), &p.name, "the payer name");
-        self.required(&format!("{path}.payer_id"), &p.payer_id, "the payer id");
+    /// The payer at the current path.
+    fn payer(&mut self, p: &PayerInput) -> Payer {
+        self.required("name", &p.name, "the payer name");
+        self.required("payer_id", &p.payer_id, "the payer id");
         self.required(
-            &format!("{path}.filing_indicator"),
+            "filing_indicator",
             &p.filing_indicator,
             "the claim filing indicator (SBR09)",
         );
@@ -600,7 +636,7 @@ impl Builder<'_> {
             "tertiary" | "t" => Responsibility::Tertiary,
             _ => {
                 self.push(
-                    format!("{path}.responsibility"),
+                    "responsibility",
                     ProblemKind::InvalidValue,
                     "the payer responsibility is primary, secondary or tertiary",
                 );
@@ -613,41 +649,47 @@ impl Builder<'_> {
             responsibility,
             filing_indicator: p.filing_indicator.trim().to_ascii_uppercase(),
             coverage_start: self.opt_date(
-                &format!("{path}.coverage_start"),
+                "coverage_start",
                 "the coverage start",
                 p.coverage_start.as_deref(),
             ),
             coverage_end: self.opt_date(
-                &format!("{path}.coverage_end"),
+                "coverage_end",
                 "the coverage end",
                 p.coverage_end.as_deref(),
             ),
         }
     }
 
-    fn money(&mut self, path: &str, what: &str, a: &AmountInput) -> Option<Money> {
+    fn money(&mut self, leaf: &'static str, what: &str, a: &AmountInput) -> Option<Money> {
         if a.0.trim().is_empty() {
-            self.push(
-                path.to_string(),
-                ProblemKind::Required,
-                format!("{what} is required"),
-            );
+            self.push(leaf, ProblemKind::Required, format!("{what} is required"));
             return None;
         }
-        self.value(path, ProblemKind::InvalidValue, what, Money::parse(&a.0))
+        self.value(
+            Some(Step::Field(leaf)),
+            ProblemKind::InvalidValue,
+            || what.to_string(),
+            Money::parse(&a.0),
+        )
     }
 }
 
 /// CCYY-MM-DD (or CCYYMMDD).
 pub fn parse_date(s: &str) -> Option<Date> {
-    let s = s.trim();
-    let compact: String = s.chars().filter(|c| *c != '-').collect();
-    if compact.len() != 8 || !compact.bytes().all(|b| b.is_ascii_digit()) {
+    let b = s.trim().as_bytes();
+    let digits: [u8; 8] = match b.len() {
+        8 => b.try_into().ok()?,
+        10 if b[4] == b'-' && b[7] == b'-' => [b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]],
+        _ => return None,
+    };
+    if !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let y: i16 = compact[..4].parse().ok()?;
-    let m: i8 = compact[4..6].parse().ok()?;
-    let d: i8 = compact[6..].parse().ok()?;
+    let n = |r: &[u8]| r.iter().fold(0i32, |a, d| a * 10 + i32::from(d - b'0'));
+    let y = i16::try_from(n(&digits[..4])).ok()?;
+    let m = i8::try_from(n(&digits[4..6])).ok()?;
+    let d = i8::try_from(n(&digits[6..])).ok()?;
     Date::new(y, m, d).ok()
 }
 
@@ -671,78 +713,74 @@ impl ClaimInput {
     }
 
     fn build_into(&self, path: &str, problems: &mut Vec<InputProblem>) -> Option<Claim> {
-        let mut b = Builder { problems };
+        let mut b = Builder {
+            base: path,
+            stack: Vec::with_capacity(4),
+            problems,
+        };
         let kind = match self.kind {
             KindInput::Professional => ClaimKind::Professional,
             KindInput::Institutional => ClaimKind::Institutional,
         };
         b.required(
-            &format!("{path}.patient_control_number"),
+            "patient_control_number",
             &self.patient_control_number,
             "the patient control number",
         );
         if self.patient_control_number.trim().len() > 38 {
             b.push(
-                format!("{path}.patient_control_number"),
+                "patient_control_number",
                 ProblemKind::InvalidValue,
                 "the patient control number is at most 38 characters (CLM01; payers often keep only 20)",
             );
         }
 
         let bp = &self.billing_provider;
-        let bpp = format!("{path}.billing_provider");
-        let billing_npi = b.npi(&format!("{bpp}.npi"), "the billing provider", &bp.npi);
-        b.required(
-            &format!("{bpp}.name"),
-            &bp.name,
-            "the billing provider name",
-        );
+        b.enter(Step::Field("billing_provider"));
+        let billing_npi = b.npi("npi", "the billing provider", &bp.npi);
+        b.required("name", &bp.name, "the billing provider name");
         let tax_id = if bp.tax_id.trim().is_empty() {
             b.push(
-                format!("{bpp}.tax_id"),
+                "tax_id",
                 ProblemKind::Required,
                 "the billing provider tax id is required",
             );
             None
         } else {
             b.value(
-                &format!("{bpp}.tax_id"),
+                Some(Step::Field("tax_id")),
                 ProblemKind::InvalidValue,
-                "the billing provider tax id",
+                || "the billing provider tax id".into(),
                 TaxId::parse(&bp.tax_id),
             )
         };
-        let billing_address = b.address(&format!("{bpp}.address"), &bp.address);
+        let billing_address = b.address("address", &bp.address);
+        b.leave();
 
-        let rendering_provider = self.rendering_provider.as_ref().and_then(|p| {
-            b.provider(
-                &format!("{path}.rendering_provider"),
-                "rendering provider",
-                p,
-            )
-        });
-        let referring_provider = self.referring_provider.as_ref().and_then(|p| {
-            b.provider(
-                &format!("{path}.referring_provider"),
-                "referring provider",
-                p,
-            )
-        });
-        let subscriber = b.subscriber(&format!("{path}.subscriber"), &self.subscriber);
+        let rendering_provider = self
+            .rendering_provider
+            .as_ref()
+            .and_then(|p| b.provider(Step::Field("rendering_provider"), "rendering provider", p));
+        let referring_provider = self
+            .referring_provider
+            .as_ref()
+            .and_then(|p| b.provider(Step::Field("referring_provider"), "referring provider", p));
+        let subscriber = b.subscriber(Step::Field("subscriber"), &self.subscriber);
         // The person the services were for needs an address, birth date and sex on an 837
         // (2010BA N3/N4/DMG when the subscriber is the patient, 2010CA otherwise).
         {
-            let (who, person, what) = match &self.patient {
-                Some(p) => (format!("{path}.patient"), &p.person, "patient"),
+            let (step, person, what) = match &self.patient {
+                Some(p) => ("patient", &p.person, "patient"),
                 None => (
-                    format!("{path}.subscriber"),
+                    "subscriber",
                     &self.subscriber.person,
                     "subscriber (the patient)",
                 ),
             };
+            b.enter(Step::Field(step));
             if person.address.is_none() {
                 b.push(
-                    format!("{who}.address"),
+                    "address",
                     ProblemKind::Required,
                     format!("the {what}'s address is required"),
                 );
@@ -753,98 +791,87 @@ impl ClaimInput {
                 .is_none_or(|d| d.trim().is_empty())
             {
                 b.push(
-                    format!("{who}.birth_date"),
+                    "birth_date",
                     ProblemKind::Required,
                     format!("the {what}'s birth date is required"),
                 );
             }
             if person.sex.as_deref().is_none_or(|d| d.trim().is_empty()) {
                 b.push(
-                    format!("{who}.sex"),
+                    "sex",
                     ProblemKind::Required,
                     format!("the {what}'s sex is required (F, M or U)"),
                 );
             }
+            b.leave();
         }
         let patient = self.patient.as_ref().map(|p| {
-            let pp = format!("{path}.patient");
+            b.enter(Step::Field("patient"));
             b.required(
-                &format!("{pp}.relationship"),
+                "relationship",
                 &p.relationship,
                 "the patient's relationship to the subscriber",
             );
+            let person = b.person("patient", &p.person);
+            b.leave();
             Patient {
                 relationship: p.relationship.trim().to_string(),
-                person: b.person(&pp, "patient", &p.person),
+                person,
             }
         });
 
         if self.payers.is_empty() {
             b.push(
-                format!("{path}.payers"),
+                "payers",
                 ProblemKind::Required,
                 "a claim needs the payer it is sent to",
             );
         }
-        let mut payers = self
-            .payers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let pp = format!("{path}.payers[{i}]");
-                let payer = b.payer(&pp, p);
-                (i, p, payer)
-            })
-            .collect::<Vec<_>>();
         let mut other_payers = Vec::new();
         let mut payer = None;
-        for (i, p, built) in payers.drain(..) {
+        for (i, p) in self.payers.iter().enumerate() {
+            b.enter(Step::Item("payers", i));
+            let built = b.payer(p);
             if i == 0 {
                 payer = Some(built);
+                b.leave();
                 continue;
             }
-            let pp = format!("{path}.payers[{i}]");
             let subscriber = p
                 .subscriber
                 .as_ref()
-                .map(|s| b.subscriber(&format!("{pp}.subscriber"), s));
+                .map(|s| b.subscriber(Step::Field("subscriber"), s));
             let paid = p
                 .paid
                 .as_ref()
-                .and_then(|a| b.money(&format!("{pp}.paid"), "the amount paid", a));
-            let adjustments = p
-                .adjustments
-                .iter()
-                .enumerate()
-                .filter_map(|(j, a)| {
-                    let ap = format!("{pp}.adjustments[{j}]");
-                    let group = a.group.trim().to_ascii_uppercase();
-                    if !matches!(group.as_str(), "CO" | "PR" | "OA" | "PI" | "CR") {
-                        b.push(
-                            format!("{ap}.group"),
-                            ProblemKind::InvalidValue,
-                            "the adjustment group is CO, PR, OA, PI or CR",
-                        );
-                    }
-                    b.required(
-                        &format!("{ap}.reason"),
-                        &a.reason,
-                        "the adjustment reason code (CARC)",
+                .and_then(|a| b.money("paid", "the amount paid", a));
+            let mut adjustments = Vec::new();
+            for (j, a) in p.adjustments.iter().enumerate() {
+                b.enter(Step::Item("adjustments", j));
+                let group = a.group.trim().to_ascii_uppercase();
+                if !matches!(group.as_str(), "CO" | "PR" | "OA" | "PI" | "CR") {
+                    b.push(
+                        "group",
+                        ProblemKind::InvalidValue,
+                        "the adjustment group is CO, PR, OA, PI or CR",
                     );
-                    let amount =
-                        b.money(&format!("{ap}.amount"), "the adjustment amount", &a.amount)?;
-                    Some(ClaimAdjustment {
+                }
+                b.required("reason", &a.reason, "the adjustment reason code (CARC)");
+                if let Some(amount) = b.money("amount", "the adjustment amount", &a.amount) {
+                    adjustments.push(ClaimAdjustment {
                         group,
                         reason: a.reason.trim().to_string(),
                         amount,
-                    })
-                })
-                .collect();
+                    });
+                }
+                b.leave();
+            }
             let adjudication_date = b.opt_date(
-                &format!("{pp}.adjudication_date"),
+                "adjudication_date",
                 "the adjudication date",
                 p.adjudication_date.as_deref(),
             );
+            b.leave();
             other_payers.push(OtherPayer {
                 payer: built,
                 subscriber,
@@ -857,14 +884,14 @@ impl ClaimInput {
 
         let place_of_service = match (&self.place_of_service, kind) {
             (Some(p), _) if !p.trim().is_empty() => b.value(
-                &format!("{path}.place_of_service"),
+                Some(Step::Field("place_of_service")),
                 ProblemKind::InvalidValue,
-                "the place of service",
+                || "the place of service".into(),
                 PlaceOfService::parse(p),
             ),
             (_, ClaimKind::Professional) => {
                 b.push(
-                    format!("{path}.place_of_service"),
+                    "place_of_service",
                     ProblemKind::Required,
                     "the place of service is required on a professional claim",
                 );
@@ -879,18 +906,14 @@ impl ClaimInput {
             }
             Some(_) => {
                 b.push(
-                    format!("{path}.frequency"),
+                    "frequency",
                     ProblemKind::InvalidValue,
                     "the claim frequency is one digit: 1 original, 7 replacement, 8 void",
                 );
                 '1'
             }
         };
-        let onset_date = b.opt_date(
-            &format!("{path}.onset_date"),
-            "the onset date",
-            self.onset_date.as_deref(),
-        );
+        let onset_date = b.opt_date("onset_date", "the onset date", self.onset_date.as_deref());
 
         let max_dx = match kind {
             ClaimKind::Professional => MAX_DIAGNOSES_PROFESSIONAL,
@@ -898,61 +921,71 @@ impl ClaimInput {
         };
         if self.diagnoses.is_empty() {
             b.push(
-                format!("{path}.diagnoses"),
+                "diagnoses",
                 ProblemKind::Required,
                 "a claim needs at least one diagnosis (the principal, first)",
             );
         } else if self.diagnoses.len() > max_dx {
             b.push(
-                format!("{path}.diagnoses"),
+                "diagnoses",
                 ProblemKind::TooMany,
-                format!("{} diagnoses: a {} claim holds at most {max_dx}; split the claim or keep the ones the lines point to", self.diagnoses.len(), kind.label()),
+                format!(
+                    "{} diagnoses: a {} claim holds at most {max_dx}; split the claim or keep the ones the lines point to",
+                    self.diagnoses.len(),
+                    kind.label()
+                ),
             );
         }
-        let diagnoses: Vec<DiagnosisCode> = self
-            .diagnoses
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| {
-                b.value(
-                    &format!("{path}.diagnoses[{i}]"),
-                    ProblemKind::MalformedDiagnosis,
-                    &format!("diagnosis {} ({:?})", i + 1, d.trim()),
-                    DiagnosisCode::parse(d),
-                )
-            })
-            .collect();
-        let total_charge = b.money(
-            &format!("{path}.total_charge"),
-            "the total charge",
-            &self.total_charge,
-        );
+        let mut diagnoses = Vec::with_capacity(self.diagnoses.len());
+        for (i, d) in self.diagnoses.iter().enumerate() {
+            if let Some(code) = b.value(
+                Some(Step::Item("diagnoses", i)),
+                ProblemKind::MalformedDiagnosis,
+                || format!("diagnosis {} ({:?})", i + 1, d.trim()),
+                DiagnosisCode::parse(d),
+            ) {
+                diagnoses.push(code);
+            }
+        }
+        let total_charge = b.money("total_charge", "the total charge", &self.total_charge);
 
         if self.lines.is_empty() {
             b.push(
-                format!("{path}.lines"),
+                "lines",
                 ProblemKind::NoLines,
                 "a claim needs at least one service line",
             );
         }
         let mut lines = Vec::with_capacity(self.lines.len());
         for (i, l) in self.lines.iter().enumerate() {
-            let lp = format!("{path}.lines[{i}]");
-            if let Some(line) = build_line(&mut b, &lp, l, kind) {
+            b.enter(Step::Item("lines", i));
+            if let Some(line) = build_line(&mut b, l, kind) {
                 lines.push(line);
             }
+            b.leave();
         }
 
         let institutional = match (&self.institutional, kind) {
             (Some(inst), ClaimKind::Institutional) => {
-                build_institutional(&mut b, &format!("{path}.institutional"), inst)
+                b.enter(Step::Field("institutional"));
+                let i = build_institutional(&mut b, inst);
+                b.leave();
+                i
             }
             (Some(_), ClaimKind::Professional) => {
-                b.push(format!("{path}.institutional"), ProblemKind::InvalidValue, "institutional data on a professional claim: set \"kind\": \"institutional\" or remove it");
+                b.push(
+                    "institutional",
+                    ProblemKind::InvalidValue,
+                    "institutional data on a professional claim: set \"kind\": \"institutional\" or remove it",
+                );
                 None
             }
             (None, ClaimKind::Institutional) => {
-                b.push(format!("{path}.institutional"), ProblemKind::Required, "an institutional claim needs the type of bill, statement dates and discharge status");
+                b.push(
+                    "institutional",
+                    ProblemKind::Required,
+                    "an institutional claim needs the type of bill, statement dates and discharge status",
+                );
                 None
             }
             (None, ClaimKind::Professional) => None,
@@ -999,22 +1032,18 @@ fn non_empty(s: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn build_line(
-    b: &mut Builder<'_>,
-    lp: &str,
-    l: &LineInput,
-    kind: ClaimKind,
-) -> Option<ServiceLine> {
+/// One service line, at the current path (`lines[i]`).
+fn build_line(b: &mut Builder<'_>, l: &LineInput, kind: ClaimKind) -> Option<ServiceLine> {
     let procedure = match l.procedure.as_deref().map(str::trim) {
         Some(p) if !p.is_empty() => b.value(
-            &format!("{lp}.procedure"),
+            Some(Step::Field("procedure")),
             ProblemKind::MalformedProcedure,
-            &format!("procedure code {p:?}"),
+            || format!("procedure code {p:?}"),
             ProcedureCode::parse(p),
         ),
         _ if kind == ClaimKind::Professional => {
             b.push(
-                format!("{lp}.procedure"),
+                "procedure",
                 ProblemKind::Required,
                 "the procedure code is required on a professional line",
             );
@@ -1024,43 +1053,37 @@ fn build_line(
     };
     if l.modifiers.len() > 4 {
         b.push(
-            format!("{lp}.modifiers"),
+            "modifiers",
             ProblemKind::TooMany,
             format!("{} modifiers: a line holds at most four", l.modifiers.len()),
         );
     }
-    let modifiers: Vec<Modifier> = l
-        .modifiers
-        .iter()
-        .enumerate()
-        .filter_map(|(j, m)| {
-            b.value(
-                &format!("{lp}.modifiers[{j}]"),
-                ProblemKind::InvalidValue,
-                &format!("modifier {m:?}"),
-                Modifier::parse(m),
-            )
-        })
-        .collect();
-    let charge = b.money(&format!("{lp}.charge"), "the line charge", &l.charge);
+    let mut modifiers = Vec::with_capacity(l.modifiers.len());
+    for (j, m) in l.modifiers.iter().enumerate() {
+        if let Some(m) = b.value(
+            Some(Step::Item("modifiers", j)),
+            ProblemKind::InvalidValue,
+            || format!("modifier {m:?}"),
+            Modifier::parse(m),
+        ) {
+            modifiers.push(m);
+        }
+    }
+    let charge = b.money("charge", "the line charge", &l.charge);
     let units = if l.units.0.trim().is_empty() {
-        b.push(
-            format!("{lp}.units"),
-            ProblemKind::Required,
-            "the units are required",
-        );
+        b.push("units", ProblemKind::Required, "the units are required");
         None
     } else {
         b.value(
-            &format!("{lp}.units"),
+            Some(Step::Field("units")),
             ProblemKind::InvalidValue,
-            "the units",
+            || "the units".into(),
             Units::parse(&l.units.0),
         )
     };
     if l.diagnosis_pointers.len() > 4 {
         b.push(
-            format!("{lp}.diagnosis_pointers"),
+            "diagnosis_pointers",
             ProblemKind::TooMany,
             format!(
                 "{} diagnosis pointers: a line holds at most four",
@@ -1073,13 +1096,9 @@ fn build_line(
         .iter()
         .map(|p| u8::try_from(*p).unwrap_or(u8::MAX))
         .collect();
-    let date_of_service = b.date(
-        &format!("{lp}.date_of_service"),
-        "the date of service",
-        &l.date_of_service,
-    );
+    let date_of_service = b.date("date_of_service", "the date of service", &l.date_of_service);
     let date_of_service_end = b.opt_date(
-        &format!("{lp}.date_of_service_end"),
+        "date_of_service_end",
         "the end date of service",
         l.date_of_service_end.as_deref(),
     );
@@ -1089,15 +1108,15 @@ fn build_line(
         .filter(|p| !p.trim().is_empty())
         .and_then(|p| {
             b.value(
-                &format!("{lp}.place_of_service"),
+                Some(Step::Field("place_of_service")),
                 ProblemKind::InvalidValue,
-                "the line's place of service",
+                || "the line's place of service".into(),
                 PlaceOfService::parse(p),
             )
         });
     let rendering_provider = l.rendering_provider.as_ref().and_then(|p| {
         b.provider(
-            &format!("{lp}.rendering_provider"),
+            Step::Field("rendering_provider"),
             "line rendering provider",
             p,
         )
@@ -1108,22 +1127,22 @@ fn build_line(
         .filter(|n| !n.trim().is_empty())
         .and_then(|n| {
             b.value(
-                &format!("{lp}.ndc"),
+                Some(Step::Field("ndc")),
                 ProblemKind::InvalidValue,
-                "the NDC",
+                || "the NDC".into(),
                 Ndc::parse(n),
             )
         });
     let revenue_code = match l.revenue_code.as_deref().map(str::trim) {
         Some(r) if !r.is_empty() => b.value(
-            &format!("{lp}.revenue_code"),
+            Some(Step::Field("revenue_code")),
             ProblemKind::InvalidValue,
-            "the revenue code",
+            || "the revenue code".into(),
             RevenueCode::parse(r),
         ),
         _ if kind == ClaimKind::Institutional => {
             b.push(
-                format!("{lp}.revenue_code"),
+                "revenue_code",
                 ProblemKind::Required,
                 "the revenue code is required on an institutional line",
             );
@@ -1131,13 +1150,10 @@ fn build_line(
         }
         _ => None,
     };
-    let non_covered_charge = l.non_covered_charge.as_ref().and_then(|a| {
-        b.money(
-            &format!("{lp}.non_covered_charge"),
-            "the non-covered charge",
-            a,
-        )
-    });
+    let non_covered_charge = l
+        .non_covered_charge
+        .as_ref()
+        .and_then(|a| b.money("non_covered_charge", "the non-covered charge", a));
     Some(ServiceLine {
         procedure,
         modifiers,
@@ -1154,34 +1170,31 @@ fn build_line(
     })
 }
 
-fn build_institutional(
-    b: &mut Builder<'_>,
-    ip: &str,
-    i: &InstitutionalInput,
-) -> Option<Institutional> {
+/// What only a UB-04 carries, at the current path (`institutional`).
+fn build_institutional(b: &mut Builder<'_>, i: &InstitutionalInput) -> Option<Institutional> {
     let type_of_bill = b.value(
-        &format!("{ip}.type_of_bill"),
+        Some(Step::Field("type_of_bill")),
         ProblemKind::InvalidValue,
-        "the type of bill",
+        || "the type of bill".into(),
         TypeOfBill::parse(&i.type_of_bill),
     );
     let statement_from = b.date(
-        &format!("{ip}.statement_from"),
+        "statement_from",
         "the statement from date",
         &i.statement_from,
     );
     let statement_to = b.date(
-        &format!("{ip}.statement_to"),
+        "statement_to",
         "the statement through date",
         &i.statement_to,
     );
     let admission_date = b.opt_date(
-        &format!("{ip}.admission_date"),
+        "admission_date",
         "the admission date",
         i.admission_date.as_deref(),
     );
     b.required(
-        &format!("{ip}.patient_status"),
+        "patient_status",
         &i.patient_status,
         "the patient (discharge) status",
     );
@@ -1191,35 +1204,31 @@ fn build_institutional(
         .filter(|d| !d.trim().is_empty())
         .and_then(|d| {
             b.value(
-                &format!("{ip}.admitting_diagnosis"),
+                Some(Step::Field("admitting_diagnosis")),
                 ProblemKind::MalformedDiagnosis,
-                "the admitting diagnosis",
+                || "the admitting diagnosis".into(),
                 DiagnosisCode::parse(d),
             )
         });
-    let procedures = i
-        .procedures
-        .iter()
-        .enumerate()
-        .filter_map(|(j, p)| {
-            let pp = format!("{ip}.procedures[{j}]");
-            let code = b.value(
-                &format!("{pp}.code"),
-                ProblemKind::InvalidValue,
-                "the ICD-10-PCS procedure",
-                PcsCode::parse(&p.code),
-            );
-            let date = b.date(&format!("{pp}.date"), "the procedure date", &p.date);
-            Some(PcsProcedure {
-                code: code?,
-                date: date?,
-            })
-        })
-        .collect();
+    let mut procedures = Vec::new();
+    for (j, p) in i.procedures.iter().enumerate() {
+        b.enter(Step::Item("procedures", j));
+        let code = b.value(
+            Some(Step::Field("code")),
+            ProblemKind::InvalidValue,
+            || "the ICD-10-PCS procedure".into(),
+            PcsCode::parse(&p.code),
+        );
+        let date = b.date("date", "the procedure date", &p.date);
+        b.leave();
+        if let (Some(code), Some(date)) = (code, date) {
+            procedures.push(PcsProcedure { code, date });
+        }
+    }
     let attending_provider = i
         .attending_provider
         .as_ref()
-        .and_then(|p| b.provider(&format!("{ip}.attending_provider"), "attending provider", p));
+        .and_then(|p| b.provider(Step::Field("attending_provider"), "attending provider", p));
     Some(Institutional {
         type_of_bill: type_of_bill?,
         statement_from: statement_from?,

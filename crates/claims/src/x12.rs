@@ -599,19 +599,25 @@ fn claim_input(
 /// Every claim of an 837 transaction, in file order, as the documented JSON.
 pub fn claims_from_transaction(t: &x::ClaimTransaction) -> Vec<ClaimInput> {
     let mut out = Vec::new();
+    for_each_claim(t, |c| out.push(c));
+    out
+}
+
+/// Hands each claim of an 837 transaction, in file order, as the documented JSON, one at a
+/// time (a 5,000-claim transaction is never held twice).
+pub fn for_each_claim(t: &x::ClaimTransaction, mut each: impl FnMut(ClaimInput)) {
     for bp in &t.billing_providers {
         for g in &bp.subscribers {
             for c in &g.claims {
-                out.push(claim_input(t, bp, g, None, c));
+                each(claim_input(t, bp, g, None, c));
             }
             for p in &g.patients {
                 for c in &p.claims {
-                    out.push(claim_input(t, bp, g, Some(p), c));
+                    each(claim_input(t, bp, g, Some(p), c));
                 }
             }
         }
     }
-    out
 }
 
 /// The claims of an 837 file and what kept parts of it from being read.
@@ -734,10 +740,12 @@ pub fn map_837_claims<R: Send>(
             let segs = segments_of(bytes, span);
             match x::parse(&segs) {
                 Ok(t) => {
-                    for (k, input) in claims_from_transaction(&t).into_iter().enumerate() {
-                        let path = format!("transaction {} claim {}", span.control, k + 1);
+                    let mut k = 0usize;
+                    for_each_claim(&t, |input| {
+                        k += 1;
+                        let path = format!("transaction {} claim {k}", span.control);
                         p.results.push(each(input.build(&path)));
-                    }
+                    });
                 }
                 Err(e) => p.problems.push(format!(
                     "transaction ST02 {}: segment {} ({}): {}",

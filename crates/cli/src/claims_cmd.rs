@@ -142,18 +142,43 @@ fn check(
             .iter()
             .filter(|r| !problems_only || !r.findings.is_empty())
             .collect();
-        output::json(&serde_json::json!({
-            "file": file.display().to_string(),
-            "setup": scrubber.setup(),
-            "file_problems": file_problems,
-            "summary": {
-                "claims": reports.len(),
-                "clean": clean,
-                "with_errors": with_errors,
-                "with_warnings_only": with_warnings,
+        // Serialized straight from the reports: a 100,000-claim batch is not copied into a
+        // JSON tree first.
+        #[derive(serde::Serialize)]
+        struct Summary {
+            claims: usize,
+            clean: usize,
+            with_errors: usize,
+            with_warnings_only: usize,
+        }
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            file: String,
+            setup: rcm_edits::ScrubberSetup,
+            file_problems: &'a [String],
+            summary: Summary,
+            claims: Vec<&'a ClaimReport>,
+        }
+        let out = Out {
+            file: file.display().to_string(),
+            setup: scrubber.setup(),
+            file_problems: &file_problems,
+            summary: Summary {
+                claims: reports.len(),
+                clean,
+                with_errors,
+                with_warnings_only: with_warnings,
             },
-            "claims": shown,
-        }))?;
+            claims: shown,
+        };
+        let stdout = std::io::stdout().lock();
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout);
+        serde_json::to_writer_pretty(&mut w, &out)?;
+        {
+            use std::io::Write as _;
+            w.write_all(b"\n")?;
+            w.flush()?;
+        }
     } else {
         let setup = scrubber.setup();
         if setup.icd10cm_versions.is_empty() {
