@@ -244,6 +244,13 @@ impl Trigger {
 impl Rule {
     pub(crate) fn evaluate(&self, c: &RuleClaim<'_>, out: &mut Vec<RuleHit>) {
         let t = &self.trigger;
+        // A claim field already filled: nothing to require, whatever the lines hold.
+        if let Action::RequireField(f) = &self.action
+            && f.level == FieldLevel::Claim
+            && (c.fields_present)(f.name)
+        {
+            return;
+        }
         if !t.claim_matches(c, self.scope) {
             return;
         }

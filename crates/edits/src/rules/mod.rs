@@ -339,7 +339,7 @@ pub enum RulesError {
     /// Every problem found in the files, in file and line order.
     #[error("{}", list_problems(.0))]
     Problems(Vec<Problem>),
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Read {
         path: PathBuf,
         #[source]
@@ -476,6 +476,9 @@ impl RuleSet {
             }
         }
         if !problems.is_empty() {
+            problems.sort_by(|a, b| {
+                (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column))
+            });
             return Err(RulesError::Problems(problems));
         }
         let mut by_payer: Vec<(Box<str>, Vec<u32>)> = Vec::new();
