@@ -125,11 +125,19 @@ fn check(
     };
     let today = today.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     let scrubber = Scrubber::open(data_dir, rules, today)?;
-    let (built, file_problems): (Vec<BuiltClaim>, Vec<String>) = match read_input(file)? {
-        Input::Json(f) => (f.build(), Vec::new()),
-        Input::X12(b) => (b.claims, b.file_problems),
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let (reports, file_problems): (Vec<ClaimReport>, Vec<String>) = match detect(file, &bytes)? {
+        Kind::Json(start) => {
+            let f = read_claim_file(&file.display().to_string(), &bytes[start..])?;
+            let built: Vec<BuiltClaim> = f.build();
+            (scrubber.check_batch(&built), Vec::new())
+        }
+        // Transaction sets are parsed and scrubbed in parallel; claims are not kept.
+        Kind::X12(start) => {
+            let r = scrubber.check_837(&bytes[start..]);
+            (r.reports, r.file_problems)
+        }
     };
-    let reports = scrubber.check_batch(&built);
     let elapsed = started.elapsed();
     let with_errors = reports.iter().filter(|r| r.has_errors()).count();
     let with_warnings = reports

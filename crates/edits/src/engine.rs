@@ -1034,22 +1034,33 @@ impl Scrubber {
             return;
         }
         let person = c.patient_person();
+        // The closed list of `rules::fields::REQUIRED_FIELDS`; the line-level ones (ndc,
+        // revenue_code, diagnosis_pointer) are read from each `RuleLine` by the rules.
         let present = |name: &str| -> bool {
             match name {
                 "prior_authorization" => c.prior_authorization.is_some(),
                 "referring_provider" => c.referring_provider.is_some(),
                 "original_claim_reference" => c.original_claim_reference.is_some(),
-                "rendering_provider" => c.rendering_provider.is_some(),
+                "rendering_provider" => {
+                    c.rendering_provider.is_some()
+                        || c.lines.iter().all(|l| l.rendering_provider.is_some())
+                }
                 "onset_date" => c.onset_date.is_some(),
-                "ndc" => c.lines.iter().all(|l| l.ndc.is_some()),
-                "patient_birth_date" | "birth_date" => person.birth_date.is_some(),
-                "patient_sex" | "sex" => person.sex.is_some(),
+                "patient_birth_date" => person.birth_date.is_some(),
                 "group_number" => !c.subscriber.group_number.is_empty(),
-                "billing_taxonomy" | "taxonomy" => !c.billing_provider.taxonomy.is_empty(),
+                "other_payer" => !c.other_payers.is_empty(),
+                "attending_provider" => c
+                    .institutional
+                    .as_ref()
+                    .is_some_and(|i| i.attending_provider.is_some()),
                 "admission_date" => c
                     .institutional
                     .as_ref()
                     .is_some_and(|i| i.admission_date.is_some()),
+                "ndc" => c.lines.iter().all(|l| l.ndc.is_some()),
+                "revenue_code" => c.lines.iter().all(|l| l.revenue_code.is_some()),
+                "diagnosis_pointer" => c.lines.iter().all(|l| !l.diagnosis_pointers.is_empty()),
+                // Names are checked against the closed list when the rules load.
                 _ => true,
             }
         };

@@ -459,3 +459,39 @@ fn findings_name_the_fields_and_never_the_patient() {
         );
     }
 }
+
+#[test]
+fn payer_rules_from_the_shipped_examples_fire_through_the_scrubber() {
+    let rules = RuleSet::load(&[repo().join("examples/rules")]).unwrap();
+    let s = scrubber_with(rules);
+    // A BCBSTX telehealth visit without modifier 95.
+    let mut c = claim_from(&templates()[4], 2);
+    c["payers"][0]["name"] = json!("BLUE CROSS BLUE SHIELD OF TEXAS");
+    c["payers"][0]["payer_id"] = json!("84980");
+    c["payers"][0]["filing_indicator"] = json!("BL");
+    c["place_of_service"] = json!("10");
+    c["lines"][0]["procedure"] = json!("99213");
+    let fired = ids_with(&s, &c);
+    assert!(fired.contains("payer.BCBSTX-TELE-95"), "{fired:?}");
+    let report = s.check(&build(&c));
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.id == "payer.BCBSTX-TELE-95")
+        .unwrap();
+    assert_eq!(f.category, rcm_edits::Category::PayerRule);
+    assert!(
+        f.fields.iter().any(|x| x.starts_with("lines[0]")),
+        "{:?}",
+        f.fields
+    );
+    // With the modifier the rule is satisfied.
+    c["lines"][0]["modifiers"] = json!(["95"]);
+    assert!(!ids_with(&s, &c).contains("payer.BCBSTX-TELE-95"));
+    // The clean corpus stays clean with every shipped rule loaded (their payers differ).
+    for n in 0..40 {
+        let c = claim_from(&templates()[n % templates().len()], n);
+        let r = s.check(&build(&c));
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+    }
+}
