@@ -57,10 +57,10 @@ fn claim(n: usize, seed: &mut u64) -> Claim {
             "diagnosis_pointers": [1 + (rng(seed) as usize) % ndx],
             "date_of_service": format!("2026-{month:02}-{day:02}"),
         }));
-        if p.starts_with('J') {
-            lines
-                .last_mut()
-                .map(|l| l["ndc"] = serde_json::json!("00409-4888-02"));
+        if p.starts_with('J')
+            && let Some(l) = lines.last_mut()
+        {
+            l["ndc"] = serde_json::json!("00409-4888-02");
         }
     }
     let total: i64 = lines
