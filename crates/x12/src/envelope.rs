@@ -167,12 +167,10 @@ impl EnvelopeTracker {
 
     /// Feeds one segment. Findings are pushed into `out`.
     pub fn push(&mut self, seg: &Segment<'_>, layout: IsaLayout, out: &mut Vec<Finding>) -> Step {
-        let mut id3 = [0u8; 3];
-        for (d, s) in id3.iter_mut().zip(seg.id()) {
-            *d = *s;
-        }
-        self.last_seg = (seg.index, seg.offset, id3);
         let id = seg.id();
+        // Byte by byte: a copy loop here became a memcpy call per segment.
+        let b = |i: usize| id.get(i).copied().unwrap_or(0);
+        self.last_seg = (seg.index, seg.offset, [b(0), b(1), b(2)]);
         let was_in_tx = self.state == State::Transaction;
         // Envelope segments arriving inside a transaction close it without SE.
         if was_in_tx && matches!(id, b"ST" | b"GE" | b"IEA" | b"ISA" | b"GS") {
@@ -433,6 +431,8 @@ impl EnvelopeTracker {
                 self.state = State::Outside;
                 Step::Envelope
             }
+            // TA1 interchange acknowledgments sit between the ISA and the first GS (or alone).
+            b"TA1" if self.state == State::Interchange => Step::Envelope,
             _ => {
                 out.push(self.err(
                     seg,

@@ -5,6 +5,7 @@ pub mod ack999;
 pub mod claim837;
 pub mod remit835;
 pub mod status277;
+pub mod ta1;
 
 use crate::WriteError;
 use crate::segment::Elements;

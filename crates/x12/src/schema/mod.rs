@@ -239,7 +239,7 @@ impl SegSpec {
     }
 
     /// As [`SegSpec::matches`] with element 1 already split (most qualifiers are element 1).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn matches_el1(
         &self,
         id: u64,

@@ -745,7 +745,14 @@ fn check_value(
             if es.packed.is_empty() {
                 l.iter().any(|k| k.as_bytes() == v)
             } else {
-                super::pack(v).is_some_and(|p| es.packed.binary_search(&p).is_ok())
+                // Short lists: a straight scan (vectorized); long ones: binary search.
+                super::pack(v).is_some_and(|p| {
+                    if es.packed.len() <= 16 {
+                        es.packed.contains(&p)
+                    } else {
+                        es.packed.binary_search(&p).is_ok()
+                    }
+                })
             }
         }
         CodeSet::External(list) => super::external_code_ok(list, v),
