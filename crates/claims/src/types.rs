@@ -633,6 +633,41 @@ impl std::iter::Sum for Money {
     }
 }
 
+/// Appends the decimal digits of `v` (no formatting machinery: claims are converted by the
+/// hundred thousand).
+pub(crate) fn push_digits(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
+}
+
+impl Money {
+    /// The same text as `Display` ("1250.00"), built without the formatting machinery.
+    pub fn to_plain(self) -> String {
+        let mut s = String::with_capacity(12);
+        if self.0 < 0 {
+            s.push('-');
+        }
+        let a = self.0.unsigned_abs();
+        push_digits(&mut s, a / 100);
+        s.push('.');
+        let c = (a % 100) as u8;
+        s.push(char::from(b'0' + c / 10));
+        s.push(char::from(b'0' + c % 10));
+        s
+    }
+}
+
 impl fmt::Display for Money {
     /// Dollars with two decimals: 1250.00.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -750,6 +785,9 @@ mod tests {
         assert_eq!(Money::parse("$1,250.00"), Ok(Money(125000)));
         assert!(Money::parse("1.234").is_err());
         assert_eq!(Money(12550).to_string(), "125.50");
+        for c in [0i64, 5, 99, 100, 12550, -305, 123_456_789] {
+            assert_eq!(Money(c).to_plain(), Money(c).to_string());
+        }
         assert_eq!(Units::parse("1.5"), Ok(Units(1500)));
         assert_eq!(Units::parse("2"), Ok(Units(2000)));
         assert_eq!(Units(1500).whole_ceil(), 2);

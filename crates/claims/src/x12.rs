@@ -39,8 +39,31 @@ fn xdate(d: Date) -> XDate {
     }
 }
 
+/// CCYY-MM-DD without the formatting machinery (every line of every claim has one).
 fn from_xdate(d: XDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
+    let mut s = String::with_capacity(10);
+    let two = |s: &mut String, v: u8| {
+        s.push(char::from(b'0' + (v / 10) % 10));
+        s.push(char::from(b'0' + v % 10));
+    };
+    two(&mut s, u8::try_from(d.year / 100).unwrap_or(0));
+    two(&mut s, u8::try_from(d.year % 100).unwrap_or(0));
+    s.push('-');
+    two(&mut s, d.month);
+    s.push('-');
+    two(&mut s, d.day);
+    s
+}
+
+/// Units as text ("1", "2.5") without the formatting machinery for whole units.
+fn units_text(d: rcm_x12::values::Decimal) -> String {
+    if d.scale == 0 && d.mantissa >= 0 {
+        let mut s = String::with_capacity(4);
+        crate::types::push_digits(&mut s, d.mantissa.unsigned_abs());
+        s
+    } else {
+        d.to_string()
+    }
 }
 
 fn x_address(a: &Address) -> rcm_x12::model::Address {
@@ -465,14 +488,14 @@ fn claim_input(
             relationship: Some(o.coverage.relationship.clone()),
             paid: o
                 .paid
-                .map(|m| AmountInput(crate::types::Money::from_x12(m).to_string())),
+                .map(|m| AmountInput(crate::types::Money::from_x12(m).to_plain())),
             adjustments: o
                 .adjustments
                 .iter()
                 .map(|a| AdjustmentInput {
                     group: a.group.to_string(),
                     reason: a.reason.to_string(),
-                    amount: AmountInput(crate::types::Money::from_x12(a.amount).to_string()),
+                    amount: AmountInput(crate::types::Money::from_x12(a.amount).to_plain()),
                 })
                 .collect(),
             adjudication_date: o.adjudication_date.map(from_xdate),
@@ -502,8 +525,8 @@ fn claim_input(
                     .as_ref()
                     .map(|p| p.modifiers.iter().map(|m| m.to_string()).collect())
                     .unwrap_or_default(),
-                charge: AmountInput(crate::types::Money::from_x12(l.charge).to_string()),
-                units: UnitsInput(l.units.to_string()),
+                charge: AmountInput(crate::types::Money::from_x12(l.charge).to_plain()),
+                units: UnitsInput(units_text(l.units)),
                 diagnosis_pointers: l.diagnosis_pointers.iter().map(|p| u32::from(*p)).collect(),
                 date_of_service: from,
                 date_of_service_end: to,
@@ -518,7 +541,7 @@ fn claim_input(
                 revenue_code: (!l.revenue_code.is_empty()).then(|| l.revenue_code.clone()),
                 non_covered_charge: l
                     .non_covered_charge
-                    .map(|m| AmountInput(crate::types::Money::from_x12(m).to_string())),
+                    .map(|m| AmountInput(crate::types::Money::from_x12(m).to_plain())),
             }
         })
         .collect();
@@ -590,7 +613,7 @@ fn claim_input(
         prior_authorization: reference("G1"),
         onset_date: date("431").map(|p| from_xdate(p.first())),
         diagnoses: c.diagnoses.iter().map(|d| d.code.clone()).collect(),
-        total_charge: AmountInput(crate::types::Money::from_x12(c.total_charge).to_string()),
+        total_charge: AmountInput(crate::types::Money::from_x12(c.total_charge).to_plain()),
         lines,
         institutional,
     }

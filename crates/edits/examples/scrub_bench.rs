@@ -38,9 +38,10 @@ fn claim(n: usize, seed: &mut u64) -> Claim {
             dx.push(d);
         }
     }
-    let day = 1 + (rng(seed) % 28) as usize;
-    // April to October 2026: the ICD-10-CM release installed by `make data` is in effect.
-    let month = 4 + (rng(seed) % 7) as usize;
+    // October 1 to November 20, 2026: the NCCI quarter 2026Q4 of the synthetic tables, and
+    // the ICD-10-CM release `make data` installs still answers.
+    let month = 10 + (rng(seed) % 2) as usize;
+    let day = 1 + (rng(seed) % 20) as usize;
     let mut lines = Vec::new();
     let mut used: Vec<&str> = Vec::new();
     while lines.len() < 5 {

@@ -15,6 +15,8 @@ use rcm_claims::{Claim, ClaimKind, DiagnosisCode, ProcedureKind, Sex};
 use rcm_codes::hcpcs::{CptSet, HcpcsSet, HcpcsValidity};
 use rcm_codes::pcs::PcsSet;
 use rcm_codes::{Catalog, CodeSet, CodeSystem, NodeKind, NoteKind, Reason};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -71,7 +73,7 @@ pub struct Scrubber {
     ncci: Option<NcciTables>,
     rules: RuleSet,
     today: Date,
-    facts: RwLock<HashMap<(usize, DiagnosisCode), Arc<DxFacts>>>,
+    facts: RwLock<FxHashMap<(usize, DiagnosisCode), Arc<DxFacts>>>,
 }
 
 /// What the scrubber is working with, for the report header.
@@ -128,7 +130,7 @@ impl Scrubber {
             ncci: (!ncci.is_empty()).then_some(ncci),
             rules,
             today,
-            facts: RwLock::new(HashMap::new()),
+            facts: RwLock::new(FxHashMap::default()),
         })
     }
 
@@ -142,7 +144,7 @@ impl Scrubber {
             ncci: None,
             rules,
             today,
-            facts: RwLock::new(HashMap::new()),
+            facts: RwLock::new(FxHashMap::default()),
         }
     }
 
@@ -181,9 +183,13 @@ impl Scrubber {
     /// Scrubs one claim as built from its input.
     pub fn check(&self, built: &BuiltClaim) -> ClaimReport {
         let mut findings = Vec::new();
-        let prefix = format!("{}.", built.path);
         for p in &built.problems {
-            let field = p.path.strip_prefix(&prefix).unwrap_or(&p.path).to_string();
+            let field = p
+                .path
+                .strip_prefix(built.path.as_str())
+                .and_then(|r| r.strip_prefix('.'))
+                .unwrap_or(&p.path)
+                .to_string();
             let (id, category) = match p.kind {
                 ProblemKind::Required => ("structure.required", Category::Structure),
                 ProblemKind::InvalidNpi => ("structure.npi-invalid", Category::Structure),
@@ -442,7 +448,6 @@ impl Scrubber {
         // Coverage and dates.
         let birth = person.birth_date;
         let ndx = c.diagnoses.len();
-        let mut seen_lines: HashMap<LineKey, usize> = HashMap::new();
         for (i, l) in c.lines.iter().enumerate() {
             let lp = format!("lines[{i}]");
             let dos = l.date_of_service;
@@ -602,20 +607,31 @@ impl Scrubber {
                         .next("add the 11-digit NDC of the vial used (5-4-2)"),
                 );
             }
-            let key = (l.procedure, l.modifiers.clone(), dos, l.revenue_code);
-            if let Some(first) = seen_lines.get(&key) {
+            // Lines are few: compare with the earlier ones instead of hashing.
+            if let Some(first) = c.lines[..i].iter().position(|o| {
+                o.procedure == l.procedure
+                    && o.revenue_code == l.revenue_code
+                    && o.date_of_service == dos
+                    && o.modifiers == l.modifiers
+            }) {
                 out.push(
                     Finding::new(
                         "structure.duplicate-line",
                         Category::Structure,
                         Severity::Warning,
-                        format!("line {} repeats line {} ({} on {dos}); payers deny exact duplicates (CARC 18)", i + 1, first + 1, l.procedure.map(|p| p.to_string()).or(l.revenue_code.map(|r| r.to_string())).unwrap_or_default()),
+                        format!(
+                            "line {} repeats line {} ({} on {dos}); payers deny exact duplicates (CARC 18)",
+                            i + 1,
+                            first + 1,
+                            l.procedure
+                                .map(|p| p.to_string())
+                                .or(l.revenue_code.map(|r| r.to_string()))
+                                .unwrap_or_default()
+                        ),
                     )
                     .field(lp.clone())
                     .next("combine the units on one line, or append 76, 77 or 91 if the service was really repeated"),
                 );
-            } else {
-                seen_lines.insert(key, i);
             }
         }
         if let Some(inst) = &c.institutional
@@ -924,9 +940,17 @@ impl Scrubber {
             _ => return,
         };
         let lines = &c.lines;
+        let Some(first) = c.first_date_of_service() else {
+            return;
+        };
+        let has_ptp = ncci.answers(ptp_setting.table(), first);
+        let has_mue = ncci.answers(mue_setting.table(), first);
         // PTP: every ordered pair of lines on the same date of service.
         for (i, a) in lines.iter().enumerate() {
             let Some(pa) = a.procedure else { continue };
+            if !has_ptp {
+                break;
+            }
             for (j, b) in lines.iter().enumerate() {
                 if i == j || a.date_of_service != b.date_of_service {
                     continue;
@@ -986,8 +1010,12 @@ impl Scrubber {
             }
         }
         // MUE: per line, or per date of service summed over the claim's lines.
-        let mut per_day: HashMap<(rcm_claims::ProcedureCode, Date), (i64, usize)> = HashMap::new();
+        // (code, date) → units so far; a claim has few lines, a vector beats a map.
+        let mut per_day: Vec<((rcm_claims::ProcedureCode, Date), (i64, usize))> = Vec::new();
         for (i, l) in lines.iter().enumerate() {
+            if !has_mue {
+                break;
+            }
             let Some(p) = l.procedure else { continue };
             let Ok(Some(mue)) = ncci.mue(mue_setting, p.as_str(), l.date_of_service) else {
                 continue;
@@ -1004,7 +1032,15 @@ impl Scrubber {
                     }
                 }
                 MueIndicator::DateOfServicePolicy | MueIndicator::DateOfServiceClinical => {
-                    let e = per_day.entry((p, l.date_of_service)).or_insert((0, i));
+                    let key = (p, l.date_of_service);
+                    let at = match per_day.iter().position(|(k, _)| *k == key) {
+                        Some(at) => at,
+                        None => {
+                            per_day.push((key, (0, i)));
+                            per_day.len() - 1
+                        }
+                    };
+                    let e = &mut per_day[at].1;
                     e.0 += units;
                     e.1 = i;
                     if e.0 > i64::from(mue.max_units) && e.0 - units <= i64::from(mue.max_units) {
@@ -1127,8 +1163,8 @@ impl Scrubber {
                     RuleSeverity::Info => Severity::Info,
                 },
                 message: h.message,
-                fields: h.fields,
-                next_step: h.next_step,
+                fields: h.fields.into_iter().map(Cow::Owned).collect(),
+                next_step: h.next_step.map(Cow::Owned),
             });
         }
     }
@@ -1180,14 +1216,6 @@ fn freq_str(f: char) -> &'static str {
         _ => "",
     }
 }
-
-/// What makes two lines of a claim the same service.
-type LineKey = (
-    Option<rcm_claims::ProcedureCode>,
-    Vec<rcm_claims::Modifier>,
-    Date,
-    Option<rcm_claims::RevenueCode>,
-);
 
 /// SBR09 claim filing indicator codes (5010).
 const FILING_INDICATORS: &[&str] = &[
@@ -1374,22 +1402,23 @@ fn fingerprint(b: &BuiltClaim) -> Option<u64> {
     p.first_name.to_ascii_lowercase().hash(&mut h);
     p.birth_date.hash(&mut h);
     c.payer.payer_id.hash(&mut h);
-    let mut lines: Vec<_> = c
-        .lines
-        .iter()
-        .map(|l| {
-            (
-                l.procedure,
-                l.revenue_code,
-                l.date_of_service,
-                l.modifiers.clone(),
-                l.units,
-                l.charge,
-            )
-        })
-        .collect();
-    lines.sort();
+    // Line order does not make a different claim: combine the lines' hashes commutatively.
+    let mut lines = 0u64;
+    for l in &c.lines {
+        let mut lh = DefaultHasher::new();
+        (
+            l.procedure,
+            l.revenue_code,
+            l.date_of_service,
+            &l.modifiers,
+            l.units,
+            l.charge,
+        )
+            .hash(&mut lh);
+        lines = lines.wrapping_add(lh.finish());
+    }
     lines.hash(&mut h);
+    c.lines.len().hash(&mut h);
     Some(h.finish())
 }
 

@@ -444,7 +444,7 @@ fn findings_name_the_fields_and_never_the_patient() {
     let fields: Vec<&str> = r
         .findings
         .iter()
-        .flat_map(|f| f.fields.iter().map(String::as_str))
+        .flat_map(|f| f.fields.iter().map(|x| x.as_ref()))
         .collect();
     assert!(fields.contains(&"total_charge"), "{fields:?}");
     assert!(

@@ -281,6 +281,14 @@ impl NcciTables {
     }
 
     /// The slot of the latest quarter of `kind` starting on or before `dos`.
+    /// Whether some imported table of that kind answers for `dos` (a quarter starting on or
+    /// before it). Cheap: callers ask it once per claim before looking pairs up.
+    pub fn answers(&self, kind: TableKind, dos: Date) -> bool {
+        self.slots
+            .iter()
+            .any(|s| s.info.table == kind && s.info.quarter.start() <= dos)
+    }
+
     fn slot(&self, kind: TableKind, dos: Date) -> Result<&Slot, NcciError> {
         let mut best: Option<&Slot> = None;
         let mut any = false;
