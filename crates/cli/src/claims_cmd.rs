@@ -301,6 +301,8 @@ fn convert(file: &Path, out: Option<&Path>, control: u32) -> anyhow::Result<Exit
             };
             let today = jiff::ZonedDateTime::now();
             let mut bytes = Vec::new();
+            // One interchange per kind (837P, 837I), each with its own control number.
+            let mut next_control = control;
             for kind in [ClaimKind::Professional, ClaimKind::Institutional] {
                 if !claims.iter().any(|c| c.kind == kind) {
                     continue;
@@ -319,8 +321,12 @@ fn convert(file: &Path, out: Option<&Path>, control: u32) -> anyhow::Result<Exit
                 };
                 let t = to_transaction(&env, kind, &claims);
                 bytes.extend(crate::x12_cmd::write_claims_interchange(
-                    &t, control, &sub.id, &rcv.id,
+                    &t,
+                    next_control,
+                    &sub.id,
+                    &rcv.id,
                 )?);
+                next_control = next_control.saturating_add(1);
             }
             String::from_utf8(bytes).context("the 837 written is not text")?
         }

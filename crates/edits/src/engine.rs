@@ -1309,12 +1309,15 @@ fn compute_facts(set: &CodeSet, code: DiagnosisCode) -> DxFacts {
                 // associated", "if applicable", "if known") are reminders, not missing partners:
                 // warning on them would cry wolf on every clean claim.
                 let lower = note.text.to_ascii_lowercase();
+                // "…to identify the infectious agent (B95-B97)" applies only when the agent
+                // is documented, which the claim cannot tell.
                 let conditional = [
                     "any associated",
                     "if applicable",
                     "if known",
                     "if present",
                     "if any",
+                    "infectious agent",
                 ]
                 .iter()
                 .any(|p| lower.contains(p));

@@ -495,3 +495,36 @@ fn payer_rules_from_the_shipped_examples_fire_through_the_scrubber() {
         assert!(r.findings.is_empty(), "{:?}", r.findings);
     }
 }
+
+fn example_claim(file: &str, index: usize) -> Value {
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(repo().join("examples/claims").join(file)).unwrap())
+            .unwrap();
+    v["claims"][index].clone()
+}
+
+#[test]
+fn institutional_and_secondary_claims() {
+    let hospital = example_claim("hospital-outpatient-and-secondary.json", 0);
+    let secondary = example_claim("hospital-outpatient-and-secondary.json", 1);
+    assert_eq!(ids(&hospital), set(&[]));
+    assert_eq!(ids(&secondary), set(&[]));
+    // The primary payer's paid amount and adjustments must add up to the charge.
+    let mut c = secondary.clone();
+    c["payers"][1]["paid"] = json!("60.00");
+    assert_eq!(ids(&c), set(&["structure.cob-unbalanced"]));
+    // An institutional line without a revenue code; a bill type that is not one.
+    let mut c = hospital.clone();
+    c["lines"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("revenue_code");
+    assert_eq!(ids(&c), set(&["structure.required"]));
+    let mut c = hospital.clone();
+    c["institutional"]["type_of_bill"] = json!("13");
+    assert_eq!(ids(&c), set(&["structure.invalid-value"]));
+    // A line outside the statement period is at risk.
+    let mut c = hospital;
+    c["lines"][2]["date_of_service"] = json!("2026-11-07");
+    assert_eq!(ids(&c), set(&["structure.outside-statement"]));
+}
