@@ -182,20 +182,60 @@ LOOP 2300 S 100 "Claim Information"
     1 R ID 3 3 431,454,304,453,439,484,455,471,314,360,361,297,296,435,096,090,091,444,050
     2 R ID 2 3 D8,RD8
     3 R AN 1 35
-  SEG PWK S 10 open
-  SEG CN1 S 1 open
+  SEG PWK S 10
+    1 R ID 2 2 03,04,05,06,07,08,09,10,11,13,15,21,A3,A4,AM,AS,B2,B3,B4,BR,BS,BT,CB,CK,CT,D2,DA,DB,DG,DJ,DS,EB,HC,HR,I5,IR,LA,M1,MT,NN,OB,OC,OD,OE,OX,OZ,P4,P5,PE,PN,PO,PQ,PY,PZ,RB,RR,RT,RX,SG,V5,XP
+    2 R ID 1 2 AA,BM,EL,EM,FT,FX
+    3 N N0 1 2
+    4 N ID 2 3
+    5 S ID 1 2 AC
+    6 S AN 2 80
+    7 N AN 1 80
+    8 N C
+    9 N ID 1 2
+  SEG CN1 S 1
+    1 R ID 2 2 01,02,03,04,05,06,09
+    2 S R 1 18
+    3 S R 1 6
+    4 S AN 1 50
+    5 S R 1 6
+    6 S AN 1 30
   SEG AMT S 1 q1=F5
     1 R ID 1 3 F5
     2 R R 1 18
   SEG REF S 14 q1=4N,F5,EW,9F,G1,F8,X4,9A,9C,LX,D9,EA,P4,1J
     1 R ID 2 3 4N,F5,EW,9F,G1,F8,X4,9A,9C,LX,D9,EA,P4,1J
     2 R AN 1 50
-  SEG K3 S 10 open
+  SEG K3 S 10
+    1 R AN 1 80
+    2 N ID 1 2
+    3 N C
   SEG NTE S 1
     1 R ID 3 3 ADD,CER,DCP,DGN,TPO
     2 R AN 1 80
-  SEG CR1 S 1 open
-  SEG CR2 S 1 open
+  SEG CR1 S 1
+    1 S ID 2 2 LB
+    2 S R 1 10
+    3 N ID 1 1
+    4 R ID 1 1 A,B,C,D,E
+    5 R ID 2 2 DH
+    6 R R 1 15
+    7 N AN 1 55
+    8 N AN 1 55
+    9 S AN 1 80
+    10 S AN 1 80
+  SEG CR2 S 1
+    1 N N0 1 9
+    2 N R 1 15
+    3 N ID 2 3
+    4 N ID 2 3
+    5 N ID 2 2
+    6 N R 1 15
+    7 N R 1 15
+    8 R ID 1 1 A,C,D,E,F,G,M
+    9 N ID 1 1
+    10 S AN 1 80
+    11 S AN 1 80
+    12 N ID 1 1
   SEG CRC S 8 open
   SEG HI R 1 q1.1=ABK,BK
     1 R C
@@ -381,8 +421,27 @@ LOOP 2300 S 100 "Claim Information"
       12 S ID 1 1 Y
       15 S ID 1 1 0
     SEG SV5 S 1 open
-    SEG PWK S 11 open
-    SEG CR1 S 1 open
+    SEG PWK S 11
+      1 R ID 2 2 03,04,05,06,07,08,09,10,11,13,15,21,A3,A4,AM,AS,B2,B3,B4,BR,BS,BT,CB,CK,CT,D2,DA,DB,DG,DJ,DS,EB,HC,HR,I5,IR,LA,M1,MT,NN,OB,OC,OD,OE,OX,OZ,P4,P5,PE,PN,PO,PQ,PY,PZ,RB,RR,RT,RX,SG,V5,XP
+      2 R ID 1 2 AA,BM,EL,EM,FT,FX,AB,AD,AF,AG,NS
+      3 N N0 1 2
+      4 N ID 2 3
+      5 S ID 1 2 AC
+      6 S AN 2 80
+      7 N AN 1 80
+      8 N C
+      9 N ID 1 2
+    SEG CR1 S 1
+      1 S ID 2 2 LB
+      2 S R 1 10
+      3 N ID 1 1
+      4 R ID 1 1 A,B,C,D,E
+      5 R ID 2 2 DH
+      6 R R 1 15
+      7 N AN 1 55
+      8 N AN 1 55
+      9 S AN 1 80
+      10 S AN 1 80
     SEG CR3 S 1 open
     SEG CRC S 5 open
     SEG DTP R 11 q1=472,471,607,463,461,304,738,739,011,455,454
@@ -391,14 +450,23 @@ LOOP 2300 S 100 "Claim Information"
       3 R AN 1 35
     SEG QTY S 2 open
     SEG MEA S 5 open
-    SEG CN1 S 1 open
+    SEG CN1 S 1
+      1 R ID 2 2 01,02,03,04,05,06,09
+      2 S R 1 18
+      3 S R 1 6
+      4 S AN 1 50
+      5 S R 1 6
+      6 S AN 1 30
     SEG REF S 17 q1=9B,9D,G1,6R,EW,X4,F4,BT,9F
       1 R ID 2 3 9B,9D,G1,6R,EW,X4,F4,BT,9F
       2 R AN 1 50
     SEG AMT S 2 q1=T,F4
       1 R ID 1 3 T,F4
       2 R R 1 18
-    SEG K3 S 10 open
+    SEG K3 S 10
+      1 R AN 1 80
+      2 N ID 1 2
+      3 N C
     SEG NTE S 2 open
     SEG PS1 S 1 open
     SEG HCP S 1 open
