@@ -48,17 +48,18 @@ pub enum X12Command {
     },
     /// Show an 835 remittance as a biller's table: payment, claims, adjustments, remarks, PLB.
     Remit { file: PathBuf },
-    /// Write an 837P interchange from claim-transaction JSON (the rcm-x12 typed model).
+    /// Write an 837P interchange from claim JSON (or the rcm-x12 transaction model).
     #[command(name = "837p")]
     Write837p(WriteArgs),
-    /// Write an 837I interchange from claim-transaction JSON (the rcm-x12 typed model).
+    /// Write an 837I interchange from claim JSON (or the rcm-x12 transaction model).
     #[command(name = "837i")]
     Write837i(WriteArgs),
 }
 
 #[derive(clap::Args, Debug)]
 pub struct WriteArgs {
-    /// JSON file: one claim transaction or an array of them (rcm_x12::model::claim837::ClaimTransaction).
+    /// JSON file: the documented claim file (schemas/claims.schema.json; claims of this kind are
+    /// written), or one claim transaction or an array of them (the rcm-x12 typed model).
     pub claims: PathBuf,
     /// Output file (standard output when absent).
     #[arg(long, short)]
@@ -575,6 +576,13 @@ fn write_837(a: &WriteArgs, kind: claim837::ClaimKind) -> anyhow::Result<ExitCod
         Ok(t) => t,
         Err(e) => return could_not_run(format!("cannot read {}: {e}", a.claims.display())),
     };
+    // The documented claim file first (it has "claims"); the transaction model otherwise.
+    let is_claim_file = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .is_some_and(|v| v.get("claims").is_some());
+    if is_claim_file {
+        return write_837_from_claims(a, kind, &text);
+    }
     let txs: Vec<ClaimTransaction> = match serde_json::from_str::<Vec<ClaimTransaction>>(&text)
         .or_else(|_| serde_json::from_str::<ClaimTransaction>(&text).map(|t| vec![t]))
     {
@@ -698,4 +706,105 @@ pub fn write_claims_interchange(
         );
     }
     Ok(bytes)
+}
+
+/// `rcm x12 837p|837i` on the documented claim file: the claims of that kind, built and
+/// converted by rcm-claims, written and checked like any other 837.
+fn write_837_from_claims(
+    a: &WriteArgs,
+    kind: claim837::ClaimKind,
+    text: &str,
+) -> anyhow::Result<ExitCode> {
+    let file = match rcm_claims::read_claim_file(&a.claims.display().to_string(), text.as_bytes()) {
+        Ok(f) => f,
+        Err(e) => return could_not_run(e.to_string()),
+    };
+    let built = file.build();
+    let problems: Vec<String> = built
+        .iter()
+        .flat_map(|b| {
+            b.problems
+                .iter()
+                .map(|p| format!("{}: {}", p.path, p.message))
+        })
+        .collect();
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("error: {p}");
+        }
+        eprintln!(
+            "error: fix the claim file first (`rcm claims check` lists every finding); nothing written"
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let claim_kind = match kind {
+        claim837::ClaimKind::Professional => rcm_claims::ClaimKind::Professional,
+        claim837::ClaimKind::Institutional => rcm_claims::ClaimKind::Institutional,
+    };
+    let claims: Vec<&rcm_claims::Claim> = built
+        .iter()
+        .filter_map(|b| b.claim.as_ref())
+        .filter(|c| c.kind == claim_kind)
+        .collect();
+    if claims.is_empty() {
+        eprintln!(
+            "error: {} has no {} claims",
+            a.claims.display(),
+            claim_kind.label()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let now = today();
+    let (sub_name, sub_id, contact, phone) = match &file.submitter {
+        Some(s) => (
+            s.name.clone(),
+            s.id.clone(),
+            s.contact_name.clone(),
+            s.contact_phone.clone(),
+        ),
+        None => (
+            a.sender.clone(),
+            a.sender.clone(),
+            "BILLING".into(),
+            String::new(),
+        ),
+    };
+    let (rcv_name, rcv_id) = match &file.receiver {
+        Some(r) => (r.name.clone(), r.id.clone()),
+        None => (a.receiver.clone(), a.receiver.clone()),
+    };
+    let env = rcm_claims::x12::Envelope {
+        submitter_name: sub_name,
+        submitter_id: sub_id.clone(),
+        contact_name: contact,
+        contact_phone: phone,
+        receiver_name: rcv_name,
+        receiver_id: rcv_id.clone(),
+        reference: format!("RCM{}", a.control),
+        control_number: "0001".into(),
+        created: jiff::civil::Date::new(
+            i16::try_from(now.0.year).unwrap_or(2026),
+            i8::try_from(now.0.month).unwrap_or(1),
+            i8::try_from(now.0.day).unwrap_or(1),
+        )
+        .unwrap_or_default(),
+        created_time: now.1.clone(),
+    };
+    let t = rcm_claims::x12::to_transaction(&env, claim_kind, &claims);
+    let bytes = match write_claims_interchange(&t, a.control, &a.sender, &a.receiver) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    match &a.out {
+        Some(p) => {
+            if let Err(e) = std::fs::write(p, &bytes) {
+                return could_not_run(format!("cannot write {}: {e}", p.display()));
+            }
+        }
+        None => out(&String::from_utf8_lossy(&bytes))?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

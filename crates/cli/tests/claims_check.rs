@@ -298,3 +298,49 @@ fn the_committed_schema_is_the_one_the_code_reads_and_examples_follow_it() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("office-visits.json"));
 }
+
+#[test]
+fn x12_837p_and_837i_write_from_the_claim_file() {
+    let dir = tempdir();
+    let src = repo().join("examples/claims/hospital-outpatient-and-secondary.json");
+    for (kind, expect) in [("837p", "005010X222A1"), ("837i", "005010X223A2")] {
+        let out = dir.path().join(format!("{kind}.x12"));
+        rcm(
+            shared_official(),
+            &[
+                "x12",
+                kind,
+                &src.display().to_string(),
+                "-o",
+                &out.display().to_string(),
+            ],
+        )
+        .assert_code(0);
+        let text = String::from_utf8(std::fs::read(&out).unwrap()).unwrap();
+        assert!(text.contains(expect), "{kind}");
+        x12valid(&out).unwrap_or_else(|e| panic!("{kind}: {e}"));
+    }
+    // A claim file with a problem is refused with its path, nothing written.
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&src).unwrap()).unwrap();
+    v["claims"][1]["billing_provider"]["npi"] = json!("1234567890");
+    let bad = dir.path().join("bad.json");
+    write(&bad, v.to_string().as_bytes());
+    let out = dir.path().join("never.x12");
+    let run = rcm(
+        shared_official(),
+        &[
+            "x12",
+            "837p",
+            &bad.display().to_string(),
+            "-o",
+            &out.display().to_string(),
+        ],
+    );
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("claims[1].billing_provider.npi"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists());
+}
