@@ -64,6 +64,7 @@ pub fn run(args: DemoArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
         outln!("  \"{q}\"")?;
         show_hits(&set, q, 3)?;
     }
+    scrub_tour(data_dir, today)?;
     outln!()?;
     outln!(
         "Every command takes --json, and --date-of-service to answer from the version in effect."
@@ -123,6 +124,48 @@ fn show_hits(set: &CodeSet, q: &str, n: usize) -> std::io::Result<()> {
         let mark = if h.billable { "•" } else { "◦" };
         outln!("    {mark} {:<9} {}", h.code, clip(&h.title, 90))?;
         outln!("      ↳ {}", clip(&h.why.join("; "), 100))?;
+    }
+    Ok(())
+}
+
+/// The shipped example claims, with two mistakes a biller makes every day.
+fn scrub_tour(data_dir: &Path, today: jiff::civil::Date) -> anyhow::Result<()> {
+    step(
+        "Scrub claims before the payer sees them",
+        "rcm claims check examples/claims/office-visits.json",
+    )?;
+    let mut file: rcm_claims::ClaimFile =
+        serde_json::from_str(include_str!("../../../examples/claims/office-visits.json"))?;
+    if let Some(c) = file.claims.first_mut() {
+        // A category instead of a billable code, and a pointer past the last diagnosis.
+        if let Some(d) = c.diagnoses.first_mut() {
+            *d = "E11".into();
+        }
+        if let Some(l) = c.lines.get_mut(1) {
+            l.diagnosis_pointers = vec![5];
+        }
+    }
+    let scrubber =
+        rcm_edits::Scrubber::open(data_dir, rcm_edits::rules::RuleSet::default(), today)?;
+    let reports = scrubber.check_batch(&file.build());
+    for r in &reports {
+        if r.findings.is_empty() {
+            outln!("  {} {}: clean", r.path, r.patient_control_number)?;
+            continue;
+        }
+        outln!("  {} {}:", r.path, r.patient_control_number)?;
+        for f in &r.findings {
+            outln!(
+                "    {} {} ({})",
+                f.severity.label(),
+                f.id,
+                f.fields.join(", ")
+            )?;
+            outln!("      {}", clip(&f.message, 100))?;
+            if let Some(n) = &f.next_step {
+                outln!("      next: {}", clip(n, 100))?;
+            }
+        }
     }
     Ok(())
 }

@@ -464,6 +464,24 @@ fn demo_tours_the_code_engine_without_a_prompt() {
             .contains("traumatic amputation of hip and thigh (S78.-)")
     );
     assert!(!run.stdout.contains("rcm>"), "no prompt with --no-prompt");
+    // The scrubber's step finds the two mistakes put into the example claim, and nothing else.
+    assert!(
+        run.stdout
+            .contains("error code.icd10cm.header (diagnoses[0])"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("error structure.pointer-invalid (lines[1].diagnosis_pointers[0])"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("MSFM-2026-0002: clean"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

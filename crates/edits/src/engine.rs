@@ -1294,7 +1294,7 @@ fn compute_facts(set: &CodeSet, code: DiagnosisCode) -> DxFacts {
                 )),
             ),
         };
-        facts.invalid = Some((id, format!("{}: {}", code, v.message), next));
+        facts.invalid = Some((id, v.message.clone(), next));
         return facts;
     }
     let Some(c) = found else { return facts };
