@@ -246,7 +246,6 @@ fn x_claim(c: &Claim) -> x::Claim {
                     Vec::new()
                 },
                 non_covered_charge: l.non_covered_charge.map(|m| m.to_x12()),
-                emergency: String::new(),
                 service_date: Some(match l.date_of_service_end {
                     Some(end) if end != l.date_of_service => DatePeriod::Range {
                         from: xdate(l.date_of_service),
@@ -256,13 +255,12 @@ fn x_claim(c: &Claim) -> x::Claim {
                         date: xdate(l.date_of_service),
                     },
                 }),
-                refs: Vec::new(),
                 providers: l
                     .rendering_provider
                     .as_ref()
                     .map(|p| vec![x_provider("82", p)])
                     .unwrap_or_default(),
-                adjudications: Vec::new(),
+                ..x::ServiceLine::default()
             }
         })
         .collect();
