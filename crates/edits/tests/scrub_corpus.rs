@@ -528,3 +528,50 @@ fn institutional_and_secondary_claims() {
     c["lines"][2]["date_of_service"] = json!("2026-11-07");
     assert_eq!(ids(&c), set(&["structure.outside-statement"]));
 }
+
+/// A data directory with ICD-10-CM, the small HCPCS fixture (2020 annual layout) and a
+/// licensed-CPT file of our own (placeholder descriptions, no AMA text).
+fn scrubber_with_procedure_files() -> Scrubber {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let mut catalog = rcm_codes::Catalog::open(&dir).unwrap();
+    catalog
+        .import(
+            &official_source(),
+            &Default::default(),
+            &rcm_codes::NoProgress,
+        )
+        .unwrap();
+    let hcpcs = dir.join("HCPC2020_ANWEB.txt");
+    std::fs::copy(repo().join("tests/fixtures/hcpcs/small-anweb.txt"), &hcpcs).unwrap();
+    catalog
+        .import(&hcpcs, &Default::default(), &rcm_codes::NoProgress)
+        .unwrap();
+    let cpt = dir.join("cpt-2026.csv");
+    std::fs::write(
+        &cpt,
+        "Code,Description\n99213,Placeholder one\n99396,Placeholder two\n36415,Placeholder three\n",
+    )
+    .unwrap();
+    catalog
+        .import(&cpt, &Default::default(), &rcm_codes::NoProgress)
+        .unwrap();
+    Scrubber::open(&dir, RuleSet::default(), TODAY.parse().unwrap()).unwrap()
+}
+
+#[test]
+fn procedure_codes_against_the_imported_hcpcs_and_cpt_files() {
+    let s = scrubber_with_procedure_files();
+    let line = |code: &str| {
+        let mut c = claim_from(&templates()[4], 3);
+        c["lines"][0]["procedure"] = json!(code);
+        ids_with(&s, &c)
+    };
+    // In the licensed CPT file, and a HCPCS code in the HCPCS file.
+    assert_eq!(line("99396"), set(&[]));
+    assert_eq!(line("G0008"), set(&[]));
+    // A CPT-shaped code the licensed file does not have.
+    assert_eq!(line("99499"), set(&["code.cpt.unknown"]));
+    // A HCPCS code the file does not have, and one it ended before the date of service.
+    assert_eq!(line("G9999"), set(&["code.hcpcs.unknown"]));
+    assert_eq!(line("K0901"), set(&["code.hcpcs.not-in-effect"]));
+}
