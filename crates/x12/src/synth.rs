@@ -3,8 +3,8 @@
 
 use crate::model::claim837::{
     self, BillingProviderGroup, Claim, ClaimKind, ClaimProvider, ClaimTransaction, CodeEntry,
-    Coverage, InstitutionalInfo, OtherPayer, PatientGroup, Payer, Person, ServiceLine,
-    SubscriberGroup,
+    Coverage, DrugIdentification, InstitutionalInfo, OtherPayer, PatientGroup, Payer, Person,
+    ServiceLine, SubscriberGroup,
 };
 use crate::model::remit835::{
     self, ClaimPayment, Payment, ProviderAdjustment, ProviderAdjustmentItem, RemitParty,
@@ -100,6 +100,38 @@ fn person(rng: &mut Rng, entity: &str, member: bool) -> Person {
 }
 
 /// One claim with `lines` service lines.
+/// NDCs (11 digits, 5-4-2) of drugs billed with J3301 (triamcinolone acetonide, per 10 mg).
+const J3301_NDC: &[&str] = &["00003029305", "00003029320", "00003049320", "70069000101"];
+
+/// Lines billing a drug HCPCS (J-codes) carry the 2410 drug identification. Chosen from the claim
+/// and line numbers, not the generator, so the rest of a generated document does not change.
+fn with_drug(mut line: ServiceLine, n: u64, i: usize) -> ServiceLine {
+    let is_j = line
+        .procedure
+        .as_ref()
+        .is_some_and(|p| p.code.as_str().starts_with('J'));
+    if is_j {
+        let k = n as usize + i;
+        let quantity = match k % 4 {
+            0 => Decimal::from_int(1),
+            1 => Decimal::from_int(2),
+            2 => Decimal::parse(b"0.5").unwrap_or_default(),
+            _ => Decimal::from_int(40),
+        };
+        line.drug = Some(DrugIdentification {
+            ndc: J3301_NDC[k % J3301_NDC.len()].to_string(),
+            quantity,
+            unit: claim837::DRUG_UNITS[k % claim837::DRUG_UNITS.len()].to_string(),
+            prescription_number: if k.is_multiple_of(3) {
+                format!("RX{n:07}{i}")
+            } else {
+                String::new()
+            },
+        });
+    }
+    line
+}
+
 pub fn claim(rng: &mut Rng, kind: ClaimKind, n: u64, lines: usize, secondary: bool) -> Claim {
     let dos = Date {
         year: 2026,
@@ -179,7 +211,7 @@ pub fn claim(rng: &mut Rng, kind: ClaimKind, n: u64, lines: usize, secondary: bo
                 ..ServiceLine::default()
             },
         };
-        ls.push(line);
+        ls.push(with_drug(line, n, i));
     }
     let total: Money = ls.iter().map(|l| l.charge).sum();
     let mut c = Claim {

@@ -1031,6 +1031,47 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         pending_pointer_checks.push((*s, pos));
                     }
                 }
+                b"LIN" => {
+                    // 2410: the drug is identified by its NDC (LIN02 = N4; the 837I table allows
+                    // only N4, the 837P table lists other product IDs payers do not take).
+                    let q = s.el(2);
+                    if !institutional && !q.is_empty() && q != b"N4" {
+                        self.push(
+                            Severity::Error,
+                            s,
+                            pos,
+                            Some(2),
+                            "837-DRUG-QUALIFIER",
+                            "LIN02 must be N4: drugs are identified by their NDC".into(),
+                        );
+                    }
+                    let ndc = s.el(3);
+                    if q == b"N4"
+                        && !ndc.is_empty()
+                        && (ndc.len() != 11 || !ndc.iter().all(u8::is_ascii_digit))
+                    {
+                        self.push(
+                            Severity::Error,
+                            s,
+                            pos,
+                            Some(3),
+                            "837-DRUG-NDC",
+                            "LIN03 must be an 11-digit NDC (5-4-2, no hyphens)".into(),
+                        );
+                    }
+                }
+                b"CTP"
+                    if crate::values::Decimal::parse(s.el(4)).is_some_and(|q| !q.is_positive()) =>
+                {
+                    self.push(
+                        Severity::Error,
+                        s,
+                        pos,
+                        Some(4),
+                        "837-DRUG-QUANTITY",
+                        "the drug quantity (CTP04) must be greater than zero".into(),
+                    );
+                }
                 b"AMT" if in_2320 => {}
                 b"SE" => {
                     finish_claim(

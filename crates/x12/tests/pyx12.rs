@@ -59,6 +59,8 @@ fn generated_files_pass_pyx12() {
         .unwrap_or(40);
     let dir = tempfile::tempdir().unwrap();
     let mut files: Vec<(String, PathBuf)> = Vec::new();
+    // Files with a 2410 drug loop (LIN/CTP), per kind: the new loop must be exercised.
+    let mut with_drug = [0usize; 2];
     for i in 0..n {
         for (kind, tag) in [
             (ClaimKind::Professional, "837p"),
@@ -72,6 +74,9 @@ fn generated_files_pass_pyx12() {
                 })
                 .collect();
             let bytes = synth::claim_interchange(&txs, (i + 1) as u32).unwrap();
+            if bytes.windows(5).any(|w| w == b"~LIN*") {
+                with_drug[usize::from(kind == ClaimKind::Institutional)] += 1;
+            }
             // Our own validator must agree before pyx12 is asked.
             let report = validate_bytes(&bytes, &Options::default());
             assert!(
@@ -104,6 +109,10 @@ fn generated_files_pass_pyx12() {
             files.push((format!("999 for {tag} #{i}"), apath));
         }
     }
+    assert!(
+        n < 10 || with_drug.iter().all(|&k| k > 0),
+        "no generated 837P/837I file carries a 2410 drug loop: {with_drug:?}"
+    );
     // 835s we write (synthetic remittances for benchmarks and posting tests).
     for i in 0..n.div_ceil(4) {
         let mut rng = Rng::new(1000 + i);

@@ -289,10 +289,31 @@ pub struct ServiceLine {
     pub refs: Vec<Reference>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub providers: Vec<ClaimProvider>,
+    /// 2410: the drug billed on this line (LIN/CTP/REF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drug: Option<DrugIdentification>,
     /// 2430 line adjudication by other payers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjudications: Vec<LineAdjudication>,
 }
+
+/// 2410 drug identification: the NDC, quantity and unit of the drug billed on a line (usually a
+/// J-code or other drug HCPCS on SV101/SV202).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrugIdentification {
+    /// LIN03 (LIN02 = N4): the 11-digit NDC in 5-4-2 form, without hyphens.
+    pub ndc: String,
+    /// CTP04: quantity of the drug.
+    pub quantity: Decimal,
+    /// CTP05-1: F2 international unit, GR gram, ME milligram, ML milliliter, UN unit.
+    pub unit: String,
+    /// REF*XZ: pharmacy prescription number (compound drugs, 340B).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub prescription_number: String,
+}
+
+/// CTP05-1 codes of the 837 guides (2410).
+pub const DRUG_UNITS: [&str; 5] = ["F2", "GR", "ME", "ML", "UN"];
 
 /// 2430 SVD/CAS/DTP.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -346,6 +367,7 @@ enum Cur {
     LineProvider,
     Claim,
     Line,
+    LineDrug,
     LineAdj,
 }
 
@@ -687,6 +709,16 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<ClaimTransaction, ModelError> {
                             p.refs.push(r);
                         }
                     }
+                    Cur::LineDrug => {
+                        // REF*XZ prescription number; REF*VY (link sequence) is not modeled.
+                        if s.el(1) == b"XZ"
+                            && let Some(d) = claim!()
+                                .and_then(|c| c.lines.last_mut())
+                                .and_then(|l| l.drug.as_mut())
+                        {
+                            d.prescription_number = s.el_str(2).into();
+                        }
+                    }
                     Cur::OtherSubscriber => {
                         if let Some(o) = claim!().and_then(|c| c.other_payers.last_mut()) {
                             o.subscriber.refs.push(r);
@@ -887,6 +919,27 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<ClaimTransaction, ModelError> {
                 } else {
                     Some(money(s, 7, pos)?)
                 };
+            }
+            b"LIN" => {
+                // 2410 opens for the current line.
+                let Some(l) = claim!().and_then(|c| c.lines.last_mut()) else {
+                    return Err(err("LIN appears without LX", s, pos));
+                };
+                l.drug = Some(DrugIdentification {
+                    ndc: s.el_str(3).into(),
+                    ..DrugIdentification::default()
+                });
+                cur = Cur::LineDrug;
+            }
+            b"CTP" if cur == Cur::LineDrug => {
+                if let Some(d) = claim!()
+                    .and_then(|c| c.lines.last_mut())
+                    .and_then(|l| l.drug.as_mut())
+                {
+                    d.quantity = Decimal::parse(s.el(4))
+                        .ok_or_else(|| err("CTP04 is not a valid drug quantity", s, pos))?;
+                    d.unit = s.comp_str(5, 1).into();
+                }
             }
             b"SVD" => {
                 let Some(l) = claim!().and_then(|c| c.lines.last_mut()) else {
@@ -1221,6 +1274,21 @@ fn write_claim(c: &Claim, kind: ClaimKind, w: &mut SegmentWriter) -> Result<(), 
         }
         for r in &l.refs {
             r.write(w)?;
+        }
+        if let Some(d) = &l.drug {
+            // 2410 follows the line's own segments and precedes the 2420 providers.
+            w.begin("LIN").el("").el("N4").el(&d.ndc).end()?;
+            w.begin("CTP")
+                .el("")
+                .el("")
+                .el("")
+                .decimal(d.quantity)
+                .composite()
+                .comp(&d.unit)
+                .end()?;
+            if !d.prescription_number.is_empty() {
+                w.begin("REF").el("XZ").el(&d.prescription_number).end()?;
+            }
         }
         for p in &l.providers {
             write_provider(p, w)?;

@@ -305,9 +305,16 @@ LOOP 2300 S 100 "Claim Information"
     SEG NTE S 1 open
     SEG HCP S 1 open
     LOOP 2410 S 1 "Drug Identification"
-      SEG LIN R 1 open
-      SEG CTP R 1 open
-      SEG REF S 1 open
+      SEG LIN R 1
+        2 R ID 2 2 N4
+        3 R AN 1 48
+      SEG CTP R 1
+        4 R R 1 15
+        5 R C
+          5.1 R ID 2 2 F2,GR,ME,ML,UN
+      SEG REF S 1 q1=VY,XZ
+        1 R ID 2 3 VY,XZ
+        2 R AN 1 50
     LOOP 2420A S 1 "Operating Physician Name"
       USE NM1P:72
       USE REF_PRV
