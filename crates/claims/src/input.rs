@@ -6,8 +6,9 @@
 //! an [`InputProblem`] with its path, which the scrubber reports as a finding.
 
 use crate::model::{
-    Address, BillingProvider, Claim, ClaimAdjustment, ClaimKind, Institutional, OtherPayer,
-    Patient, Payer, PcsProcedure, Person, Provider, Responsibility, ServiceLine, Subscriber,
+    Address, BillingProvider, Claim, ClaimAdjustment, ClaimKind, Drug, DrugUnit, Institutional,
+    OtherPayer, Patient, Payer, PcsProcedure, Person, Provider, Responsibility, ServiceLine,
+    Subscriber,
 };
 use crate::types::{
     DiagnosisCode, Modifier, Money, Ndc, Npi, PcsCode, PlaceOfService, ProcedureCode, RevenueCode,
@@ -239,6 +240,12 @@ pub struct LineInput {
     /// National Drug Code, 11 digits 5-4-2, when a drug is billed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ndc: Option<String>,
+    /// With an NDC: the quantity of the drug given (CTP04).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ndc_quantity: Option<UnitsInput>,
+    /// With an NDC: F2 international unit, GR gram, ME milligram, ML milliliter, UN unit (CTP05).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ndc_unit: Option<String>,
     /// Institutional: the UB-04 revenue code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue_code: Option<String>,
@@ -1121,18 +1128,61 @@ fn build_line(b: &mut Builder<'_>, l: &LineInput, kind: ClaimKind) -> Option<Ser
             p,
         )
     });
-    let ndc = l
-        .ndc
-        .as_deref()
-        .filter(|n| !n.trim().is_empty())
-        .and_then(|n| {
-            b.value(
+    let drug = match l.ndc.as_deref().filter(|n| !n.trim().is_empty()) {
+        None => {
+            if l.ndc_quantity.is_some() || l.ndc_unit.is_some() {
+                b.push(
+                    "ndc",
+                    ProblemKind::Required,
+                    "an NDC quantity or unit is given without the NDC",
+                );
+            }
+            None
+        }
+        Some(n) => {
+            let ndc = b.value(
                 Some(Step::Field("ndc")),
                 ProblemKind::InvalidValue,
                 || "the NDC".into(),
                 Ndc::parse(n),
-            )
-        });
+            );
+            let quantity = match l.ndc_quantity.as_ref().filter(|q| !q.0.trim().is_empty()) {
+                None => {
+                    b.push(
+                        "ndc_quantity",
+                        ProblemKind::Required,
+                        "the quantity of the drug given is required with an NDC (CTP04)",
+                    );
+                    None
+                }
+                Some(q) => b.value(
+                    Some(Step::Field("ndc_quantity")),
+                    ProblemKind::InvalidValue,
+                    || "the NDC quantity".into(),
+                    Units::parse(&q.0),
+                ),
+            };
+            let unit = match l.ndc_unit.as_deref().map(DrugUnit::parse) {
+                Some(Some(u)) => Some(u),
+                _ => {
+                    b.push(
+                        "ndc_unit",
+                        ProblemKind::InvalidValue,
+                        "the NDC unit is F2 (international unit), GR (gram), ME (milligram), ML (milliliter) or UN (unit)",
+                    );
+                    None
+                }
+            };
+            match (ndc, quantity, unit) {
+                (Some(ndc), Some(quantity), Some(unit)) => Some(Drug {
+                    ndc,
+                    quantity,
+                    unit,
+                }),
+                _ => None,
+            }
+        }
+    };
     let revenue_code = match l.revenue_code.as_deref().map(str::trim) {
         Some(r) if !r.is_empty() => b.value(
             Some(Step::Field("revenue_code")),
@@ -1164,7 +1214,7 @@ fn build_line(b: &mut Builder<'_>, l: &LineInput, kind: ClaimKind) -> Option<Ser
         date_of_service_end,
         place_of_service,
         rendering_provider,
-        ndc,
+        drug,
         revenue_code,
         non_covered_charge,
     })
@@ -1374,7 +1424,9 @@ impl From<&Claim> for ClaimInput {
                     date_of_service_end: l.date_of_service_end.map(date_string),
                     place_of_service: l.place_of_service.map(|p| p.to_string()),
                     rendering_provider: l.rendering_provider.as_ref().map(provider_input),
-                    ndc: l.ndc.map(|n| n.to_string()),
+                    ndc: l.drug.as_ref().map(|d| d.ndc.to_string()),
+                    ndc_quantity: l.drug.as_ref().map(|d| UnitsInput(d.quantity.to_string())),
+                    ndc_unit: l.drug.as_ref().map(|d| d.unit.code().to_string()),
                     revenue_code: l.revenue_code.map(|r| r.to_string()),
                     non_covered_charge: l.non_covered_charge.map(|m| AmountInput(m.to_string())),
                 })

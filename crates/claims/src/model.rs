@@ -150,9 +150,55 @@ pub struct ServiceLine {
     pub date_of_service_end: Option<Date>,
     pub place_of_service: Option<PlaceOfService>,
     pub rendering_provider: Option<Provider>,
-    pub ndc: Option<Ndc>,
+    /// The drug billed on the line (837 loop 2410).
+    pub drug: Option<Drug>,
     pub revenue_code: Option<RevenueCode>,
     pub non_covered_charge: Option<Money>,
+}
+
+/// A drug billed on a service line: its NDC and the quantity given, in its unit (CTP04/05).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Drug {
+    pub ndc: Ndc,
+    pub quantity: Units,
+    pub unit: DrugUnit,
+}
+
+/// CTP05-1: the unit the drug quantity is counted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DrugUnit {
+    /// F2.
+    InternationalUnit,
+    /// GR.
+    Gram,
+    /// ME.
+    Milligram,
+    /// ML.
+    Milliliter,
+    /// UN.
+    Unit,
+}
+
+impl DrugUnit {
+    pub fn parse(s: &str) -> Option<DrugUnit> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "F2" => Some(DrugUnit::InternationalUnit),
+            "GR" => Some(DrugUnit::Gram),
+            "ME" => Some(DrugUnit::Milligram),
+            "ML" => Some(DrugUnit::Milliliter),
+            "UN" => Some(DrugUnit::Unit),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            DrugUnit::InternationalUnit => "F2",
+            DrugUnit::Gram => "GR",
+            DrugUnit::Milligram => "ME",
+            DrugUnit::Milliliter => "ML",
+            DrugUnit::Unit => "UN",
+        }
+    }
 }
 
 impl ServiceLine {

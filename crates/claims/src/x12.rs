@@ -260,6 +260,12 @@ fn x_claim(c: &Claim) -> x::Claim {
                     .as_ref()
                     .map(|p| vec![x_provider("82", p)])
                     .unwrap_or_default(),
+                drug: l.drug.as_ref().map(|d| x::DrugIdentification {
+                    ndc: d.ndc.as_str().to_string(),
+                    quantity: d.quantity.to_x12(),
+                    unit: d.unit.code().to_string(),
+                    prescription_number: String::new(),
+                }),
                 ..x::ServiceLine::default()
             }
         })
@@ -535,7 +541,9 @@ fn claim_input(
                     .iter()
                     .find(|p| p.party.entity.as_str() == "82")
                     .map(provider_input),
-                ndc: None,
+                ndc: l.drug.as_ref().map(|d| d.ndc.clone()),
+                ndc_quantity: l.drug.as_ref().map(|d| UnitsInput(units_text(d.quantity))),
+                ndc_unit: l.drug.as_ref().map(|d| d.unit.clone()),
                 revenue_code: (!l.revenue_code.is_empty()).then(|| l.revenue_code.clone()),
                 non_covered_charge: l
                     .non_covered_charge

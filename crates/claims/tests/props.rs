@@ -62,7 +62,7 @@ fn example_837() -> Vec<u8> {
 fn the_837_of_the_example_reads_back_to_the_same_claims() {
     let batch = read_837(&example_837());
     assert!(batch.file_problems.is_empty(), "{:?}", batch.file_problems);
-    assert_eq!(batch.claims.len(), 2);
+    assert_eq!(batch.claims.len(), 3);
     assert_eq!(batch.claims[1].path, "claims[1]");
     assert!(
         batch

@@ -62,6 +62,8 @@ fn claim(n: usize, seed: &mut u64) -> Claim {
             && let Some(l) = lines.last_mut()
         {
             l["ndc"] = serde_json::json!("00409-4888-02");
+            l["ndc_quantity"] = serde_json::json!("2");
+            l["ndc_unit"] = serde_json::json!("ML");
         }
     }
     let total: i64 = lines

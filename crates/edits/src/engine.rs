@@ -599,7 +599,7 @@ impl Scrubber {
             }
             if let Some(proc_) = l.procedure
                 && proc_.as_str().starts_with('J')
-                && l.ndc.is_none()
+                && l.drug.is_none()
             {
                 out.push(
                     Finding::new("structure.ndc-missing", Category::Structure, Severity::Warning, format!("line {} bills drug {} without its NDC; Medicaid and many payers deny drug lines without one", i + 1, proc_))
@@ -1093,7 +1093,7 @@ impl Scrubber {
                     .institutional
                     .as_ref()
                     .is_some_and(|i| i.admission_date.is_some()),
-                "ndc" => c.lines.iter().all(|l| l.ndc.is_some()),
+                "ndc" => c.lines.iter().all(|l| l.drug.is_some()),
                 "revenue_code" => c.lines.iter().all(|l| l.revenue_code.is_some()),
                 "diagnosis_pointer" => c.lines.iter().all(|l| !l.diagnosis_pointers.is_empty()),
                 // Names are checked against the closed list when the rules load.
@@ -1145,7 +1145,7 @@ impl Scrubber {
                         .unwrap_or(""),
                     date_of_service: l.date_of_service,
                     diagnosis_pointers: l.diagnosis_pointers.clone(),
-                    ndc: l.ndc.as_ref().map(|n| n.as_str()).unwrap_or(""),
+                    ndc: l.drug.as_ref().map(|d| d.ndc.as_str()).unwrap_or(""),
                     revenue_code: l.revenue_code.as_ref().map(|r| r.as_str()).unwrap_or(""),
                 })
                 .collect(),
