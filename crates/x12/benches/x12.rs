@@ -47,6 +47,16 @@ impl Handler for Remits {
     fn finding(&mut self, _f: Finding) {}
 }
 
+struct RemitViews(usize);
+impl Handler for RemitViews {
+    fn transaction(&mut self, _ctx: &TxContext, segments: &[Segment<'_>]) {
+        if let Ok(r) = remit835::parse_view(segments) {
+            self.0 += r.claims.len();
+        }
+    }
+    fn finding(&mut self, _f: Finding) {}
+}
+
 fn benches(c: &mut Criterion) {
     let remit = remit_file();
     let models = claim_models();
@@ -74,6 +84,13 @@ fn benches(c: &mut Criterion) {
     g.bench_function("remit_835_to_typed_model", |b| {
         b.iter(|| {
             let mut h = Remits(0);
+            drive_slice(black_box(&remit), &mut h);
+            h.0
+        })
+    });
+    g.bench_function("remit_835_to_typed_view", |b| {
+        b.iter(|| {
+            let mut h = RemitViews(0);
             drive_slice(black_box(&remit), &mut h);
             h.0
         })

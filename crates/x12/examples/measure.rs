@@ -1,7 +1,8 @@
 //! Measures one file in streaming mode: raw segment scan, 835 to typed model (835 files),
 //! full validation, each in MB/s, and the process's peak resident memory.
 //!
-//! cargo run --release -p rcm-x12 --example measure -- FILE [scan|typed|validate|write837p]...
+//! cargo run --release -p rcm-x12 --example measure -- FILE [scan|typed|view|validate|write837p]...
+//! (`typed`: owned models; `view`: 835s through the zero-copy `remit835::parse_view`)
 //! (default: scan, typed, validate). Run one mode per process to read each mode's own peak memory.
 //! `write837p` ignores FILE's content: it writes the criterion bench's 200 synthetic 837P
 //! transaction sets (50 claims each) from typed models, in memory, until about FILE's size is written.
@@ -18,10 +19,16 @@ use std::time::Instant;
 struct Typed {
     claims: usize,
     errors: usize,
+    /// 835s through the zero-copy view (`remit835::parse_view`) instead of the owned model.
+    view: bool,
 }
 impl Handler for Typed {
     fn transaction(&mut self, ctx: &TxContext, segments: &[Segment<'_>]) {
         match ctx.set_id.as_str() {
+            "835" if self.view => match remit835::parse_view(segments) {
+                Ok(r) => self.claims += r.claims.len(),
+                Err(_) => self.errors += 1,
+            },
             "835" => match remit835::parse(segments) {
                 Ok(r) => self.claims += r.claims.len(),
                 Err(_) => self.errors += 1,
@@ -131,10 +138,11 @@ fn main() {
                 }
                 format!("{n} segments")
             }
-            "typed" => {
+            "typed" | "view" => {
                 let mut h = Typed {
                     claims: 0,
                     errors: 0,
+                    view: mode == "view",
                 };
                 let mut r = StreamReader::new(open(path));
                 drive_stream(

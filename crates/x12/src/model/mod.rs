@@ -4,6 +4,7 @@
 pub mod ack999;
 pub mod claim837;
 pub mod remit835;
+mod remit835_view;
 pub mod status277;
 pub mod ta1;
 

@@ -7,6 +7,12 @@ use crate::values::{Code, Date, Decimal, Money, Text};
 use crate::writer::{Element, SegmentWriter};
 use serde::{Deserialize, Serialize};
 
+pub use super::remit835_view::{
+    AddressView, AdjustmentView, ClaimPaymentView, ClaimRef, PartyView, PaymentView, ProcedureView,
+    ProviderAdjustmentItemView, ProviderAdjustmentView, RefView, RemitPartyView, RemittanceView,
+    ServicePaymentView, ServiceRef, TraceView, parse_view,
+};
+
 /// One 835 transaction set: one payment (check or EFT) and the claims it pays.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remittance {
