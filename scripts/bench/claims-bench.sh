@@ -22,7 +22,7 @@ echo "== in-process: load once, then read + parse + scrub, $RUNS runs"
 target/release/examples/scrub_bench run "$DATA" "$WORK/claims-100k.837" "$RUNS"
 echo "== whole command, report to /dev/null ($RUNS runs)"
 for _ in $(seq "$RUNS"); do
-  /usr/bin/time -f "rcm claims check --json: %e s wall, peak %M KiB" \
+  /usr/bin/time -f "rcm claims check --json: %e s wall, %U s user + %S s sys CPU, peak %M KiB" \
     target/release/rcm --data-dir "$DATA" claims check "$WORK/claims-100k.837" --json --today 2026-11-24 >/dev/null || true
 done
 echo "== nearest peer on this machine: pyx12 x12valid (implementation-guide validation only) on 1,000 claims"
