@@ -1,0 +1,1084 @@
+//! The store's test suite: every test body runs on SQLite (a temp file) and on PostgreSQL (a schema of its
+//! own in `RCM_TEST_DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/test`). PostgreSQL being
+//! unreachable FAILS the PostgreSQL tests: `scripts/test-postgres.sh` provides one when none is running.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use jiff::civil::{Date, date};
+use rcm_store::*;
+
+struct TestDb {
+    store: Store,
+    url: String,
+    schema: Option<String>,
+    key: EncryptionKey,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn pg_url() -> String {
+    std::env::var("RCM_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+impl TestDb {
+    async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("rcm.sqlite3").display());
+        let key = EncryptionKey::generate().unwrap();
+        let store = Store::open(&StoreOptions::new(&url, key.clone()))
+            .await
+            .unwrap();
+        TestDb {
+            store,
+            url,
+            schema: None,
+            key,
+            _dir: Some(dir),
+        }
+    }
+
+    async fn postgres() -> TestDb {
+        let url = pg_url();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let schema = format!(
+            "rcm_test_{}_{}_{}",
+            std::process::id(),
+            nanos,
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let key = EncryptionKey::generate().unwrap();
+        let mut options = StoreOptions::new(&url, key.clone());
+        options.pg_schema = Some(schema.clone());
+        let store = match Store::open(&options).await {
+            Ok(store) => store,
+            Err(e) => panic!(
+                "PostgreSQL is not reachable at {url} ({e}). The store tests need a running PostgreSQL: run \
+                 scripts/test-postgres.sh (it uses the one on 127.0.0.1:5432 or starts a throwaway cluster), \
+                 or set RCM_TEST_DATABASE_URL."
+            ),
+        };
+        TestDb {
+            store,
+            url,
+            schema: Some(schema),
+            key,
+            _dir: None,
+        }
+    }
+
+    fn options(&self, key: &EncryptionKey) -> StoreOptions {
+        let mut options = StoreOptions::new(&self.url, key.clone());
+        options.pg_schema = self.schema.clone();
+        options
+    }
+
+    async fn reopen(&self, key: &EncryptionKey) -> Result<Store> {
+        Store::open(&self.options(key)).await
+    }
+
+    /// Runs raw SQL as an attacker with database access would (bypassing the store's API).
+    async fn raw(&self, sql: &str) -> Result<(), sqlx::Error> {
+        sqlx::raw_sql(sql)
+            .execute(self.store.pool())
+            .await
+            .map(|_| ())
+    }
+
+    async fn finish(self) {
+        self.store.close().await;
+        if let Some(schema) = &self.schema {
+            let pool = sqlx::AnyPool::connect(&self.url).await.unwrap();
+            sqlx::raw_sql(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+fn me() -> Actor {
+    Actor::user("coder1", "192.0.2.7")
+}
+
+struct Fixture {
+    org: Organization,
+    provider: BillingProvider,
+    payer: Payer,
+    patient: Patient,
+    coverage: Coverage,
+    encounter: Encounter,
+}
+
+fn patient_data(org: i64) -> PatientData {
+    PatientData {
+        organization_id: org,
+        last_name: "Quixleyworth".into(),
+        first_name: "Marguerite".into(),
+        middle_name: Some("Ysolde".into()),
+        birth_date: date(1961, 7, 14),
+        sex: Sex::Female,
+        address: Some(Address {
+            line1: "4417 Zebrawood Lane".into(),
+            line2: None,
+            city: "Plainsboro".into(),
+            state: "NJ".into(),
+            postal_code: "085360000".into(),
+        }),
+        phone: Some("6095550142".into()),
+    }
+}
+
+async fn fixture(store: &Store) -> Fixture {
+    let a = me();
+    let org = store
+        .create_organization(
+            &a,
+            &NewOrganization {
+                name: "Lakeside Family Practice".into(),
+                npi: Some("1234567893".into()),
+                tax_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let provider = store
+        .create_billing_provider(
+            &a,
+            &NewBillingProvider {
+                organization_id: org.id,
+                name: "Lakeside Family Practice".into(),
+                npi: "1234567893".into(),
+                tax_id: "123456789".into(),
+                taxonomy: Some("207Q00000X".into()),
+                address_line1: "1 Main St".into(),
+                address_line2: None,
+                city: "Springfield".into(),
+                state: "IL".into(),
+                postal_code: "627010000".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let payer = store
+        .create_payer(
+            &a,
+            &NewPayer {
+                organization_id: org.id,
+                name: "Prairie Mutual Health".into(),
+                payer_code: "PMH01".into(),
+                claim_filing_indicator: "CI".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let patient = store
+        .create_patient(&a, &patient_data(org.id))
+        .await
+        .unwrap();
+    let coverage = store
+        .create_coverage(
+            &a,
+            &CoverageData {
+                patient_id: patient.id,
+                payer_id: payer.id,
+                order: 1,
+                member_id: "ZQX98765432".into(),
+                group_number: Some("GRP7781".into()),
+                relationship: Relationship::Own,
+                subscriber_last_name: "Quixleyworth".into(),
+                subscriber_first_name: "Marguerite".into(),
+                subscriber_birth_date: Some(date(1961, 7, 14)),
+                effective_from: date(2024, 1, 1),
+                effective_to: None,
+            },
+        )
+        .await
+        .unwrap();
+    let encounter = store
+        .create_encounter(
+            &a,
+            &EncounterData {
+                organization_id: org.id,
+                patient_id: patient.id,
+                billing_provider_id: provider.id,
+                rendering_provider_id: None,
+                service_date: date(2024, 3, 5),
+                place_of_service: "11".into(),
+                notes: Some("Marguerite reports knee pain after a fall".into()),
+            },
+        )
+        .await
+        .unwrap();
+    Fixture {
+        org,
+        provider,
+        payer,
+        patient,
+        coverage,
+        encounter,
+    }
+}
+
+fn content(coverage_id: i64, charge: i64, code: &str) -> ClaimContent {
+    ClaimContent {
+        coverage_id,
+        frequency_code: "1".into(),
+        diagnoses: vec!["M25561".into(), "W010XXA".into()],
+        lines: vec![ServiceLine {
+            procedure_code: code.into(),
+            modifiers: vec!["25".into()],
+            charge_cents: charge,
+            units_milli: 1000,
+            diagnosis_pointers: vec![1, 2],
+            service_date: date(2024, 3, 5),
+            place_of_service: None,
+            rendering_provider_id: None,
+        }],
+    }
+}
+
+async fn new_claim(store: &Store, f: &Fixture) -> Claim {
+    store
+        .create_claim(
+            &me(),
+            &NewClaim {
+                organization_id: f.org.id,
+                encounter_id: f.encounter.id,
+                kind: ClaimKind::Professional,
+                content: content(f.coverage.id, 12_500, "99213"),
+            },
+        )
+        .await
+        .unwrap()
+}
+
+// ---------------------------------------------------------------- test bodies (run on both engines)
+
+async fn reopening_applies_nothing_twice(db: &TestDb) {
+    let f = fixture(&db.store).await;
+    let again = db.reopen(&db.key).await.unwrap();
+    assert_eq!(
+        again.organization(f.org.id).await.unwrap().name,
+        "Lakeside Family Practice"
+    );
+    assert_eq!(
+        again.describe_schema().await.unwrap(),
+        db.store.describe_schema().await.unwrap()
+    );
+    again.close().await;
+}
+
+async fn patient_round_trip_and_blind_index_lookup(db: &TestDb) {
+    let s = &db.store;
+    let f = fixture(s).await;
+    let read = s.patient(&me(), f.patient.id).await.unwrap();
+    assert_eq!(read.data, patient_data(f.org.id));
+    assert_eq!(read.version, 1);
+    // Case, spaces and punctuation do not matter; the birth date does.
+    let found = s
+        .find_patients(&me(), f.org.id, " quixley-WORTH", date(1961, 7, 14))
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![f.patient.id]
+    );
+    assert!(
+        s.find_patients(&me(), f.org.id, "Quixleyworth", date(1961, 7, 15))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.find_patients(&me(), f.org.id + 1, "Quixleyworth", date(1961, 7, 14))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let covs = s.coverages(&me(), f.patient.id).await.unwrap();
+    assert_eq!(covs, vec![f.coverage.clone()]);
+    let enc = s.encounter(&me(), f.encounter.id).await.unwrap();
+    assert_eq!(enc, f.encounter);
+    // Updating with a stale version is refused; the first save wins.
+    let mut changed = patient_data(f.org.id);
+    changed.last_name = "Quixleyworth-Adair".into();
+    let saved = s
+        .update_patient(&me(), f.patient.id, 1, &changed)
+        .await
+        .unwrap();
+    assert_eq!(saved.version, 2);
+    let err = s
+        .update_patient(&me(), f.patient.id, 1, &patient_data(f.org.id))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { current_version: 2 }),
+        "{err:?}"
+    );
+    assert_eq!(
+        s.patient(&me(), f.patient.id).await.unwrap().data.last_name,
+        "Quixleyworth-Adair"
+    );
+    assert!(
+        s.find_patients(&me(), f.org.id, "Quixleyworth Adair", date(1961, 7, 14))
+            .await
+            .unwrap()
+            .len()
+            == 1
+    );
+    // Every view was recorded, with who and from where.
+    let views = s
+        .audit_events(
+            None,
+            Some(("patient", &f.patient.id.to_string())),
+            None,
+            100,
+        )
+        .await
+        .unwrap();
+    assert!(views.iter().filter(|e| e.action == "view").count() >= 3);
+    assert!(
+        views
+            .iter()
+            .all(|e| e.actor == "coder1" && e.ip == "192.0.2.7")
+    );
+    assert!(matches!(
+        s.patient(&me(), 999_999).await,
+        Err(StoreError::NotFound {
+            record: "patient",
+            ..
+        })
+    ));
+}
+
+async fn claim_lifecycle_history_and_batches(db: &TestDb) {
+    let s = &db.store;
+    let f = fixture(s).await;
+    let claim = new_claim(s, &f).await;
+    assert_eq!(
+        (claim.status, claim.version, claim.total_charge_cents),
+        (ClaimStatus::Draft, 1, 12_500)
+    );
+    assert_eq!(s.claim(&me(), claim.id).await.unwrap(), claim);
+    // Not allowed: draft straight to paid.
+    let err = s
+        .set_claim_status(&me(), claim.id, 1, ClaimStatus::Paid, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::InvalidTransition {
+                from: ClaimStatus::Draft,
+                to: ClaimStatus::Paid
+            }
+        ),
+        "{err:?}"
+    );
+    // ...and nothing was written by the refused change.
+    assert_eq!(s.claim(&me(), claim.id).await.unwrap().version, 1);
+    let biller = Actor::user("biller2", "198.51.100.4");
+    let ready = s
+        .set_claim_status(
+            &biller,
+            claim.id,
+            1,
+            ClaimStatus::Ready,
+            Some("checked against the chart"),
+        )
+        .await
+        .unwrap();
+    assert_eq!((ready.status, ready.version), (ClaimStatus::Ready, 2));
+    // A second, draft claim cannot go in a batch: the whole batch is refused.
+    let other = new_claim(s, &f).await;
+    let err = s
+        .create_batch(
+            &biller,
+            f.org.id,
+            ClaimKind::Professional,
+            &[claim.id, other.id],
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::InvalidTransition {
+                from: ClaimStatus::Draft,
+                to: ClaimStatus::Submitted
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        s.claim(&me(), claim.id).await.unwrap().status,
+        ClaimStatus::Ready
+    );
+    let batch = s
+        .create_batch(&biller, f.org.id, ClaimKind::Professional, &[claim.id])
+        .await
+        .unwrap();
+    assert_eq!(
+        (batch.interchange_control_number, batch.claim_ids.clone()),
+        (1, vec![claim.id])
+    );
+    let submitted = s.claim(&me(), claim.id).await.unwrap();
+    assert_eq!(
+        (submitted.status, submitted.batch_id),
+        (ClaimStatus::Submitted, Some(batch.id))
+    );
+    // Submitted claims are not edited.
+    let err = s
+        .update_claim(
+            &me(),
+            claim.id,
+            submitted.version,
+            &content(f.coverage.id, 1, "99214"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NotEditable {
+                status: ClaimStatus::Submitted
+            }
+        ),
+        "{err:?}"
+    );
+    s.set_claim_status(&me(), other.id, 1, ClaimStatus::Ready, None)
+        .await
+        .unwrap();
+    let second = s
+        .create_batch(&biller, f.org.id, ClaimKind::Professional, &[other.id])
+        .await
+        .unwrap();
+    assert_eq!(second.interchange_control_number, 2);
+    s.set_batch_file(&biller, second.id, b"ISA*00*...~")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.batch_file(&biller, second.id).await.unwrap().as_deref(),
+        Some(&b"ISA*00*...~"[..])
+    );
+    let history = s.claim_history(&me(), claim.id).await.unwrap();
+    let steps: Vec<_> = history
+        .iter()
+        .map(|h| (h.from, h.to, h.by.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            (None, ClaimStatus::Draft, "coder1"),
+            (Some(ClaimStatus::Draft), ClaimStatus::Ready, "biller2"),
+            (Some(ClaimStatus::Ready), ClaimStatus::Submitted, "biller2"),
+        ]
+    );
+    assert_eq!(
+        history[1].note.as_deref(),
+        Some("checked against the chart")
+    );
+    // The list and its filters.
+    let filter = ClaimFilter {
+        organization_id: f.org.id,
+        ..Default::default()
+    };
+    let (page, total) = s.list_claims(&filter, 0, 1).await.unwrap();
+    assert_eq!((page.len(), total), (1, 2));
+    let (_, submitted_total) = s
+        .list_claims(
+            &ClaimFilter {
+                status: Some(ClaimStatus::Submitted),
+                ..filter.clone()
+            },
+            0,
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(submitted_total, 2);
+    let (_, none) = s
+        .list_claims(
+            &ClaimFilter {
+                status: Some(ClaimStatus::Paid),
+                ..filter.clone()
+            },
+            0,
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(none, 0);
+    let (rows, n) = s
+        .list_claims(
+            &ClaimFilter {
+                payer_id: Some(f.payer.id),
+                billing_provider_id: Some(f.provider.id),
+                service_from: Some(date(2024, 3, 5)),
+                service_to: Some(date(2024, 3, 5)),
+                ..filter.clone()
+            },
+            0,
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (n, rows[0].patient_id, rows[0].service_date),
+        (2, f.patient.id, date(2024, 3, 5))
+    );
+    let (_, later) = s
+        .list_claims(
+            &ClaimFilter {
+                service_from: Some(date(2024, 3, 6)),
+                ..filter
+            },
+            0,
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(later, 0);
+}
+
+async fn concurrent_claim_edits_conflict_and_lose_nothing(db: &TestDb) {
+    let s = &db.store;
+    let f = fixture(s).await;
+    let claim = new_claim(s, &f).await;
+    let alice = Actor::user("alice", "10.0.0.1");
+    let bob = Actor::user("bob", "10.0.0.2");
+    let edit_a = content(f.coverage.id, 20_000, "99214");
+    let edit_b = content(f.coverage.id, 30_000, "99215");
+    let (ra, rb) = tokio::join!(
+        s.update_claim(&alice, claim.id, 1, &edit_a),
+        s.update_claim(&bob, claim.id, 1, &edit_b)
+    );
+    let (winner, loser_edit, loser_err) = match (ra, rb) {
+        (Ok(w), Err(e)) => (w, edit_b, e),
+        (Err(e), Ok(w)) => (w, edit_a, e),
+        other => panic!("exactly one of two concurrent saves must win, got {other:?}"),
+    };
+    assert!(
+        matches!(loser_err, StoreError::Conflict { current_version: 2 }),
+        "{loser_err:?}"
+    );
+    let stored = s.claim(&me(), claim.id).await.unwrap();
+    assert_eq!(stored, winner);
+    assert_eq!(stored.version, 2);
+    // The loser reloads and saves again: both edits happened in turn, none silently overwritten.
+    let retried = s
+        .update_claim(&me(), claim.id, 2, &loser_edit)
+        .await
+        .unwrap();
+    assert_eq!((retried.version, &retried.content), (3, &loser_edit));
+    // Eight at once: one wins, seven are told.
+    let edits: Vec<_> = (0..8)
+        .map(|i| content(f.coverage.id, 1000 + i, "99212"))
+        .collect();
+    let results = futures_join_all(s, claim.id, 3, &edits).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(
+        results
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .all(|e| matches!(e, StoreError::Conflict { current_version: 4 }))
+    );
+    assert_eq!(s.claim(&me(), claim.id).await.unwrap().version, 4);
+}
+
+async fn futures_join_all(
+    s: &Store,
+    id: i64,
+    version: i64,
+    edits: &[ClaimContent],
+) -> Vec<Result<Claim>> {
+    let actor = me();
+    let mut set = Vec::new();
+    for e in edits {
+        set.push(s.update_claim(&actor, id, version, e));
+    }
+    // Poll them all together on this task.
+    let mut pending: Vec<_> = set.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<Result<Claim>>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all = true;
+        for (i, f) in pending.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(r) => out[i] = Some(r),
+                    std::task::Poll::Pending => all = false,
+                }
+            }
+        }
+        if all {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    out.into_iter().map(|r| r.unwrap()).collect()
+}
+
+async fn audit_chain_detects_altered_and_deleted_entries(db: &TestDb) {
+    let s = &db.store;
+    let at = jiff::Timestamp::from_second(1_700_000_000).unwrap();
+    for i in 0..5 {
+        s.append_audit(
+            "auditor1",
+            AuditAction::View,
+            "patient",
+            &i.to_string(),
+            "203.0.113.9",
+            at,
+        )
+        .await
+        .unwrap();
+    }
+    let ok = s.verify_audit().await.unwrap();
+    assert_eq!(
+        ok,
+        AuditVerification {
+            entries: 5,
+            first_broken: None
+        }
+    );
+    // The API has no update or delete, and the database refuses them too.
+    assert!(
+        db.raw("UPDATE audit_events SET record_id = '99' WHERE seq = 3")
+            .await
+            .is_err()
+    );
+    assert!(
+        db.raw("DELETE FROM audit_events WHERE seq = 2")
+            .await
+            .is_err()
+    );
+    // Someone with the database owner's rights drops the triggers and edits entry 3.
+    drop_audit_triggers(db).await;
+    db.raw("UPDATE audit_events SET record_id = '99' WHERE seq = 3")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.verify_audit().await.unwrap().first_broken,
+        Some(AuditBreak {
+            seq: 3,
+            problem: AuditProblem::Altered
+        })
+    );
+    db.raw("UPDATE audit_events SET record_id = '2' WHERE seq = 3")
+        .await
+        .unwrap();
+    assert_eq!(s.verify_audit().await.unwrap().first_broken, None);
+    // Recomputing entry 3's own hash does not help: entry 4 no longer follows it.
+    db.raw("UPDATE audit_events SET at = '2023-11-14T22:13:21.000000Z' WHERE seq = 3")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.verify_audit().await.unwrap().first_broken,
+        Some(AuditBreak {
+            seq: 3,
+            problem: AuditProblem::Altered
+        })
+    );
+    db.raw("UPDATE audit_events SET at = '2023-11-14T22:13:20.000000Z' WHERE seq = 3")
+        .await
+        .unwrap();
+    assert_eq!(s.verify_audit().await.unwrap().first_broken, None);
+    // Deleted from the middle, then from the end.
+    db.raw("DELETE FROM audit_events WHERE seq = 2")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.verify_audit().await.unwrap().first_broken,
+        Some(AuditBreak {
+            seq: 2,
+            problem: AuditProblem::Missing
+        })
+    );
+}
+
+async fn audit_chain_detects_deleted_last_entry(db: &TestDb) {
+    let s = &db.store;
+    let f = fixture(s).await; // appends entries through the API writes
+    s.patient(&me(), f.patient.id).await.unwrap();
+    let v = s.verify_audit().await.unwrap();
+    assert!(v.first_broken.is_none() && v.entries >= 7, "{v:?}");
+    drop_audit_triggers(db).await;
+    db.raw(&format!(
+        "DELETE FROM audit_events WHERE seq = {}",
+        v.entries
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        s.verify_audit().await.unwrap().first_broken,
+        Some(AuditBreak {
+            seq: v.entries,
+            problem: AuditProblem::Missing
+        })
+    );
+}
+
+async fn drop_audit_triggers(db: &TestDb) {
+    match db.store.engine() {
+        Engine::Sqlite => db.raw("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete").await,
+        Engine::Postgres => {
+            db.raw("DROP TRIGGER audit_events_no_update ON audit_events; DROP TRIGGER audit_events_no_delete ON audit_events")
+                .await
+        }
+    }
+    .unwrap();
+}
+
+async fn key_rotation_reencrypts_everything(db: &TestDb) {
+    let f = fixture(&db.store).await;
+    let claim = new_claim(&db.store, &f).await;
+    db.store
+        .set_claim_status(
+            &me(),
+            claim.id,
+            1,
+            ClaimStatus::Ready,
+            Some("Marguerite's chart checked"),
+        )
+        .await
+        .unwrap();
+    let batch = db
+        .store
+        .create_batch(&me(), f.org.id, ClaimKind::Professional, &[claim.id])
+        .await
+        .unwrap();
+    db.store
+        .set_batch_file(&me(), batch.id, b"NM1*IL*1*QUIXLEYWORTH~")
+        .await
+        .unwrap();
+    let mut store = db.reopen(&db.key).await.unwrap();
+    let new_key = EncryptionKey::generate().unwrap();
+    let n = store
+        .rotate_key(&Actor::system("key-rotation"), &new_key)
+        .await
+        .unwrap();
+    // patient: 9 values (no address line 2), coverage: 5, encounter notes, one status note, one batch file.
+    assert_eq!(n, 9 + 5 + 1 + 1 + 1);
+    // The old key no longer opens the database; the new one reads everything back.
+    let err = db.reopen(&db.key).await.unwrap_err();
+    assert!(matches!(err, StoreError::WrongKey { .. }), "{err:?}");
+    let s = db.reopen(&new_key).await.unwrap();
+    assert_eq!(
+        s.patient(&me(), f.patient.id).await.unwrap().data,
+        patient_data(f.org.id)
+    );
+    assert_eq!(
+        s.coverages(&me(), f.patient.id).await.unwrap(),
+        vec![f.coverage.clone()]
+    );
+    assert_eq!(
+        s.encounter(&me(), f.encounter.id).await.unwrap(),
+        f.encounter
+    );
+    assert_eq!(
+        s.claim_history(&me(), claim.id).await.unwrap()[1]
+            .note
+            .as_deref(),
+        Some("Marguerite's chart checked")
+    );
+    assert_eq!(
+        s.batch_file(&me(), batch.id).await.unwrap().as_deref(),
+        Some(&b"NM1*IL*1*QUIXLEYWORTH~"[..])
+    );
+    assert_eq!(
+        s.find_patients(&me(), f.org.id, "Quixleyworth", date(1961, 7, 14))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(s.verify_audit().await.unwrap().first_broken.is_none());
+    s.close().await;
+    store.close().await;
+}
+
+async fn users_roles_and_sign_in(db: &TestDb) {
+    let s = &db.store;
+    let admin = Actor::system("setup");
+    let user = s
+        .create_user(
+            &admin,
+            "m.okafor",
+            "M. Okafor",
+            "correct horse battery",
+            &[Role::Coder, Role::Biller],
+        )
+        .await
+        .unwrap();
+    assert_eq!(user.roles, vec![Role::Coder, Role::Biller]);
+    let err = s
+        .create_user(&admin, "m.okafor", "Other", "another long password", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Duplicate { .. }), "{err:?}");
+    assert!(matches!(
+        s.create_user(&admin, "x", "X", "short", &[]).await,
+        Err(StoreError::Invalid {
+            field: "password",
+            ..
+        })
+    ));
+    let signed = s
+        .sign_in("m.okafor", "correct horse battery", "192.0.2.10")
+        .await
+        .unwrap();
+    assert_eq!(signed.map(|u| u.id), Some(user.id));
+    assert!(
+        s.sign_in("m.okafor", "wrong horse battery", "192.0.2.11")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.sign_in("nobody", "correct horse battery", "192.0.2.12")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let events = s.audit_events(None, None, None, 3).await.unwrap();
+    let seen: Vec<_> = events
+        .iter()
+        .map(|e| (e.action.as_str(), e.actor.as_str(), e.ip.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("sign-in-failed", "nobody", "192.0.2.12"),
+            ("sign-in-failed", "m.okafor", "192.0.2.11"),
+            ("sign-in", "m.okafor", "192.0.2.10"),
+        ]
+    );
+    // Only the argon2id hash is stored.
+    let row: (String,) =
+        sqlx::query_as("SELECT password_hash FROM users WHERE username = 'm.okafor'")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+    assert!(row.0.starts_with("$argon2id$v=19$"), "{}", row.0);
+    assert!(!row.0.contains("horse"));
+    s.set_roles(&admin, user.id, &[Role::Auditor])
+        .await
+        .unwrap();
+    assert_eq!(
+        s.user_by_username("m.okafor").await.unwrap().unwrap().roles,
+        vec![Role::Auditor]
+    );
+    s.set_password(&admin, user.id, "a brand new passphrase")
+        .await
+        .unwrap();
+    assert!(
+        s.sign_in("m.okafor", "correct horse battery", "")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.sign_in("m.okafor", "a brand new passphrase", "")
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+async fn bad_input_is_refused_without_writing(db: &TestDb) {
+    let s = &db.store;
+    let f = fixture(s).await;
+    let before = s.verify_audit().await.unwrap().entries;
+    let mut bad = content(f.coverage.id, 100, "99213");
+    bad.lines[0].diagnosis_pointers = vec![3];
+    let err = s
+        .create_claim(
+            &me(),
+            &NewClaim {
+                organization_id: f.org.id,
+                encounter_id: f.encounter.id,
+                kind: ClaimKind::Professional,
+                content: bad,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Invalid {
+                field: "lines.diagnosis_pointers",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // A foreign key the database refuses: the transaction leaves nothing behind.
+    let err = s
+        .create_claim(
+            &me(),
+            &NewClaim {
+                organization_id: f.org.id,
+                encounter_id: 987_654,
+                kind: ClaimKind::Professional,
+                content: content(f.coverage.id, 1, "99213"),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Database(_)), "{err:?}");
+    let (_, total) = s
+        .list_claims(
+            &ClaimFilter {
+                organization_id: f.org.id,
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(total, 0);
+    assert_eq!(s.verify_audit().await.unwrap().entries, before);
+    let mut long = patient_data(f.org.id);
+    long.last_name = "Q".repeat(61);
+    let err = s.create_patient(&me(), &long).await.unwrap_err();
+    assert!(!err.to_string().contains("QQQ"), "{err}");
+}
+
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = super::TestDb::sqlite().await;
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = super::TestDb::postgres().await;
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_engines!(
+    reopening_applies_nothing_twice,
+    patient_round_trip_and_blind_index_lookup,
+    claim_lifecycle_history_and_batches,
+    concurrent_claim_edits_conflict_and_lose_nothing,
+    audit_chain_detects_altered_and_deleted_entries,
+    audit_chain_detects_deleted_last_entry,
+    key_rotation_reencrypts_everything,
+    users_roles_and_sign_in,
+    bad_input_is_refused_without_writing,
+);
+
+// ---------------------------------------------------------------- engine-specific tests
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_engines_have_the_same_tables_and_columns() {
+    let lite = TestDb::sqlite().await;
+    let pg = TestDb::postgres().await;
+    let a = lite.store.describe_schema().await.unwrap();
+    let b = pg.store.describe_schema().await.unwrap();
+    assert!(a.len() > 100, "{} columns", a.len());
+    let only_a: Vec<_> = a.iter().filter(|c| !b.contains(c)).collect();
+    let only_b: Vec<_> = b.iter().filter(|c| !a.contains(c)).collect();
+    assert!(
+        only_a.is_empty() && only_b.is_empty(),
+        "SQLite only: {only_a:?}\nPostgreSQL only: {only_b:?}"
+    );
+    lite.finish().await;
+    pg.finish().await;
+}
+
+/// "A search of the raw database file for a patient's name finds nothing."
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_file_holds_no_phi_in_clear() {
+    let db = TestDb::sqlite().await;
+    let f = fixture(&db.store).await;
+    let claim = new_claim(&db.store, &f).await;
+    db.store
+        .set_claim_status(
+            &me(),
+            claim.id,
+            1,
+            ClaimStatus::Ready,
+            Some("spoke with Marguerite"),
+        )
+        .await
+        .unwrap();
+    db.store.close().await;
+    let dir = db._dir.as_ref().unwrap().path();
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let has = |needle: &str| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    // The search works: non-PHI values are there in clear...
+    assert!(has("Prairie Mutual Health") && has("99213") && has("M25561"));
+    // ...and no PHI is.
+    for phi in [
+        "Quixleyworth",
+        "Marguerite",
+        "Ysolde",
+        "1961-07-14",
+        "19610714",
+        "ZQX98765432",
+        "GRP7781",
+        "Zebrawood",
+        "Plainsboro",
+        "6095550142",
+        "knee pain",
+    ] {
+        assert!(!has(phi), "{phi} found in the database file");
+    }
+}
+
+#[tokio::test]
+async fn the_key_file_is_created_private_and_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    // SAFETY of the test: this test does not depend on RCM_ENCRYPTION_KEY being unset elsewhere, it only
+    // reads the file path when the variable is absent.
+    if std::env::var(crypto::KEY_ENV).is_ok() {
+        return;
+    }
+    let (k1, src1) = EncryptionKey::load_or_create(dir.path()).unwrap();
+    assert_eq!(src1, KeySource::CreatedFile(dir.path().join("store.key")));
+    let (k2, src2) = EncryptionKey::load_or_create(dir.path()).unwrap();
+    assert_eq!(src2, KeySource::File(dir.path().join("store.key")));
+    assert_eq!(k1.key_id(), k2.key_id());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("store.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let _: Date = date(2024, 1, 1);
+}
