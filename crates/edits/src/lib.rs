@@ -12,6 +12,7 @@
 pub mod ncci;
 pub mod rules;
 
+pub mod catalog;
 pub mod coderefs;
 pub mod engine;
 pub mod finding;

@@ -143,7 +143,16 @@ fn build(v: &Value) -> BuiltClaim {
 }
 
 fn ids_with(s: &Scrubber, v: &Value) -> BTreeSet<String> {
-    s.check(&build(v))
+    let report = s.check(&build(v));
+    for f in &report.findings {
+        // Every edit the scrubber raises is in the published catalog (`rcm edits list`).
+        assert!(
+            f.id.starts_with("payer.") || rcm_edits::catalog::edit(&f.id).is_some(),
+            "{} is not in the edit catalog",
+            f.id
+        );
+    }
+    report
         .findings
         .iter()
         .filter(|f| f.severity != Severity::Info)
