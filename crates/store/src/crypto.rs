@@ -84,7 +84,15 @@ impl EncryptionKey {
     /// The key from `RCM_ENCRYPTION_KEY`, else from `<data_dir>/store.key`, which is created (mode 0600,
     /// a new random key) when absent.
     pub fn load_or_create(data_dir: &Path) -> Result<(Self, KeySource)> {
-        if let Ok(text) = std::env::var(KEY_ENV) {
+        Self::load_or_create_with(data_dir, std::env::var(KEY_ENV).ok())
+    }
+
+    /// [`EncryptionKey::load_or_create`] with the environment variable's value given (`None`: unset).
+    pub fn load_or_create_with(
+        data_dir: &Path,
+        env_value: Option<String>,
+    ) -> Result<(Self, KeySource)> {
+        if let Some(text) = env_value.filter(|t| !t.trim().is_empty()) {
             let text = Zeroizing::new(text);
             return Ok((Self::parse(&text)?, KeySource::Environment));
         }

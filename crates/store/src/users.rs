@@ -278,3 +278,35 @@ impl Store {
 
 /// argon2id of a random 32-byte string nobody knows, with the default parameters.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1m4O2XkE4m2sNzxB1sZ6Nw3T6k1r1kq0bq4yV2x3yQw";
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_dummy_hash_is_a_real_argon2id_hash_so_unknown_users_cost_the_same() {
+        let parsed = PasswordHash::new(DUMMY_HASH).unwrap();
+        assert_eq!(parsed.algorithm, ARGON2ID_IDENT);
+        assert!(!verify_password(DUMMY_HASH, ""));
+        let real = hash_password("x").unwrap();
+        let real = PasswordHash::new(&real).unwrap();
+        assert_eq!(
+            real.params.to_string(),
+            parsed.params.to_string(),
+            "same cost as a real hash"
+        );
+    }
+
+    #[test]
+    fn verify_accepts_only_argon2id() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(verify_password(&h, "correct horse battery"));
+        assert!(!verify_password(&h, "correct horse batterY"));
+        assert!(!verify_password(
+            "$argon2i$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1m4O2XkE4m2sNzxB1sZ6Nw3T6k1r1kq0bq4yV2x3yQw",
+            "x"
+        ));
+        assert!(!verify_password("plain", "plain"));
+    }
+}

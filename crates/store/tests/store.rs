@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use jiff::civil::{Date, date};
+use jiff::civil::date;
 use rcm_store::*;
 
 struct TestDb {
@@ -52,6 +52,15 @@ impl TestDb {
             nanos,
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
+        sqlx::any::install_default_drivers();
+        // One direct connection first: a refused connection fails at once instead of after the pool's timeout.
+        if let Err(e) = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await {
+            panic!(
+                "PostgreSQL is not reachable at {url} ({e}). The store tests need a running PostgreSQL: run \
+                 scripts/test-postgres.sh (it uses the one on 127.0.0.1:5432 or starts a throwaway cluster), \
+                 or set RCM_TEST_DATABASE_URL."
+            );
+        }
         let key = EncryptionKey::generate().unwrap();
         let mut options = StoreOptions::new(&url, key.clone());
         options.pg_schema = Some(schema.clone());
@@ -1058,17 +1067,12 @@ async fn sqlite_file_holds_no_phi_in_clear() {
     }
 }
 
-#[tokio::test]
-async fn the_key_file_is_created_private_and_reused() {
+#[test]
+fn the_key_file_is_created_private_and_reused_and_the_environment_wins() {
     let dir = tempfile::tempdir().unwrap();
-    // SAFETY of the test: this test does not depend on RCM_ENCRYPTION_KEY being unset elsewhere, it only
-    // reads the file path when the variable is absent.
-    if std::env::var(crypto::KEY_ENV).is_ok() {
-        return;
-    }
-    let (k1, src1) = EncryptionKey::load_or_create(dir.path()).unwrap();
+    let (k1, src1) = EncryptionKey::load_or_create_with(dir.path(), None).unwrap();
     assert_eq!(src1, KeySource::CreatedFile(dir.path().join("store.key")));
-    let (k2, src2) = EncryptionKey::load_or_create(dir.path()).unwrap();
+    let (k2, src2) = EncryptionKey::load_or_create_with(dir.path(), None).unwrap();
     assert_eq!(src2, KeySource::File(dir.path().join("store.key")));
     assert_eq!(k1.key_id(), k2.key_id());
     #[cfg(unix)]
@@ -1080,5 +1084,12 @@ async fn the_key_file_is_created_private_and_reused() {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    let _: Date = date(2024, 1, 1);
+    let hex_key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff".to_owned();
+    let (k3, src3) = EncryptionKey::load_or_create_with(dir.path(), Some(hex_key.clone())).unwrap();
+    assert_eq!(src3, KeySource::Environment);
+    assert_eq!(
+        k3.key_id(),
+        EncryptionKey::parse(&hex_key).unwrap().key_id()
+    );
+    assert!(EncryptionKey::load_or_create_with(dir.path(), Some("not a key".into())).is_err());
 }
