@@ -23,7 +23,8 @@ lint:
 unit:
 	scripts/install-test-tools.sh
 	scripts/install-data.sh --download-only
-	RCM_OFFICIAL_ICD10CM=$(WHEEL) RCM_VENV=$(CURDIR)/.venv cargo test --workspace
+	scripts/test-postgres.sh
+	RCM_OFFICIAL_ICD10CM=$(WHEEL) RCM_VENV=$(CURDIR)/.venv cargo test --workspace --exclude rcm-store
 
 test: lint unit
 

@@ -7,7 +7,8 @@
 //! 837I models of `rcm-x12`.
 //!
 //! It must not know about code-set versions, edits, HTTP, SQL or the terminal: whether a code
-//! exists on a date of service is the scrubber's question (`rcm-edits`). Messages never carry
+//! exists on a date of service is the scrubber's question (`rcm-edits`); from `rcm-codes` it
+//! takes only the code key a diagnosis is stored as. Messages never carry
 //! patient names, birth dates or member ids.
 
 pub mod input;

@@ -349,25 +349,27 @@ impl fmt::Debug for PlaceOfService {
 
 /// An ICD-10-CM code as written on a claim, checked for shape only (letter, digit, letter or
 /// digit, then up to four more): whether it exists and is billable on the date of service is
-/// the scrubber's job with the code set in effect. Stored without the dot, uppercase.
+/// the scrubber's job with the code set in effect. It is the code key of `rcm-codes` (claim
+/// form, no dot, upper case), so the scrubber looks it up without parsing it again.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DiagnosisCode(ShortCode);
+pub struct DiagnosisCode(rcm_codes::CodeKey);
 
 impl DiagnosisCode {
     pub fn parse(input: &str) -> Result<DiagnosisCode, ValueError> {
-        let compact: String = input.trim().chars().filter(|c| *c != '.').collect();
-        let Some(code) = ShortCode::new(&compact) else {
-            return Err(bad(
-                "an ICD-10-CM code is 3 to 7 letters and digits (E11.9)",
-            ));
-        };
-        let b = &code.bytes[..usize::from(code.len)];
-        if !(3..=7).contains(&b.len()) || !b[0].is_ascii_uppercase() || !b[1].is_ascii_digit() {
-            return Err(bad(
+        match rcm_codes::CodeKey::parse(input) {
+            Some(k) if k.is_icd10cm_shape() && (3..=7).contains(&k.len()) => Ok(DiagnosisCode(k)),
+            Some(_) => Err(bad(
                 "an ICD-10-CM code starts with a letter and a digit and has 3 to 7 characters (E11.9, S72.001A)",
-            ));
+            )),
+            None => Err(bad(
+                "an ICD-10-CM code is 3 to 7 letters and digits, with at most a dot after the third (E11.9)",
+            )),
         }
-        Ok(DiagnosisCode(code))
+    }
+
+    /// The key the code sets are indexed by.
+    pub fn key(&self) -> rcm_codes::CodeKey {
+        self.0
     }
 
     /// Without the dot, as an 837 HI segment carries it.
@@ -377,22 +379,17 @@ impl DiagnosisCode {
 
     /// With the dot after the third character (E11.9).
     pub fn dotted(&self) -> String {
-        let s = self.as_str();
-        if s.len() > 3 {
-            format!("{}.{}", &s[..3], &s[3..])
-        } else {
-            s.to_string()
-        }
+        self.0.dotted().as_str().to_string()
     }
 }
 impl fmt::Display for DiagnosisCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.dotted())
+        f.write_str(self.0.dotted().as_str())
     }
 }
 impl fmt::Debug for DiagnosisCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.dotted())
+        write!(f, "{:?}", self.0.dotted().as_str())
     }
 }
 

@@ -1235,7 +1235,7 @@ fn compute_facts(set: &CodeSet, code: DiagnosisCode) -> DxFacts {
         sex: None,
         laterality: None,
     };
-    let found = set.lookup(input);
+    let found = set.get(code.key());
     let billable = found.as_ref().is_some_and(|c| c.is_billable());
     if !billable {
         let v = set.validate(input);
