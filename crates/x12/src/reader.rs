@@ -200,8 +200,11 @@ impl<R: Read> StreamReader<R> {
         if self.end == self.buf.len() {
             return Ok(true);
         }
+        // At most one chunk per read: filling the whole 1.25 MiB buffer at once pushed the
+        // bytes out of the core's cache before the parser reached them.
+        let limit = self.buf.len().min(self.end + self.chunk);
         loop {
-            match self.inner.read(&mut self.buf[self.end..]) {
+            match self.inner.read(&mut self.buf[self.end..limit]) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(false);

@@ -413,14 +413,19 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
         let mut expected = 1u64;
         for (i, s) in segs.iter().enumerate() {
             let pos = i + 1;
-            if s.is(b"NM1") && s.el(8) == b"XX" && !s.el(9).is_empty() && !npi_is_valid(s.el(9)) {
+            // The ID once per segment; most segments are none of these.
+            let sid = s.id();
+            if !matches!(sid, b"NM1" | b"DTP" | b"N1" | b"HL") {
+                continue;
+            }
+            if sid == b"NM1" && s.el(8) == b"XX" && !s.el(9).is_empty() && !npi_is_valid(s.el(9)) {
                 self.push(Severity::Error, s, pos, Some(9), "NPI-CHECK-DIGIT", format!("NM109 is not a valid NPI (10 digits with a Luhn check digit over 80840 + the first nine) for entity {}", printable(s.el_str(1))));
             }
-            if s.is(b"DTP") && !self.ctx.set_id.starts_with("837") {
+            if sid == b"DTP" && !self.ctx.set_id.starts_with("837") {
                 // 837 calls check_dtp itself along with its claim rules.
                 self.check_dtp(s, pos);
             }
-            if s.is(b"N1") && s.el(3) == b"XX" && !npi_is_valid(s.el(4)) {
+            if sid == b"N1" && s.el(3) == b"XX" && !npi_is_valid(s.el(4)) {
                 self.push(
                     Severity::Error,
                     s,
@@ -430,7 +435,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     "N104 is not a valid NPI (10 digits with a Luhn check digit)".into(),
                 );
             }
-            if !s.is(b"HL") {
+            if sid != b"HL" {
                 continue;
             }
             let (id_b, parent_b, code_b) = (s.el(1), s.el(2), s.el(3));

@@ -34,6 +34,13 @@ pub struct SegmentWriter {
     tx_segments: usize,
     /// Bytes refused in element data: delimiters and anything outside 0x20..=0x7E.
     bad: [bool; 256],
+    /// No delimiter is a digit, '.' or '-': numbers and dates we format ourselves (only those
+    /// bytes) need no check.
+    plain_numbers: bool,
+}
+
+fn plain_numbers(bad: &[bool; 256]) -> bool {
+    !b"0123456789.-".iter().any(|&b| bad[usize::from(b)])
 }
 
 fn bad_table(d: Delimiters) -> [bool; 256] {
@@ -60,6 +67,7 @@ impl SegmentWriter {
             newline: false,
             tx_segments: 0,
             bad: bad_table(delims),
+            plain_numbers: plain_numbers(&bad_table(delims)),
         }
     }
 
@@ -443,7 +451,9 @@ impl SegmentBuilder<'_> {
         if self.err.is_none() {
             let from = self.open_element();
             self.w.out.extend_from_slice(b.as_bytes());
-            self.checked(from);
+            if !self.w.plain_numbers {
+                self.checked(from);
+            }
             self.close_element(from);
         }
         self
