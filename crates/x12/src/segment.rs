@@ -75,14 +75,22 @@ impl<'a> Segment<'a> {
         let mut base = 0;
         for c in &mut chunks {
             let mut m = sep_mask(c, splat);
-            while m != 0 {
-                let k = base + (m.trailing_zeros() / 8) as usize;
-                if i == n {
+            if m != 0 {
+                // Separators in this word (one high bit per byte: a multiply sums the bytes).
+                let cnt = ((m >> 7).wrapping_mul(LO) >> 56) as usize;
+                if i + cnt <= n {
+                    // Element n ends further on: skip the word, starting after its last separator.
+                    i += cnt;
+                    start = base + (63 - m.leading_zeros() as usize) / 8 + 1;
+                } else {
+                    while i < n {
+                        start = base + (m.trailing_zeros() / 8) as usize + 1;
+                        m &= m - 1;
+                        i += 1;
+                    }
+                    let k = base + (m.trailing_zeros() / 8) as usize;
                     return &raw[start..k];
                 }
-                i += 1;
-                start = k + 1;
-                m &= m - 1;
             }
             base += 8;
         }
