@@ -9,6 +9,7 @@ mod demo;
 mod edits_cmd;
 mod ncci_cmd;
 mod rules_cmd;
+mod store_cmd;
 mod systems_cmd;
 mod x12_cmd;
 #[macro_use]
@@ -48,6 +49,10 @@ pub enum Command {
     Edits(edits_cmd::EditsArgs),
     /// HIPAA X12 5010 files: parse, validate (with a 999), read remittances, write claims.
     X12(x12_cmd::X12Args),
+    /// The audit log: verify its hash chain, list who did what.
+    Audit(store_cmd::AuditArgs),
+    /// The database: create or upgrade it, rotate the PHI encryption key.
+    Store(store_cmd::StoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +70,8 @@ fn main() -> ExitCode {
         Command::Edits(args) => edits_cmd::run(args, &cli.data_dir, cli.json),
         Command::Demo(args) => demo::run(args, &cli.data_dir),
         Command::X12(args) => x12_cmd::run(args, cli.json),
+        Command::Audit(args) => store_cmd::run_audit(args, &cli.data_dir, cli.json),
+        Command::Store(args) => store_cmd::run_store(args, &cli.data_dir, cli.json),
     };
     match result {
         Ok(code) => code,
