@@ -812,7 +812,12 @@ pub fn drive_slice<H: Handler>(input: &[u8], handler: &mut H) -> Option<ReadErro
     error
 }
 
+#[inline]
 fn flush<H: Handler>(out: &mut Vec<Finding>, handler: &mut H) {
+    // Called per segment; almost always empty.
+    if out.is_empty() {
+        return;
+    }
     for f in out.drain(..) {
         handler.finding(f);
     }
@@ -886,11 +891,11 @@ pub fn drive_stream<R: Read, H: Handler>(
             }
         };
         last_index = seg.index;
+        let id = seg.id();
         // Cloned only when an envelope segment may close a transaction without SE (rare).
-        let before =
-            (env.in_transaction() && is_envelope_id(seg.id())).then(|| env.context().clone());
+        let before = (env.in_transaction() && is_envelope_id(id)).then(|| env.context().clone());
         // The ISA's layout is only known after reading it.
-        let layout = if seg.is(b"ISA") {
+        let layout = if id == b"ISA" {
             reader_layout_hint(&seg).unwrap_or(layout)
         } else {
             layout
@@ -945,7 +950,7 @@ pub fn drive_stream<R: Read, H: Handler>(
             }
             Step::Envelope | Step::Stray => {}
         }
-        if seg.is(b"GE") {
+        if id == b"GE" {
             handler.group_end(env.context(), seg.el_str(1).parse().unwrap_or(0));
         }
         handler.segment(env.context(), &seg);
