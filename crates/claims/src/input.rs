@@ -428,10 +428,25 @@ pub fn read_claim_file(origin: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFil
 fn describe_json_error(e: &serde_json::Error) -> String {
     // serde_json appends " at line L column C"; the position is reported separately.
     let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
+    let s = match s.rfind(" at line ") {
+        Some(i) => &s[..i],
+        None => s.as_str(),
+    };
+    // serde quotes the offending value between backticks ("invalid type: integer `12345`");
+    // a member id or a name must not reach an error message.
+    let mut out = String::with_capacity(s.len());
+    let mut inside = false;
+    for ch in s.chars() {
+        if ch == '`' {
+            if !inside {
+                out.push_str("(value)");
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(ch);
+        }
     }
+    out
 }
 
 /// One step of a field path: `billing_provider`, `lines[2]`.

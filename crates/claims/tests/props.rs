@@ -104,3 +104,14 @@ proptest! {
         let _ = read_837(&bytes);
     }
 }
+
+#[test]
+fn shape_errors_name_the_field_but_never_echo_the_value() {
+    let mut v: serde_json::Value = serde_json::from_slice(&example()).unwrap();
+    v["claims"][0]["subscriber"]["member_id"] = serde_json::json!(987654321);
+    let e = read_claim_file("x.json", v.to_string().as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("claims[0].subscriber.member_id"), "{e}");
+    assert!(!e.contains("987654321"), "{e}");
+}
