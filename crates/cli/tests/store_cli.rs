@@ -587,3 +587,35 @@ fn init_and_verify_on_postgres() {
         pool.close().await;
     });
 }
+
+#[test]
+fn rotate_key_refuses_a_leftover_new_key_file() {
+    let dir = tempdir();
+    let data = dir.path();
+    rcm(data, &["store", "init"]).assert_code(0);
+    let before = key_file(data).key_id();
+    let leftover = EncryptionKey::generate().unwrap();
+    leftover
+        .write_new_file(&data.join("store.key.new"))
+        .unwrap();
+    let run = rcm(data, &["store", "rotate-key"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("store.key.new exists") && run.stderr.contains("delete"),
+        "{}",
+        run.stderr
+    );
+    // Nothing changed: same key, the leftover kept, no rotation in the log.
+    assert_eq!(key_file(data).key_id(), before);
+    assert_eq!(
+        EncryptionKey::parse(&std::fs::read_to_string(data.join("store.key.new")).unwrap())
+            .unwrap()
+            .key_id(),
+        leftover.key_id()
+    );
+    assert_eq!(verify_json(data, &[], 0)["entries"], 0);
+    std::fs::remove_file(data.join("store.key.new")).unwrap();
+    rcm(data, &["store", "rotate-key"]).assert_code(0);
+    assert_ne!(key_file(data).key_id(), before);
+    assert_eq!(verify_json(data, &[], 0)["entries"], 1);
+}
