@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use jiff::civil::Date;
 use rcm_codes::{
     Catalog, CodeRange, CodeRef, CodeSet, CodeSystem, ImportOptions, ImportStatus, NodeRef,
@@ -160,31 +160,15 @@ pub fn date_of_service(args: &DateArgs) -> anyhow::Result<Date> {
     }
 }
 
-struct Bar(ProgressBar);
-
-impl Progress for Bar {
+impl Progress for output::Bar {
     fn stage(&self, name: &str, total: u64) {
-        if total > 0 {
-            self.0.set_length(total);
-            self.0.set_style(
-                ProgressStyle::with_template("{msg:>16} [{bar:40}] {bytes}/{total_bytes}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-        } else {
-            self.0.set_style(
-                ProgressStyle::with_template("{msg:>16} {spinner}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            self.0.tick();
-        }
-        self.0.set_message(name.to_string());
+        self.show_stage(name, total);
     }
     fn set(&self, done: u64) {
-        self.0.set_position(done);
+        self.show_done(done);
     }
     fn finish(&self) {
-        self.0.finish_and_clear();
+        self.clear();
     }
 }
 
@@ -218,7 +202,7 @@ pub fn run(args: CodesArgs, data_dir: &Path, json: bool) -> anyhow::Result<ExitC
                 expect_sha256,
                 replace,
             };
-            let bar = Bar(ProgressBar::new(0));
+            let bar = output::Bar(ProgressBar::new(0));
             let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
             let reports = catalog.import_many(&paths, &opts, &bar)?;
             if json {

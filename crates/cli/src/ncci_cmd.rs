@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use jiff::civil::Date;
 use rcm_edits::ncci::{
     ImportOptions, ImportStatus, MueSetting, NcciTables, Progress, PtpSetting, Quarter,
@@ -88,31 +88,15 @@ fn mue_setting(s: &str) -> anyhow::Result<MueSetting> {
     }
 }
 
-struct Bar(ProgressBar);
-
-impl Progress for Bar {
+impl Progress for output::Bar {
     fn stage(&self, name: &str, total: u64) {
-        if total > 0 {
-            self.0.set_length(total);
-            self.0.set_style(
-                ProgressStyle::with_template("{msg:>16} [{bar:40}] {bytes}/{total_bytes}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-        } else {
-            self.0.set_style(
-                ProgressStyle::with_template("{msg:>16} {spinner}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            self.0.tick();
-        }
-        self.0.set_message(name.to_string());
+        self.show_stage(name, total);
     }
     fn set(&self, done: u64) {
-        self.0.set_position(done);
+        self.show_done(done);
     }
     fn finish(&self) {
-        self.0.finish_and_clear();
+        self.clear();
     }
 }
 
@@ -128,7 +112,7 @@ pub fn run(c: TablesCommand, data_dir: &Path, json: bool) -> anyhow::Result<Exit
                 replace,
                 ..ImportOptions::default()
             };
-            let bar = Bar(ProgressBar::new(0));
+            let bar = output::Bar(ProgressBar::new(0));
             let report = import_with_progress(data_dir, &paths, &opts, &bar);
             bar.finish();
             let report = report?;

@@ -53,3 +53,33 @@ pub fn clip(s: &str, width: usize) -> String {
         out
     }
 }
+
+/// The progress bar of the imports: bytes when the size is known, a spinner otherwise.
+pub struct Bar(pub indicatif::ProgressBar);
+
+impl Bar {
+    pub fn show_stage(&self, name: &str, total: u64) {
+        use indicatif::ProgressStyle;
+        if total > 0 {
+            self.0.set_length(total);
+            self.0.set_style(
+                ProgressStyle::with_template("{msg:>16} [{bar:40}] {bytes}/{total_bytes}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+        } else {
+            self.0.set_style(
+                ProgressStyle::with_template("{msg:>16} {spinner}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            self.0.tick();
+        }
+        self.0.set_message(name.to_string());
+    }
+    pub fn show_done(&self, done: u64) {
+        self.0.set_position(done);
+    }
+    pub fn clear(&self) {
+        self.0.finish_and_clear();
+    }
+}

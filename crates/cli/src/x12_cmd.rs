@@ -649,15 +649,7 @@ fn write_837(a: &WriteArgs, kind: claim837::ClaimKind) -> anyhow::Result<ExitCod
         );
         return Ok(ExitCode::from(1));
     }
-    match &a.out {
-        Some(p) => {
-            if let Err(e) = std::fs::write(p, &bytes) {
-                return could_not_run(format!("cannot write {}: {e}", p.display()));
-            }
-        }
-        None => out(&String::from_utf8_lossy(&bytes))?,
-    }
-    Ok(ExitCode::SUCCESS)
+    deliver(a, &bytes)
 }
 
 /// One 837 interchange around a transaction, checked by the validator before it is handed out.
@@ -798,13 +790,18 @@ fn write_837_from_claims(
             return Ok(ExitCode::from(1));
         }
     };
+    deliver(a, &bytes)
+}
+
+/// Writes an 837 to `--out` or standard output.
+fn deliver(a: &WriteArgs, bytes: &[u8]) -> anyhow::Result<ExitCode> {
     match &a.out {
         Some(p) => {
-            if let Err(e) = std::fs::write(p, &bytes) {
+            if let Err(e) = std::fs::write(p, bytes) {
                 return could_not_run(format!("cannot write {}: {e}", p.display()));
             }
         }
-        None => out(&String::from_utf8_lossy(&bytes))?,
+        None => out(&String::from_utf8_lossy(bytes))?,
     }
     Ok(ExitCode::SUCCESS)
 }
