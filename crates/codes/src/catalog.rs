@@ -8,7 +8,7 @@
 //! file changes nothing.
 
 use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -939,59 +939,25 @@ fn collect_sources(
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let file = File::open(path).map_err(|e| CodesError::io(path, e))?;
-    let len = file.metadata().map_err(|e| CodesError::io(path, e))?.len();
-    if len > MAX_MEMBER_BYTES {
-        return Err(CodesError::Unrecognized {
-            path: path.to_path_buf(),
-            message: format!("{len} bytes is larger than any CMS code-set file (1 GiB limit)"),
-        });
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_MEMBER_BYTES)
-        .read_to_end(&mut bytes)
-        .map_err(|e| CodesError::io(path, e))?;
-    Ok(bytes)
+    crate::files::read_limited(path, MAX_MEMBER_BYTES).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::FileTooLarge {
+            CodesError::Unrecognized {
+                path: path.to_path_buf(),
+                message: format!("{e} is larger than any CMS code-set file (1 GiB limit)"),
+            }
+        } else {
+            CodesError::io(path, e)
+        }
+    })
 }
 
-/// Writes `name` in `dir` through a temporary file, fsync and rename.
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let target = dir.join(name);
-    let res = (|| -> std::io::Result<()> {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, &target)?;
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if let Err(e) = res {
-        let _ = fs::remove_file(&tmp);
-        return Err(CodesError::io(&target, e));
-    }
-    Ok(())
+    crate::files::write_atomic(dir, name, bytes).map_err(|e| CodesError::io(dir.join(name), e))
 }
 
 fn lock(dir: &Path) -> Result<File> {
     let path = dir.join(".lock");
-    let f = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| CodesError::io(&path, e))?;
-    f.lock().map_err(|e| CodesError::io(&path, e))?;
-    Ok(f)
+    crate::files::lock(&path).map_err(|e| CodesError::io(&path, e))
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
+pub(crate) use crate::files::hex;

@@ -19,6 +19,7 @@ pub mod defaults;
 pub mod detect;
 pub mod diff;
 pub mod error;
+pub mod files;
 pub mod hcpcs;
 pub mod index;
 pub mod model;

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -847,59 +847,25 @@ fn kind_from_name(name: &str, family: Family) -> Option<TableKind> {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let file = File::open(path).map_err(|e| NcciError::io(path, e))?;
-    let len = file.metadata().map_err(|e| NcciError::io(path, e))?.len();
-    if len > MAX_BYTES {
-        return Err(NcciError::unrecognized(
-            path,
-            format!("{len} bytes is larger than any NCCI file (1 GiB limit)"),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_BYTES)
-        .read_to_end(&mut bytes)
-        .map_err(|e| NcciError::io(path, e))?;
-    Ok(bytes)
+    rcm_codes::files::read_limited(path, MAX_BYTES).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::FileTooLarge {
+            NcciError::unrecognized(
+                path,
+                format!("{e} is larger than any NCCI file (1 GiB limit)"),
+            )
+        } else {
+            NcciError::io(path, e)
+        }
+    })
 }
 
-/// Writes `name` in `dir` through a temporary file, fsync and rename.
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let target = dir.join(name);
-    let res = (|| -> std::io::Result<()> {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, &target)?;
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if let Err(e) = res {
-        let _ = fs::remove_file(&tmp);
-        return Err(NcciError::io(&target, e));
-    }
-    Ok(())
+    rcm_codes::files::write_atomic(dir, name, bytes).map_err(|e| NcciError::io(&dir.join(name), e))
 }
 
 fn lock(dir: &Path) -> Result<File> {
     let path = dir.join(".ncci.lock");
-    let f = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| NcciError::io(&path, e))?;
-    f.lock().map_err(|e| NcciError::io(&path, e))?;
-    Ok(f)
+    rcm_codes::files::lock(&path).map_err(|e| NcciError::io(&path, e))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
+use rcm_codes::files::hex;
