@@ -845,3 +845,97 @@ pub fn read_837(bytes: &[u8]) -> Batch837 {
         transactions,
     }
 }
+
+/// Who a file of claims goes from and to, and its interchange control number: everything an
+/// 837 needs beyond the claims.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub submitter: crate::input::SubmitterInput,
+    pub receiver: crate::input::ReceiverInput,
+    /// ISA13 and GS06 (1..=999,999,999).
+    pub interchange_control: u32,
+    /// When the file is created (BHT04/05, ISA09/10, GS04/05), in the submitter's time.
+    pub created: jiff::civil::DateTime,
+}
+
+/// Why claims could not become an 837 file.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteClaimsError {
+    #[error("no {0} claims to write")]
+    NoClaims(&'static str),
+    #[error("cannot write the 837: {0}")]
+    Write(String),
+    /// The file written does not pass the implementation-guide validator: it is not returned.
+    #[error("the claims would produce an invalid 837 ({} error(s)); nothing written:\n{}", .0.len(), .0.join("\n"))]
+    Invalid(Vec<String>),
+}
+
+/// Writes one interchange (ISA…IEA with one GS and one ST) of the claims of `kind`, and checks
+/// it with the implementation-guide validator before returning it: an 837 that a payer would
+/// reject never leaves this function.
+pub fn write_837_interchange(
+    sub: &Submission,
+    kind: ClaimKind,
+    claims: &[&Claim],
+) -> Result<Vec<u8>, WriteClaimsError> {
+    use rcm_x12::writer::{GroupHeader, InterchangeHeader, SegmentWriter, write_interchange};
+    let claims: Vec<&Claim> = claims.iter().copied().filter(|c| c.kind == kind).collect();
+    if claims.is_empty() {
+        return Err(WriteClaimsError::NoClaims(kind.label()));
+    }
+    let created = sub.created;
+    let time = format!("{:02}{:02}", created.hour(), created.minute());
+    let env = Envelope {
+        submitter_name: sub.submitter.name.clone(),
+        submitter_id: sub.submitter.id.clone(),
+        contact_name: sub.submitter.contact_name.clone(),
+        contact_phone: sub.submitter.contact_phone.clone(),
+        receiver_name: sub.receiver.name.clone(),
+        receiver_id: sub.receiver.id.clone(),
+        reference: format!("RCM{}", sub.interchange_control),
+        control_number: "0001".into(),
+        created: created.date(),
+        created_time: time.clone(),
+    };
+    let t = to_transaction(&env, kind, &claims);
+    let isa = InterchangeHeader {
+        sender_qualifier: "ZZ".into(),
+        sender_id: sub.submitter.id.chars().take(15).collect(),
+        receiver_qualifier: "ZZ".into(),
+        receiver_id: sub.receiver.id.chars().take(15).collect(),
+        date_yymmdd: format!(
+            "{:02}{:02}{:02}",
+            created.year().rem_euclid(100),
+            created.month(),
+            created.day()
+        ),
+        time_hhmm: time.clone(),
+        control_number: sub.interchange_control,
+        ack_requested: false,
+        production: false,
+    };
+    let gs = GroupHeader {
+        functional_id: "HC".into(),
+        sender_code: sub.submitter.id.clone(),
+        receiver_code: sub.receiver.id.clone(),
+        date: created.date().strftime("%Y%m%d").to_string(),
+        time,
+        control_number: sub.interchange_control,
+        version: t.kind.version().into(),
+    };
+    let bytes = write_interchange(
+        rcm_x12::Delimiters::default(),
+        &isa,
+        &gs,
+        1,
+        |w: &mut SegmentWriter| x::write(&t, w),
+    )
+    .map_err(|e| WriteClaimsError::Write(e.to_string()))?;
+    let report = rcm_x12::validate::validate_bytes(&bytes, &rcm_x12::validate::Options::default());
+    if !report.is_clean() {
+        return Err(WriteClaimsError::Invalid(
+            report.findings.iter().map(|f| f.to_string()).collect(),
+        ));
+    }
+    Ok(bytes)
+}

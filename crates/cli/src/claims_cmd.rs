@@ -8,7 +8,7 @@ use crate::outln;
 use crate::output;
 use anyhow::{Context, bail};
 use rcm_claims::input::{BuiltClaim, ClaimFile, ClaimInput, read_claim_file};
-use rcm_claims::x12::{Envelope, read_837, to_transaction};
+use rcm_claims::x12::{Submission, read_837, write_837_interchange};
 use rcm_claims::{Claim, ClaimKind};
 use rcm_edits::rules::RuleSet;
 use rcm_edits::{ClaimReport, Scrubber, Severity};
@@ -299,7 +299,7 @@ fn convert(file: &Path, out: Option<&Path>, control: u32) -> anyhow::Result<Exit
                     file.display()
                 );
             };
-            let today = jiff::ZonedDateTime::now();
+            let created = jiff::ZonedDateTime::now().datetime();
             let mut bytes = Vec::new();
             // One interchange per kind (837P, 837I), each with its own control number.
             let mut next_control = control;
@@ -307,25 +307,13 @@ fn convert(file: &Path, out: Option<&Path>, control: u32) -> anyhow::Result<Exit
                 if !claims.iter().any(|c| c.kind == kind) {
                     continue;
                 }
-                let env = Envelope {
-                    submitter_name: sub.name.clone(),
-                    submitter_id: sub.id.clone(),
-                    contact_name: sub.contact_name.clone(),
-                    contact_phone: sub.contact_phone.clone(),
-                    receiver_name: rcv.name.clone(),
-                    receiver_id: rcv.id.clone(),
-                    reference: format!("RCM{control}"),
-                    control_number: "0001".into(),
-                    created: today.date(),
-                    created_time: format!("{:02}{:02}", today.hour(), today.minute()),
+                let submission = Submission {
+                    submitter: sub.clone(),
+                    receiver: rcv.clone(),
+                    interchange_control: next_control,
+                    created,
                 };
-                let t = to_transaction(&env, kind, &claims);
-                bytes.extend(crate::x12_cmd::write_claims_interchange(
-                    &t,
-                    next_control,
-                    &sub.id,
-                    &rcv.id,
-                )?);
+                bytes.extend(write_837_interchange(&submission, kind, &claims)?);
                 next_control = next_control.saturating_add(1);
             }
             String::from_utf8(bytes).context("the 837 written is not text")?

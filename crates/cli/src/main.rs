@@ -9,6 +9,7 @@ mod demo;
 mod edits_cmd;
 mod ncci_cmd;
 mod rules_cmd;
+mod serve_cmd;
 mod store_cmd;
 mod systems_cmd;
 mod x12_cmd;
@@ -53,6 +54,8 @@ pub enum Command {
     Audit(store_cmd::AuditArgs),
     /// The database: create or upgrade it, rotate the PHI encryption key.
     Store(store_cmd::StoreArgs),
+    /// The web application and HTTP API (127.0.0.1:8080 by default).
+    Serve(serve_cmd::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::X12(args) => x12_cmd::run(args, cli.json),
         Command::Audit(args) => store_cmd::run_audit(args, &cli.data_dir, cli.json),
         Command::Store(args) => store_cmd::run_store(args, &cli.data_dir, cli.json),
+        Command::Serve(args) => serve_cmd::run(args, &cli.data_dir),
     };
     match result {
         Ok(code) => code,

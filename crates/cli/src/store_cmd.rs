@@ -44,6 +44,19 @@ pub enum StoreCommand {
     Init,
     /// Re-encrypt every PHI value under a new key, in one transaction; the old key is kept as a backup file.
     RotateKey(RotateKeyArgs),
+    /// First start of a real office: create the organization and its first administrator (the password
+    /// is generated and printed once).
+    Bootstrap(BootstrapArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BootstrapArgs {
+    /// The organization's name.
+    #[arg(long)]
+    pub organization: String,
+    /// The administrator's user name.
+    #[arg(long)]
+    pub admin: String,
 }
 
 #[derive(clap::Args, Debug)]
@@ -97,6 +110,7 @@ pub fn run_store(args: StoreArgs, data_dir: &Path, json: bool) -> anyhow::Result
     let outcome = match args.command {
         StoreCommand::Init => block_on(init(&target, data_dir, json)),
         StoreCommand::RotateKey(a) => block_on(rotate_key(&target, data_dir, &a, json)),
+        StoreCommand::Bootstrap(a) => block_on(bootstrap(&target, data_dir, &a, json)),
     };
     outcome.map_err(|e| target.scrub(e))
 }
@@ -121,13 +135,13 @@ fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
 }
 
 /// The database a command works on.
-struct Target {
+pub(crate) struct Target {
     url: String,
     pg_schema: Option<String>,
 }
 
 impl Target {
-    fn resolve(db: &DatabaseArgs, data_dir: &Path) -> Target {
+    pub(crate) fn resolve(db: &DatabaseArgs, data_dir: &Path) -> Target {
         Target {
             url: rcm_store::database_url(data_dir, db.database.as_deref()),
             pg_schema: db.pg_schema.clone().filter(|s| !s.is_empty()),
@@ -186,6 +200,16 @@ impl Target {
         data_dir: &Path,
         create: bool,
     ) -> anyhow::Result<(Store, EncryptionKey, KeySource)> {
+        self.open_pool(data_dir, create, 2).await
+    }
+
+    /// [`Target::open`] with a pool of `connections` (the server's).
+    pub(crate) async fn open_pool(
+        &self,
+        data_dir: &Path,
+        create: bool,
+        connections: u32,
+    ) -> anyhow::Result<(Store, EncryptionKey, KeySource)> {
         let engine = self.engine()?;
         if !create && engine == Engine::Sqlite && !self.sqlite_path().is_file() {
             bail!(
@@ -210,7 +234,7 @@ impl Target {
         }
         let mut options = StoreOptions::new(self.url.clone(), key.clone());
         options.pg_schema = self.pg_schema.clone();
-        options.max_connections = 2;
+        options.max_connections = connections;
         let store = Store::open(&options)
             .await
             .map_err(|e| self.open_error(engine, &source, e))?;
@@ -317,6 +341,45 @@ async fn schema_version(store: &Store) -> anyhow::Result<i64> {
         }
         None => Ok(0),
     }
+}
+
+async fn bootstrap(
+    target: &Target,
+    data_dir: &Path,
+    a: &BootstrapArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let (store, _, _) = target.open(data_dir, true).await?;
+    if !store.organizations().await?.is_empty() {
+        store.close().await;
+        bail!("this database already has an organization; administrators add users in the web application (Admin)");
+    }
+    let actor = Actor::system("bootstrap");
+    let org = store
+        .create_organization(
+            &actor,
+            &rcm_store::NewOrganization {
+                name: a.organization.clone(),
+                npi: None,
+                tax_id: None,
+            },
+        )
+        .await?;
+    let password = rcm_server::auth::random_token()
+        .map(|t| t[..24].to_owned())
+        .ok_or_else(|| anyhow!("no random numbers available"))?;
+    store
+        .create_user(&actor, &a.admin, &a.admin, &password, &[rcm_store::Role::Admin])
+        .await?;
+    store.close().await;
+    if json {
+        crate::output::json(&json!({"organization_id": org.id, "admin": a.admin, "password": password}))?;
+    } else {
+        outln!("organization {} created (id {})", a.organization, org.id)?;
+        outln!("administrator {} created; password (shown once): {password}", a.admin)?;
+        outln!("next: `rcm serve`, sign in, add users and the EDI settings under Admin")?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn init(target: &Target, data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {

@@ -652,54 +652,6 @@ fn write_837(a: &WriteArgs, kind: claim837::ClaimKind) -> anyhow::Result<ExitCod
     deliver(a, &bytes)
 }
 
-/// One 837 interchange around a transaction, checked by the validator before it is handed out.
-pub fn write_claims_interchange(
-    t: &ClaimTransaction,
-    control: u32,
-    sender: &str,
-    receiver: &str,
-) -> anyhow::Result<Vec<u8>> {
-    let now = today();
-    let isa = InterchangeHeader {
-        sender_qualifier: "ZZ".into(),
-        sender_id: sender.chars().take(15).collect(),
-        receiver_qualifier: "ZZ".into(),
-        receiver_id: receiver.chars().take(15).collect(),
-        date_yymmdd: format!("{:02}{:02}{:02}", now.0.year % 100, now.0.month, now.0.day),
-        time_hhmm: now.1.clone(),
-        control_number: control,
-        ack_requested: false,
-        production: false,
-    };
-    let gs = GroupHeader {
-        functional_id: "HC".into(),
-        sender_code: sender.into(),
-        receiver_code: receiver.into(),
-        date: now.0.to_string(),
-        time: now.1,
-        control_number: control,
-        version: t.kind.version().into(),
-    };
-    let bytes = write_interchange(
-        Delimiters::default(),
-        &isa,
-        &gs,
-        1,
-        |w: &mut SegmentWriter| claim837::write(t, w),
-    )
-    .map_err(|e| anyhow::anyhow!("cannot write the 837: {e}"))?;
-    let report = rcm_x12::validate::validate_bytes(&bytes, &Options::default());
-    if !report.is_clean() {
-        let listed: Vec<String> = report.findings.iter().map(|f| f.to_string()).collect();
-        anyhow::bail!(
-            "the claims would produce an invalid 837 ({} error(s)); nothing written:\n{}",
-            report.error_count(),
-            listed.join("\n")
-        );
-    }
-    Ok(bytes)
-}
-
 /// `rcm x12 837p|837i` on the documented claim file: the claims of that kind, built and
 /// converted by rcm-claims, written and checked like any other 837.
 fn write_837_from_claims(
@@ -746,47 +698,26 @@ fn write_837_from_claims(
         );
         return Ok(ExitCode::from(1));
     }
-    let now = today();
-    let (sub_name, sub_id, contact, phone) = match &file.submitter {
-        Some(s) => (
-            s.name.clone(),
-            s.id.clone(),
-            s.contact_name.clone(),
-            s.contact_phone.clone(),
-        ),
-        None => (
-            a.sender.clone(),
-            a.sender.clone(),
-            "BILLING".into(),
-            String::new(),
-        ),
+    let submitter = file.submitter.clone().unwrap_or_else(|| rcm_claims::input::SubmitterInput {
+        name: a.sender.clone(),
+        id: a.sender.clone(),
+        contact_name: "BILLING".into(),
+        contact_phone: String::new(),
+    });
+    let receiver = file.receiver.clone().unwrap_or_else(|| rcm_claims::input::ReceiverInput {
+        name: a.receiver.clone(),
+        id: a.receiver.clone(),
+    });
+    let sub = rcm_claims::x12::Submission {
+        submitter,
+        receiver,
+        interchange_control: a.control,
+        created: jiff::ZonedDateTime::now().datetime(),
     };
-    let (rcv_name, rcv_id) = match &file.receiver {
-        Some(r) => (r.name.clone(), r.id.clone()),
-        None => (a.receiver.clone(), a.receiver.clone()),
-    };
-    let env = rcm_claims::x12::Envelope {
-        submitter_name: sub_name,
-        submitter_id: sub_id.clone(),
-        contact_name: contact,
-        contact_phone: phone,
-        receiver_name: rcv_name,
-        receiver_id: rcv_id.clone(),
-        reference: format!("RCM{}", a.control),
-        control_number: "0001".into(),
-        created: jiff::civil::Date::new(
-            i16::try_from(now.0.year).unwrap_or(2026),
-            i8::try_from(now.0.month).unwrap_or(1),
-            i8::try_from(now.0.day).unwrap_or(1),
-        )
-        .unwrap_or_default(),
-        created_time: now.1.clone(),
-    };
-    let t = rcm_claims::x12::to_transaction(&env, claim_kind, &claims);
-    let bytes = match write_claims_interchange(&t, a.control, &a.sender, &a.receiver) {
+    let bytes = match rcm_claims::x12::write_837_interchange(&sub, claim_kind, &claims) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {e}");
             return Ok(ExitCode::from(1));
         }
     };

@@ -500,7 +500,10 @@ impl Store {
         const FROM: &str = "FROM claims c JOIN encounters e ON e.id = c.encounter_id JOIN coverages v ON v.id = c.coverage_id \
              WHERE c.organization_id = $1 AND ($2 = '' OR c.status = $2) AND ($3 = 0 OR v.payer_id = $3) \
              AND ($4 = 0 OR e.billing_provider_id = $4) AND ($5 = '' OR e.service_date >= $5) \
-             AND ($6 = '' OR e.service_date <= $6)";
+             AND ($6 = '' OR e.service_date <= $6) \
+             AND ($7 = 0 OR ($7 = 1 AND c.scrub_version = c.version AND c.scrub_errors > 0) \
+                  OR ($7 = 2 AND c.scrub_version = c.version AND c.scrub_errors = 0)) \
+             AND ($8 = 0 OR e.patient_id = $8)";
         let status = filter.status.map(ClaimStatus::as_str).unwrap_or("");
         let from = filter
             .service_from
@@ -508,6 +511,11 @@ impl Store {
             .unwrap_or_default();
         let to = filter.service_to.map(|d| d.to_string()).unwrap_or_default();
         let mut conn = self.pool.acquire().await?;
+        let has_errors: i64 = match filter.has_errors {
+            None => 0,
+            Some(true) => 1,
+            Some(false) => 2,
+        };
         let total: i64 = sqlx::query(&format!("SELECT COUNT(*) {FROM}"))
             .bind(filter.organization_id)
             .bind(status)
@@ -515,12 +523,15 @@ impl Store {
             .bind(filter.billing_provider_id.unwrap_or(0))
             .bind(&from)
             .bind(&to)
+            .bind(has_errors)
+            .bind(filter.patient_id.unwrap_or(0))
             .fetch_one(&mut *conn)
             .await?
             .try_get(0)?;
         let rows = sqlx::query(&format!(
             "SELECT c.id, e.patient_id, v.payer_id, e.billing_provider_id, e.service_date, c.status, \
-             c.total_charge_cents, c.version {FROM} ORDER BY e.service_date DESC, c.id DESC LIMIT $7 OFFSET $8"
+             c.total_charge_cents, c.version, CASE WHEN c.scrub_version = c.version THEN c.scrub_errors END AS scrub_errors, \
+             CASE WHEN c.scrub_version = c.version THEN c.scrub_warnings END AS scrub_warnings {FROM} ORDER BY e.service_date DESC, c.id DESC LIMIT $9 OFFSET $10"
         ))
         .bind(filter.organization_id)
         .bind(status)
@@ -528,6 +539,8 @@ impl Store {
         .bind(filter.billing_provider_id.unwrap_or(0))
         .bind(&from)
         .bind(&to)
+        .bind(has_errors)
+        .bind(filter.patient_id.unwrap_or(0))
         .bind(limit.clamp(1, 500))
         .bind(offset.max(0))
         .fetch_all(&mut *conn)
@@ -549,6 +562,8 @@ impl Store {
                         .ok_or(invalid("claims.status", "unknown"))?,
                     total_charge_cents: get(r, "total_charge_cents")?,
                     version: get(r, "version")?,
+                    scrub_errors: get(r, "scrub_errors")?,
+                    scrub_warnings: get(r, "scrub_warnings")?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -564,6 +579,21 @@ impl Store {
         organization_id: i64,
         kind: ClaimKind,
         claim_ids: &[i64],
+    ) -> Result<Batch> {
+        self.create_batch_with_file(actor, organization_id, kind, claim_ids, |_| Ok(None))
+            .await
+    }
+
+    /// [`Store::create_batch`], and the batch's X12 file written by `file` (which gets the batch with its
+    /// control numbers) stored in the same transaction: when `file` fails, no claim moves and no
+    /// control number is used.
+    pub async fn create_batch_with_file(
+        &self,
+        actor: &Actor,
+        organization_id: i64,
+        kind: ClaimKind,
+        claim_ids: &[i64],
+        file: impl FnOnce(&Batch) -> std::result::Result<Option<Vec<u8>>, String>,
     ) -> Result<Batch> {
         let mut ids = claim_ids.to_vec();
         ids.sort_unstable();
@@ -659,6 +689,23 @@ impl Store {
             )
             .await?;
         }
+        let batch = Batch {
+            id: batch_id,
+            organization_id,
+            kind,
+            interchange_control_number: icn,
+            group_control_number: icn,
+            claim_ids: ids,
+            created_at: parse_ts("batches.created_at", &ts_text(now))?,
+            created_by: actor.name.clone(),
+        };
+        if let Some(x12) = file(&batch).map_err(StoreError::BatchFile)? {
+            sqlx::query("UPDATE batches SET file_enc = $1 WHERE id = $2")
+                .bind(self.cipher.encrypt("batches.file", &x12)?)
+                .bind(batch_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         append_in(
             &mut tx,
             &actor.name,
@@ -670,16 +717,70 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(Batch {
-            id: batch_id,
-            organization_id,
-            kind,
-            interchange_control_number: icn,
-            group_control_number: icn,
-            claim_ids: ids,
-            created_at: parse_ts("batches.created_at", &ts_text(now))?,
-            created_by: actor.name.clone(),
-        })
+        Ok(batch)
+    }
+
+    /// The organization's batches, newest first.
+    pub async fn batches(
+        &self,
+        organization_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<Batch>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, interchange_control_number, group_control_number, created_at, created_by \
+             FROM batches WHERE organization_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(organization_id)
+        .bind(limit.clamp(1, 500))
+        .bind(offset.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = get(r, "id")?;
+            let kind: String = get(r, "kind")?;
+            let claim_ids = sqlx::query(
+                "SELECT claim_id FROM batch_claims WHERE batch_id = $1 ORDER BY claim_id",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|c| get(c, "claim_id"))
+            .collect::<Result<Vec<i64>>>()?;
+            out.push(Batch {
+                id,
+                organization_id,
+                kind: ClaimKind::parse(&kind).ok_or(invalid("batches.kind", "unknown"))?,
+                interchange_control_number: get(r, "interchange_control_number")?,
+                group_control_number: get(r, "group_control_number")?,
+                claim_ids,
+                created_at: parse_ts("batches.created_at", &get::<String>(r, "created_at")?)?,
+                created_by: get(r, "created_by")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records the scrubber's verdict on a claim's version (ignored when the claim was saved since).
+    pub async fn set_scrub_result(
+        &self,
+        claim_id: i64,
+        version: i64,
+        errors: i64,
+        warnings: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE claims SET scrub_version = $1, scrub_errors = $2, scrub_warnings = $3 WHERE id = $4 AND version = $1",
+        )
+        .bind(version)
+        .bind(errors)
+        .bind(warnings)
+        .bind(claim_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Stores the batch's X12 file (encrypted: an 837 is full of PHI).

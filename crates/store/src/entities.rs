@@ -390,7 +390,7 @@ impl Store {
         })
     }
 
-    fn patient_from_row(&self, row: &AnyRow) -> Result<Patient> {
+    pub(crate) fn patient_from_row(&self, row: &AnyRow) -> Result<Patient> {
         let c = &self.cipher;
         let blob = |col: &str| get::<Option<Vec<u8>>>(row, col);
         let need = |col: &str, field: &'static str| -> Result<Vec<u8>> {

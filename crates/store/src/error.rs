@@ -56,6 +56,9 @@ pub enum StoreError {
     /// Password hashing failed (not a wrong password: that is `Ok(None)`).
     #[error("password hashing failed")]
     Password,
+    /// The batch's file could not be written; the batch was not created.
+    #[error("the batch file could not be written, so no claim was submitted: {0}")]
+    BatchFile(String),
     /// The operating system's random source failed.
     #[error("no random numbers available from the operating system")]
     Random,

@@ -15,6 +15,7 @@ mod entities;
 mod error;
 pub mod model;
 mod users;
+mod workspace;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -30,6 +31,7 @@ pub use crypto::{EncryptionKey, KeySource};
 pub use error::{Result, StoreError};
 pub use model::*;
 pub use users::{hash_password, verify_password};
+pub use workspace::{ApiToken, IdempotentResponse, PatientRow};
 
 use crypto::Cipher;
 
@@ -110,18 +112,44 @@ impl std::fmt::Debug for Store {
 }
 
 fn migrator(engine: Engine) -> Migrator {
-    let sql = match engine {
-        Engine::Sqlite => include_str!("../migrations/sqlite/0001_initial.sql"),
-        Engine::Postgres => include_str!("../migrations/postgres/0001_initial.sql"),
+    let steps: [(&'static str, &'static str); 2] = match engine {
+        Engine::Sqlite => [
+            (
+                "initial",
+                include_str!("../migrations/sqlite/0001_initial.sql"),
+            ),
+            (
+                "application",
+                include_str!("../migrations/sqlite/0002_application.sql"),
+            ),
+        ],
+        Engine::Postgres => [
+            (
+                "initial",
+                include_str!("../migrations/postgres/0001_initial.sql"),
+            ),
+            (
+                "application",
+                include_str!("../migrations/postgres/0002_application.sql"),
+            ),
+        ],
     };
     Migrator {
-        migrations: Cow::Owned(vec![Migration::new(
-            1,
-            Cow::Borrowed("initial"),
-            MigrationType::Simple,
-            Cow::Borrowed(sql),
-            false,
-        )]),
+        migrations: Cow::Owned(
+            steps
+                .into_iter()
+                .zip(1i64..)
+                .map(|((name, sql), version)| {
+                    Migration::new(
+                        version,
+                        Cow::Borrowed(name),
+                        MigrationType::Simple,
+                        Cow::Borrowed(sql),
+                        false,
+                    )
+                })
+                .collect(),
+        ),
         ..Migrator::DEFAULT
     }
 }

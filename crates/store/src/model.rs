@@ -83,6 +83,16 @@ closed_enum!(
     Role { Admin = "admin", Coder = "coder", Biller = "biller", Supervisor = "supervisor", Auditor = "auditor" }
 );
 
+/// Who an organization's 837s come from (1000A submitter, ISA06/GS02) and go to (1000B receiver).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EdiSettings {
+    pub submitter_id: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub receiver_id: String,
+    pub receiver_name: String,
+}
+
 closed_enum!(
     /// Administrative sex as billed.
     Sex { Female = "F", Male = "M", Unknown = "U" }
@@ -386,6 +396,9 @@ pub struct ClaimFilter {
     pub billing_provider_id: Option<i64>,
     pub service_from: Option<Date>,
     pub service_to: Option<Date>,
+    /// Scrubbed with errors (`Some(true)`) or clean (`Some(false)`); unscrubbed claims match neither.
+    pub has_errors: Option<bool>,
+    pub patient_id: Option<i64>,
 }
 
 /// A row of the claims list (no PHI: the server decrypts the patient's name when it shows one).
@@ -399,6 +412,9 @@ pub struct ClaimSummary {
     pub status: ClaimStatus,
     pub total_charge_cents: i64,
     pub version: i64,
+    /// The scrubber's counts for this version, when it was scrubbed since the last save.
+    pub scrub_errors: Option<i64>,
+    pub scrub_warnings: Option<i64>,
 }
 
 /// A submission batch: one interchange with its control numbers.
