@@ -8,7 +8,7 @@ WHEEL    := $(CURDIR)/var/cache/simple_icd_10_cm-1.5.0-py3-none-any.whl
 .PHONY: run build data test lint unit bench bench-x12 bench-claims clean-data
 
 run: data
-	$(RCM) --data-dir $(DATA_DIR) demo
+	$(RCM) --data-dir $(DATA_DIR) serve --demo
 
 build:
 	cargo build --release -p rcm-cli
@@ -23,8 +23,8 @@ lint:
 unit:
 	scripts/install-test-tools.sh
 	scripts/install-data.sh --download-only
-	scripts/test-postgres.sh
-	RCM_OFFICIAL_ICD10CM=$(WHEEL) RCM_VENV=$(CURDIR)/.venv cargo test --workspace --exclude rcm-store
+	RCM_OFFICIAL_ICD10CM=$(WHEEL) RCM_VENV=$(CURDIR)/.venv scripts/test-postgres.sh
+	RCM_OFFICIAL_ICD10CM=$(WHEEL) RCM_VENV=$(CURDIR)/.venv cargo test --workspace --exclude rcm-store --exclude rcm-server
 
 test: lint unit
 

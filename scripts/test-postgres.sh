@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the store test suite (rcm-store) against SQLite and a REAL PostgreSQL. Never skips PostgreSQL:
+# Runs the store and server test suites (rcm-store, rcm-server) against SQLite and a REAL PostgreSQL. Never skips PostgreSQL:
 #  - if RCM_TEST_DATABASE_URL is set, it is used as given;
 #  - else if 127.0.0.1:5432 answers, that PostgreSQL is used (postgres://postgres@127.0.0.1:5432/test);
 #  - else a throwaway cluster is started with the system's initdb/pg_ctl (Debian's postgresql package is
@@ -60,4 +60,4 @@ else
     export RCM_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/test"
 fi
 
-cargo test -p rcm-store "$@"
+cargo test -p rcm-store -p rcm-server "$@"

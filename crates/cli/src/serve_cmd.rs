@@ -46,6 +46,29 @@ pub struct ServeArgs {
     pub threads: Option<usize>,
 }
 
+/// A line on standard error that is lost, not fatal, when nobody reads it any more.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// Standard error for the request log, where a closed log sink (a pipe whose reader went away)
+/// loses log lines instead of failing the requests being logged.
+struct QuietStderr;
+
+impl std::io::Write for QuietStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
+    }
+}
+
 pub fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     let loopback = args.listen.ip().is_loopback();
     let tls = match (&args.tls_cert, &args.tls_key) {
@@ -64,32 +87,47 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
             tracing_subscriber::EnvFilter::try_from_env("RCM_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,rcm_server=info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(|| QuietStderr)
         .try_init();
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     if let Some(n) = args.threads {
         rt.worker_threads(n.max(1));
     }
-    let runtime = rt.enable_all().build().context("cannot start the async runtime")?;
+    let runtime = rt
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     runtime.block_on(serve(args, data_dir, tls))
 }
 
-async fn serve(args: ServeArgs, data_dir: &Path, tls: Option<(PathBuf, PathBuf)>) -> anyhow::Result<ExitCode> {
-    std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+async fn serve(
+    args: ServeArgs,
+    data_dir: &Path,
+    tls: Option<(PathBuf, PathBuf)>,
+) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
     let target = Target::resolve(&args.db, data_dir);
-    let (store, _, _) = target.open_pool(data_dir, true, args.connections.max(2)).await?;
+    let (store, _, _) = target
+        .open_pool(data_dir, true, args.connections.max(2))
+        .await?;
     let login = if args.demo {
-        Some(demo::seed(&store, data_dir).await.map_err(|e| anyhow::anyhow!("demo organization: {e}"))?)
+        Some(
+            demo::seed(&store, data_dir)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo organization: {e}"))?,
+        )
     } else {
         None
     };
     let orgs = store.organizations().await?;
     let organization = match args.organization {
-        Some(id) => orgs
-            .iter()
-            .find(|o| o.id == id)
-            .with_context(|| format!("no organization {id} in this database"))?
-            .id,
+        Some(id) => {
+            orgs.iter()
+                .find(|o| o.id == id)
+                .with_context(|| format!("no organization {id} in this database"))?
+                .id
+        }
         None => match orgs.first() {
             Some(o) => o.id,
             None => bail!(
@@ -109,16 +147,23 @@ async fn serve(args: ServeArgs, data_dir: &Path, tls: Option<(PathBuf, PathBuf)>
     config.secure_cookies = tls.is_some();
     let state = AppState::new(store, coding, config);
     let scheme = if tls.is_some() { "https" } else { "http" };
-    eprintln!("OpenRCM is serving on {scheme}://{}/", args.listen);
+    say!("OpenRCM is serving on {scheme}://{}/", args.listen);
     if let Some(l) = &login {
-        eprintln!(
+        say!(
             "Demo organization (synthetic patients). Sign in as {} with password {}",
-            l.users.iter().map(|(u, _)| u.as_str()).collect::<Vec<_>>().join(", "),
+            l.users
+                .iter()
+                .map(|(u, _)| u.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             l.password
         );
-        eprintln!("(demo-biller does everything from a patient to an 837; the login is also in {})", data_dir.join(demo::LOGIN_FILE).display());
+        say!(
+            "(demo-biller does everything from a patient to an 837; the login is also in {})",
+            data_dir.join(demo::LOGIN_FILE).display()
+        );
     }
-    eprintln!("Stop with Ctrl-C.");
+    say!("Stop with Ctrl-C.");
     rcm_server::serve(state, args.listen, tls)
         .await
         .with_context(|| format!("cannot serve on {}", args.listen))?;

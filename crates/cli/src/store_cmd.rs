@@ -352,7 +352,9 @@ async fn bootstrap(
     let (store, _, _) = target.open(data_dir, true).await?;
     if !store.organizations().await?.is_empty() {
         store.close().await;
-        bail!("this database already has an organization; administrators add users in the web application (Admin)");
+        bail!(
+            "this database already has an organization; administrators add users in the web application (Admin)"
+        );
     }
     let actor = Actor::system("bootstrap");
     let org = store
@@ -369,14 +371,25 @@ async fn bootstrap(
         .map(|t| t[..24].to_owned())
         .ok_or_else(|| anyhow!("no random numbers available"))?;
     store
-        .create_user(&actor, &a.admin, &a.admin, &password, &[rcm_store::Role::Admin])
+        .create_user(
+            &actor,
+            &a.admin,
+            &a.admin,
+            &password,
+            &[rcm_store::Role::Admin],
+        )
         .await?;
     store.close().await;
     if json {
-        crate::output::json(&json!({"organization_id": org.id, "admin": a.admin, "password": password}))?;
+        crate::output::json(
+            &json!({"organization_id": org.id, "admin": a.admin, "password": password}),
+        )?;
     } else {
         outln!("organization {} created (id {})", a.organization, org.id)?;
-        outln!("administrator {} created; password (shown once): {password}", a.admin)?;
+        outln!(
+            "administrator {} created; password (shown once): {password}",
+            a.admin
+        )?;
         outln!("next: `rcm serve`, sign in, add users and the EDI settings under Admin")?;
     }
     Ok(ExitCode::SUCCESS)

@@ -698,16 +698,22 @@ fn write_837_from_claims(
         );
         return Ok(ExitCode::from(1));
     }
-    let submitter = file.submitter.clone().unwrap_or_else(|| rcm_claims::input::SubmitterInput {
-        name: a.sender.clone(),
-        id: a.sender.clone(),
-        contact_name: "BILLING".into(),
-        contact_phone: String::new(),
-    });
-    let receiver = file.receiver.clone().unwrap_or_else(|| rcm_claims::input::ReceiverInput {
-        name: a.receiver.clone(),
-        id: a.receiver.clone(),
-    });
+    let submitter = file
+        .submitter
+        .clone()
+        .unwrap_or_else(|| rcm_claims::input::SubmitterInput {
+            name: a.sender.clone(),
+            id: a.sender.clone(),
+            contact_name: "BILLING".into(),
+            contact_phone: String::new(),
+        });
+    let receiver = file
+        .receiver
+        .clone()
+        .unwrap_or_else(|| rcm_claims::input::ReceiverInput {
+            name: a.receiver.clone(),
+            id: a.receiver.clone(),
+        });
     let sub = rcm_claims::x12::Submission {
         submitter,
         receiver,

@@ -49,7 +49,10 @@ pub fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> ApiRe
             ))
         } else {
             // serde's message names the expected type or the unknown field, not the value.
-            Problem::field(if path == "." { "(body)" } else { &path }, inner.to_string())
+            Problem::field(
+                if path == "." { "(body)" } else { &path },
+                inner.to_string(),
+            )
         }
     })
 }
@@ -206,6 +209,16 @@ pub struct PageQuery {
     pub limit: Option<i64>,
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct PatientQuery {
+    /// Find by last name (case, spaces and punctuation ignored) and date of birth, both required.
+    pub last_name: Option<String>,
+    pub birth_date: Option<String>,
+    pub offset: Option<i64>,
+    /// 1 to 500, default 50.
+    pub limit: Option<i64>,
+}
+
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -258,7 +271,10 @@ impl PatientBody {
         if sex.is_none() {
             f.push("sex", "F, M or U");
         }
-        let address = self.address.as_ref().map(|a| parse_address(&mut f, "address", a));
+        let address = self
+            .address
+            .as_ref()
+            .map(|a| parse_address(&mut f, "address", a));
         let phone = f.opt_text("phone", self.phone.as_deref(), 20);
         if phone
             .as_deref()
@@ -363,7 +379,11 @@ pub struct CoverageBody {
 }
 
 impl CoverageBody {
-    pub fn parse(&self, patient: &store::Patient, payers: &[store::Payer]) -> ApiResult<store::CoverageData> {
+    pub fn parse(
+        &self,
+        patient: &store::Patient,
+        payers: &[store::Payer],
+    ) -> ApiResult<store::CoverageData> {
         let mut f = Fields::default();
         if !payers.iter().any(|p| p.id == self.payer_id) {
             f.push("payer_id", "not a payer of this organization");
@@ -379,17 +399,31 @@ impl CoverageBody {
         }
         let own = relationship == Some(store::Relationship::Own);
         let (last, first) = if own {
-            (patient.data.last_name.clone(), patient.data.first_name.clone())
+            (
+                patient.data.last_name.clone(),
+                patient.data.first_name.clone(),
+            )
         } else {
             (
-                f.text("subscriber_last_name", self.subscriber_last_name.as_deref().unwrap_or(""), 60),
-                f.text("subscriber_first_name", self.subscriber_first_name.as_deref().unwrap_or(""), 35),
+                f.text(
+                    "subscriber_last_name",
+                    self.subscriber_last_name.as_deref().unwrap_or(""),
+                    60,
+                ),
+                f.text(
+                    "subscriber_first_name",
+                    self.subscriber_first_name.as_deref().unwrap_or(""),
+                    35,
+                ),
             )
         };
         let subscriber_birth_date = if own {
             Some(Some(patient.data.birth_date))
         } else {
-            f.opt_date("subscriber_birth_date", self.subscriber_birth_date.as_deref())
+            f.opt_date(
+                "subscriber_birth_date",
+                self.subscriber_birth_date.as_deref(),
+            )
         };
         let from = f.date("effective_from", &self.effective_from);
         let to = f.opt_date("effective_to", self.effective_to.as_deref());
@@ -398,7 +432,9 @@ impl CoverageBody {
         {
             f.push("effective_to", "is before effective_from");
         }
-        let (Some(relationship), Some(from), Some(to), Some(sbd)) = (relationship, from, to, subscriber_birth_date) else {
+        let (Some(relationship), Some(from), Some(to), Some(sbd)) =
+            (relationship, from, to, subscriber_birth_date)
+        else {
             return Err(Problem::invalid(f.0));
         };
         f.finish(store::CoverageData {
@@ -469,12 +505,18 @@ impl EncounterBody {
         let mut f = Fields::default();
         let billing = state.store.billing_providers(state.org()).await?;
         if !billing.iter().any(|b| b.id == self.billing_provider_id) {
-            f.push("billing_provider_id", "not a billing provider of this organization");
+            f.push(
+                "billing_provider_id",
+                "not a billing provider of this organization",
+            );
         }
         if let Some(r) = self.rendering_provider_id {
             let rendering = state.store.rendering_providers(state.org()).await?;
             if !rendering.iter().any(|x| x.id == r) {
-                f.push("rendering_provider_id", "not a rendering provider of this organization");
+                f.push(
+                    "rendering_provider_id",
+                    "not a rendering provider of this organization",
+                );
             }
         }
         let date = f.date("service_date", &self.service_date);
@@ -483,7 +525,10 @@ impl EncounterBody {
         }
         let pos = self.place_of_service.trim().to_owned();
         if rcm_claims::PlaceOfService::parse(&pos).is_err() {
-            f.push("place_of_service", "two digits (11 office, 02 telehealth, 22 outpatient hospital)");
+            f.push(
+                "place_of_service",
+                "two digits (11 office, 02 telehealth, 22 outpatient hospital)",
+            );
         }
         let notes = f.opt_text("notes", self.notes.as_deref(), 10_000);
         let Some(date) = date else {
@@ -572,12 +617,20 @@ pub fn parse_content(
     let mut f = Fields::default();
     let mut dx = Vec::new();
     for (i, d) in diagnoses.iter().enumerate() {
-        let code: String = d.trim().chars().filter(|c| *c != '.').collect::<String>().to_ascii_uppercase();
+        let code: String = d
+            .trim()
+            .chars()
+            .filter(|c| *c != '.')
+            .collect::<String>()
+            .to_ascii_uppercase();
         if code.is_empty() {
             continue;
         }
         if rcm_claims::DiagnosisCode::parse(&code).is_err() {
-            f.push(format!("diagnoses[{i}]"), "an ICD-10-CM code: a letter, two characters, then up to four more (E11.9)");
+            f.push(
+                format!("diagnoses[{i}]"),
+                "an ICD-10-CM code: a letter, two characters, then up to four more (E11.9)",
+            );
         }
         dx.push(code);
     }
@@ -600,7 +653,10 @@ pub fn parse_content(
                 continue;
             }
             if rcm_claims::Modifier::parse(&m).is_err() {
-                f.push(format!("lines[{i}].modifiers[{m_i}]"), "two letters or digits");
+                f.push(
+                    format!("lines[{i}].modifiers[{m_i}]"),
+                    "two letters or digits",
+                );
             }
             modifiers.push(m);
         }
@@ -626,20 +682,36 @@ pub fn parse_content(
             }
         };
         if l.diagnosis_pointers.is_empty() || l.diagnosis_pointers.len() > 4 {
-            f.push(at("diagnosis_pointers"), "1 to 4 pointers to the claim's diagnoses");
+            f.push(
+                at("diagnosis_pointers"),
+                "1 to 4 pointers to the claim's diagnoses",
+            );
         } else if let Some(p) = l
             .diagnosis_pointers
             .iter()
             .find(|&&p| p == 0 || usize::from(p) > dx.len())
         {
-            f.push(at("diagnosis_pointers"), format!("{p} does not point to a diagnosis (1 to {})", dx.len()));
+            f.push(
+                at("diagnosis_pointers"),
+                format!("{p} does not point to a diagnosis (1 to {})", dx.len()),
+            );
         }
         let date = match &l.service_date {
-            Some(d) if !d.trim().is_empty() => f.date(&at("service_date"), d).unwrap_or(service_date),
+            Some(d) if !d.trim().is_empty() => {
+                f.date(&at("service_date"), d).unwrap_or(service_date)
+            }
             _ => service_date,
         };
-        let pos = l.place_of_service.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned);
-        if pos.as_deref().is_some_and(|p| rcm_claims::PlaceOfService::parse(p).is_err()) {
+        let pos = l
+            .place_of_service
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned);
+        if pos
+            .as_deref()
+            .is_some_and(|p| rcm_claims::PlaceOfService::parse(p).is_err())
+        {
             f.push(at("place_of_service"), "two digits");
         }
         out.push(store::ServiceLine {
@@ -658,7 +730,11 @@ pub fn parse_content(
     } else if out.len() > 50 {
         f.push("lines", "at most 50 service lines on a professional claim");
     }
-    let frequency = frequency.map(str::trim).filter(|x| !x.is_empty()).unwrap_or("1").to_owned();
+    let frequency = frequency
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .unwrap_or("1")
+        .to_owned();
     if !matches!(frequency.as_str(), "1" | "7" | "8") {
         f.push("frequency_code", "1 original, 7 replacement or 8 void");
     }
@@ -774,7 +850,9 @@ pub fn units_text(milli: i64) -> String {
     if milli % 1000 == 0 {
         (milli / 1000).to_string()
     } else {
-        format!("{}.{:03}", milli / 1000, milli % 1000).trim_end_matches('0').to_owned()
+        format!("{}.{:03}", milli / 1000, milli % 1000)
+            .trim_end_matches('0')
+            .to_owned()
     }
 }
 
@@ -910,7 +988,8 @@ where
         None => None,
         Some(Ok(k)) if !k.is_empty() && k.len() <= 255 && k.is_ascii() => Some(k.to_owned()),
         Some(_) => {
-            return Problem::field("Idempotency-Key", "1 to 255 visible ASCII characters").into_response();
+            return Problem::field("Idempotency-Key", "1 to 255 visible ASCII characters")
+                .into_response();
         }
     };
     let Some(key) = key else {
@@ -920,7 +999,11 @@ where
         };
     };
     let hash: [u8; 32] = Sha256::digest(body).into();
-    match state.store.idempotent_response(&who.user.username, &key).await {
+    match state
+        .store
+        .idempotent_response(&who.user.username, &key)
+        .await
+    {
         Ok(Some(prev)) if prev.request_hash == hash => return replay(prev.status, prev.body),
         Ok(Some(_)) => {
             return Problem::new(
@@ -956,13 +1039,11 @@ where
 }
 
 fn replay(status: u16, body: Vec<u8>) -> Response {
-    let mut r = (
-        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-        body,
-    )
-        .into_response();
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let mut r = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     r
 }
 
@@ -997,7 +1078,12 @@ pub async fn me(Extension(who): Extension<Principal>) -> axum::Json<Me> {
     axum::Json(Me {
         username: who.user.username.clone(),
         display_name: who.user.display_name.clone(),
-        roles: who.user.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        roles: who
+            .user
+            .roles
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect(),
         permissions: Permission::ALL
             .iter()
             .filter(|p| who.can(**p))
@@ -1013,7 +1099,8 @@ pub async fn me(Extension(who): Extension<Principal>) -> axum::Json<Me> {
 fn query_date(date: Option<&str>) -> ApiResult<Date> {
     match date.map(str::trim).filter(|d| !d.is_empty()) {
         None => Ok(today()),
-        Some(d) => rcm_claims::input::parse_date(d).ok_or_else(|| Problem::field("date", "a date as YYYY-MM-DD")),
+        Some(d) => rcm_claims::input::parse_date(d)
+            .ok_or_else(|| Problem::field("date", "a date as YYYY-MM-DD")),
     }
 }
 
@@ -1022,7 +1109,10 @@ pub fn search(state: &AppState, q: &SearchQuery) -> ApiResult<Vec<CodeHit>> {
         return Err(Problem::field("q", "at most 200 characters"));
     }
     let dos = query_date(q.date.as_deref())?;
-    let set = state.coding.icd10cm(dos).map_err(|e| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "code-set", e.to_string()))?;
+    let set = state
+        .coding
+        .icd10cm(dos)
+        .map_err(|e| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "code-set", e.to_string()))?;
     let opts = rcm_codes::SearchOptions {
         limit: q.limit.unwrap_or(10).clamp(1, 50),
         billable_only: q.billable.unwrap_or(false),
@@ -1054,7 +1144,10 @@ pub fn detail(state: &AppState, code: &str, date: Option<&str>) -> ApiResult<Cod
         return Err(Problem::field("code", "at most 20 characters"));
     }
     let dos = query_date(date)?;
-    let set = state.coding.icd10cm(dos).map_err(|e| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "code-set", e.to_string()))?;
+    let set = state
+        .coding
+        .icd10cm(dos)
+        .map_err(|e| Problem::new(StatusCode::SERVICE_UNAVAILABLE, "code-set", e.to_string()))?;
     let v = set.validate(code);
     let notes = set
         .lookup(code)
@@ -1133,7 +1226,11 @@ pub async fn reference_data(state: &AppState) -> ApiResult<Reference> {
                 name: format!(
                     "{}{}",
                     r.provider.last_name,
-                    r.provider.first_name.as_deref().map(|f| format!(", {f}")).unwrap_or_default()
+                    r.provider
+                        .first_name
+                        .as_deref()
+                        .map(|f| format!(", {f}"))
+                        .unwrap_or_default()
                 ),
                 npi: r.provider.npi.clone(),
             })
@@ -1158,16 +1255,32 @@ pub async fn reference(State(state): State<AppState>) -> ApiResult<axum::Json<Re
 }
 
 fn paging(offset: Option<i64>, limit: Option<i64>) -> (i64, i64) {
-    (offset.unwrap_or(0).max(0), limit.unwrap_or(50).clamp(1, 500))
+    (
+        offset.unwrap_or(0).max(0),
+        limit.unwrap_or(50).clamp(1, 500),
+    )
 }
 
 pub async fn list_patients(
     State(state): State<AppState>,
     Extension(who): Extension<Principal>,
-    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<PatientQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<axum::Json<Page<PatientOut>>> {
     let Query(q) = q.map_err(|e| Problem::bad_request(e.body_text()))?;
     let (offset, limit) = paging(q.offset, q.limit);
+    if q.last_name.is_some() || q.birth_date.is_some() {
+        let mut f = Fields::default();
+        let last = f.text("last_name", q.last_name.as_deref().unwrap_or(""), 60);
+        let dob = f.date("birth_date", q.birth_date.as_deref().unwrap_or(""));
+        let dob = f.finish(dob)?.ok_or_else(|| Problem::field("birth_date", "a date as YYYY-MM-DD"))?;
+        let found = state.store.find_patients(&who.actor(), state.org(), &last, dob).await?;
+        return Ok(axum::Json(Page {
+            total: found.len() as i64,
+            items: found.iter().map(PatientOut::from).collect(),
+            offset: 0,
+            limit,
+        }));
+    }
     let (rows, total) = state
         .store
         .patients_page(&who.actor(), state.org(), offset, limit)
@@ -1219,7 +1332,12 @@ pub async fn list_coverages(
     Ok(axum::Json(c.iter().map(CoverageOut::from).collect()))
 }
 
-pub async fn add_coverage(state: &AppState, who: &Principal, patient_id: i64, b: &CoverageBody) -> ApiResult<store::Coverage> {
+pub async fn add_coverage(
+    state: &AppState,
+    who: &Principal,
+    patient_id: i64,
+    b: &CoverageBody,
+) -> ApiResult<store::Coverage> {
     let p = service::patient(state, &who.actor(), patient_id).await?;
     let payers = state.store.payers(state.org()).await?;
     let data = b.parse(&p, &payers)?;
@@ -1245,7 +1363,11 @@ pub async fn create_coverage(
     .await
 }
 
-pub async fn start_encounter(state: &AppState, who: &Principal, b: &EncounterBody) -> ApiResult<store::Encounter> {
+pub async fn start_encounter(
+    state: &AppState,
+    who: &Principal,
+    b: &EncounterBody,
+) -> ApiResult<store::Encounter> {
     service::patient(state, &who.actor(), b.patient_id).await?;
     let data = b.parse(state).await?;
     Ok(state.store.create_encounter(&who.actor(), &data).await?)
@@ -1295,7 +1417,10 @@ pub fn parse_claim_query(q: &ClaimQuery, org: i64) -> ApiResult<store::ClaimFilt
         Some(s) => {
             let st = ClaimStatus::parse(s);
             if st.is_none() {
-                f.push("status", "draft, ready, submitted, accepted, rejected, paid, denied or void");
+                f.push(
+                    "status",
+                    "draft, ready, submitted, accepted, rejected, paid, denied or void",
+                );
             }
             st
         }
@@ -1354,7 +1479,13 @@ pub async fn create_claim(
     idempotent(&state, &who, &headers, &body, || async {
         let b: ClaimBody = read_json(&headers, &body)?;
         let enc = service::encounter(&state, &who.actor(), b.encounter_id).await?;
-        let content = parse_content(b.coverage_id, b.frequency_code.as_deref(), &b.diagnoses, &b.lines, enc.data.service_date)?;
+        let content = parse_content(
+            b.coverage_id,
+            b.frequency_code.as_deref(),
+            &b.diagnoses,
+            &b.lines,
+            enc.data.service_date,
+        )?;
         let c = service::create_claim(&state, &who.actor(), b.encounter_id, content).await?;
         Ok((StatusCode::CREATED, json_value(&ClaimOut::from(&c))?))
     })
@@ -1369,9 +1500,16 @@ pub async fn check_claim(
 ) -> ApiResult<axum::Json<Findings>> {
     let b: ClaimBody = read_json(&headers, &body)?;
     let enc = service::encounter(&state, &who.actor(), b.encounter_id).await?;
-    let content = parse_content(b.coverage_id, b.frequency_code.as_deref(), &b.diagnoses, &b.lines, enc.data.service_date)?;
+    let content = parse_content(
+        b.coverage_id,
+        b.frequency_code.as_deref(),
+        &b.diagnoses,
+        &b.lines,
+        enc.data.service_date,
+    )?;
     let existing = state.store.claim_id_for_encounter(enc.id).await?;
-    let report = service::check_unsaved(&state, &who.actor(), b.encounter_id, existing, &content).await?;
+    let report =
+        service::check_unsaved(&state, &who.actor(), b.encounter_id, existing, &content).await?;
     Ok(axum::Json(Findings::from(&report)))
 }
 
@@ -1395,7 +1533,13 @@ pub async fn update_claim(
     let b: ClaimUpdate = read_json(&headers, &body)?;
     let current = service::claim(&state, &who.actor(), id).await?;
     let enc = service::encounter(&state, &who.actor(), current.encounter_id).await?;
-    let content = parse_content(b.coverage_id, b.frequency_code.as_deref(), &b.diagnoses, &b.lines, enc.data.service_date)?;
+    let content = parse_content(
+        b.coverage_id,
+        b.frequency_code.as_deref(),
+        &b.diagnoses,
+        &b.lines,
+        enc.data.service_date,
+    )?;
     let c = service::update_claim(&state, &who.actor(), id, b.version, content).await?;
     Ok(axum::Json(ClaimOut::from(&c)))
 }
@@ -1409,7 +1553,8 @@ pub async fn set_status(
 ) -> ApiResult<axum::Json<ClaimOut>> {
     let id = id_param(id)?;
     let b: StatusBody = read_json(&headers, &body)?;
-    let to = ClaimStatus::parse(b.status.trim()).ok_or_else(|| Problem::field("status", "ready, draft or void"))?;
+    let to = ClaimStatus::parse(b.status.trim())
+        .ok_or_else(|| Problem::field("status", "ready, draft or void"))?;
     let c = service::set_status(&state, &who.actor(), id, b.version, to, b.note.as_deref()).await?;
     Ok(axum::Json(ClaimOut::from(&c)))
 }
@@ -1484,8 +1629,13 @@ pub async fn batch_file(
         Ok(Some(bytes)) => {
             let mut r = (StatusCode::OK, bytes).into_response();
             let h = r.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/edi-x12"));
-            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"batch-{id}-837p.x12\"")) {
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/edi-x12"),
+            );
+            if let Ok(v) =
+                HeaderValue::from_str(&format!("attachment; filename=\"batch-{id}-837p.x12\""))
+            {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
             r
@@ -1497,17 +1647,35 @@ pub async fn batch_file(
 
 pub async fn audit_entries(state: &AppState, q: &AuditQuery) -> ApiResult<Vec<AuditOut>> {
     let actor = q.actor.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let rt = q.record_type.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let ri = q.record_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let rt = q
+        .record_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let ri = q
+        .record_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     let record = match (rt, ri) {
         (Some(t), Some(i)) => Some((t, i)),
         (Some(t), None) => Some((t, "")),
-        (None, Some(_)) => return Err(Problem::field("record_type", "give the record type with the record id")),
+        (None, Some(_)) => {
+            return Err(Problem::field(
+                "record_type",
+                "give the record type with the record id",
+            ));
+        }
         (None, None) => None,
     };
     let events = state
         .store
-        .audit_events(actor, record, q.before, q.limit.unwrap_or(100).clamp(1, 1000))
+        .audit_events(
+            actor,
+            record,
+            q.before,
+            q.limit.unwrap_or(100).clamp(1, 1000),
+        )
         .await?;
     Ok(events
         .iter()
@@ -1538,7 +1706,9 @@ pub async fn verify(state: &AppState) -> ApiResult<AuditVerifyOut> {
         entries: v.entries,
         first_broken_seq: v.first_broken.map(|b| b.seq),
         problem: v.first_broken.map(|b| match b.problem {
-            rcm_store::AuditProblem::Altered => "altered: the entry does not match its hash".to_owned(),
+            rcm_store::AuditProblem::Altered => {
+                "altered: the entry does not match its hash".to_owned()
+            }
             rcm_store::AuditProblem::Missing => "missing: an entry was deleted".to_owned(),
         }),
     })

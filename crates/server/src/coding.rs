@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use jiff::civil::Date;
 use rcm_claims::input::{
-    AddressInput, BillingProviderInput, ClaimInput, KindInput, LineInput, PatientInput,
-    PayerInput, PersonFields, ProviderInput, SubscriberInput,
+    AddressInput, BillingProviderInput, ClaimInput, KindInput, LineInput, PatientInput, PayerInput,
+    PersonFields, ProviderInput, SubscriberInput,
 };
 use rcm_claims::input::{AmountInput, UnitsInput};
 use rcm_codes::{Catalog, CodeSet, CodeSystem};

@@ -41,8 +41,22 @@ pub fn npi(first_nine: u32) -> String {
 }
 
 const LAST: &[&str] = &[
-    "Alvarez", "Brennan", "Castellano", "Dubois", "Eriksen", "Fairweather", "Gallagher", "Hollis",
-    "Ibarra", "Jablonski", "Kowalczyk", "Lindqvist", "Moreau", "Nakamura", "Okonkwo", "Pellegrini",
+    "Alvarez",
+    "Brennan",
+    "Castellano",
+    "Dubois",
+    "Eriksen",
+    "Fairweather",
+    "Gallagher",
+    "Hollis",
+    "Ibarra",
+    "Jablonski",
+    "Kowalczyk",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okonkwo",
+    "Pellegrini",
 ];
 const FIRST: &[(&str, store::Sex)] = &[
     ("Marisol", store::Sex::Female),
@@ -138,7 +152,10 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
         .await
         .map_err(e)?;
     let mut rendering = Vec::new();
-    for (last, first, n) in [("OKAFOR", "ADAEZE", 198_765_432u32), ("LINDGREN", "PAUL", 154_321_098)] {
+    for (last, first, n) in [
+        ("OKAFOR", "ADAEZE", 198_765_432u32),
+        ("LINDGREN", "PAUL", 154_321_098),
+    ] {
         rendering.push(
             store
                 .create_rendering_provider(
@@ -199,7 +216,8 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
     }
     // Twelve synthetic patients with coverage; every other one has a coded visit.
     let today = crate::coding::today();
-    let visits: &[(&[&str], &[(&str, i64)])] = &[
+    type Visit = (&'static [&'static str], &'static [(&'static str, i64)]);
+    let visits: &[Visit] = &[
         (&["E119", "I10"], &[("99214", 15_000), ("36415", 2_500)]),
         (&["J069"], &[("99213", 11_000)]),
         (&["M5450", "Z87891"], &[("99213", 11_000)]),
@@ -241,7 +259,8 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
                     payer_id: payer.id,
                     order: 1,
                     member_id: format!("DM{:08}", 31_000_000 + i * 7_919),
-                    group_number: (payer.payer.claim_filing_indicator == "CI").then(|| "GRP4410".into()),
+                    group_number: (payer.payer.claim_filing_indicator == "CI")
+                        .then(|| "GRP4410".into()),
                     relationship: store::Relationship::Own,
                     subscriber_last_name: patient.data.last_name.clone(),
                     subscriber_first_name: patient.data.first_name.clone(),
@@ -256,7 +275,9 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
             continue;
         }
         let (dx, lines) = visits[(i / 2) % visits.len()];
-        let service_date = today.checked_sub(jiff::Span::new().days(3 + i as i64)).unwrap_or(today);
+        let service_date = today
+            .checked_sub(jiff::Span::new().days(3 + i as i64))
+            .unwrap_or(today);
         let encounter = store
             .create_encounter(
                 &actor,
@@ -267,7 +288,9 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
                     rendering_provider_id: Some(rendering[i % 2].id),
                     service_date,
                     place_of_service: "11".into(),
-                    notes: Some("Synthetic demo visit note: follow-up of chronic conditions.".into()),
+                    notes: Some(
+                        "Synthetic demo visit note: follow-up of chronic conditions.".into(),
+                    ),
                 },
             )
             .await
@@ -305,12 +328,19 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
         // the scrubber catches).
         if i < 4 {
             store
-                .set_claim_status(&actor, claim.id, claim.version, store::ClaimStatus::Ready, None)
+                .set_claim_status(
+                    &actor,
+                    claim.id,
+                    claim.version,
+                    store::ClaimStatus::Ready,
+                    None,
+                )
                 .await
                 .map_err(e)?;
         }
     }
-    write_login(data_dir, &password).map_err(|x| format!("{}: {x}", data_dir.join(LOGIN_FILE).display()))?;
+    write_login(data_dir, &password)
+        .map_err(|x| format!("{}: {x}", data_dir.join(LOGIN_FILE).display()))?;
     Ok(DemoLogin {
         organization_id: org.id,
         password,

@@ -97,11 +97,15 @@ pub fn claim_fields(form: &Form) -> (Vec<String>, Vec<LineBody>, Vec<(String, St
                 .filter(|m| !m.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            charge: rcm_claims::input::AmountInput(form.get(&format!("line{i}_charge")).trim().to_owned()),
-            units: rcm_claims::input::UnitsInput(match form.get(&format!("line{i}_units")).trim() {
-                "" => "1".to_owned(),
-                u => u.to_owned(),
-            }),
+            charge: rcm_claims::input::AmountInput(
+                form.get(&format!("line{i}_charge")).trim().to_owned(),
+            ),
+            units: rcm_claims::input::UnitsInput(
+                match form.get(&format!("line{i}_units")).trim() {
+                    "" => "1".to_owned(),
+                    u => u.to_owned(),
+                },
+            ),
             diagnosis_pointers: pointers,
             service_date: form.opt(&format!("line{i}_date")),
             place_of_service: None,
@@ -122,7 +126,11 @@ mod tests {
         let (dx, lines, errors) = claim_fields(&f);
         assert_eq!(dx[0], "E11.9");
         assert_eq!(lines.len(), 2);
-        assert_eq!(lines[0].diagnosis_pointers, vec![1, 2], "A and C are the 1st and 2nd entered");
+        assert_eq!(
+            lines[0].diagnosis_pointers,
+            vec![1, 2],
+            "A and C are the 1st and 2nd entered"
+        );
         assert!(lines[1].diagnosis_pointers.is_empty());
         assert_eq!(errors.len(), 1, "pointer 2 names an empty row: {errors:?}");
         assert_eq!(lines[0].units.0, "1", "units default to 1");

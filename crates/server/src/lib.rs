@@ -84,7 +84,12 @@ impl AppState {
         AppState(Arc::new(Inner {
             sessions: Sessions::new(config.idle_timeout),
             tokens: TokenCache::new(Duration::from_secs(30)),
-            throttle: Throttle::new(5, 50, Duration::from_secs(15 * 60), Duration::from_secs(15 * 60)),
+            throttle: Throttle::new(
+                5,
+                50,
+                Duration::from_secs(15 * 60),
+                Duration::from_secs(15 * 60),
+            ),
             store,
             coding,
             config,
@@ -109,7 +114,11 @@ impl AppState {
         format!(
             "{}={value}; Path=/; HttpOnly; SameSite=Strict{}",
             self.cookie_name(),
-            if self.config.secure_cookies { "; Secure" } else { "" }
+            if self.config.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            }
         )
     }
 
@@ -117,7 +126,11 @@ impl AppState {
         format!(
             "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
             self.cookie_name(),
-            if self.config.secure_cookies { "; Secure" } else { "" }
+            if self.config.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            }
         )
     }
 }
@@ -153,12 +166,20 @@ pub async fn identify(state: &AppState, headers: &HeaderMap, ip: String) -> Iden
             return Identified::Nobody;
         };
         if let Some(user) = state.tokens.get(token) {
-            return Identified::Principal(Principal { user, via: Via::Token, ip });
+            return Identified::Principal(Principal {
+                user,
+                via: Via::Token,
+                ip,
+            });
         }
         return match state.store.user_for_api_token(token).await {
             Ok(Some(user)) => {
                 state.tokens.put(token, user.clone());
-                Identified::Principal(Principal { user, via: Via::Token, ip })
+                Identified::Principal(Principal {
+                    user,
+                    via: Via::Token,
+                    ip,
+                })
             }
             Ok(None) => Identified::Nobody,
             Err(e) => Identified::Failed(e.into()),
@@ -166,9 +187,11 @@ pub async fn identify(state: &AppState, headers: &HeaderMap, ip: String) -> Iden
     }
     match cookie(headers, state.cookie_name()) {
         Some(c) => match state.sessions.lookup(c) {
-            SessionLookup::Active(user, csrf) => {
-                Identified::Principal(Principal { user, via: Via::Session { csrf }, ip })
-            }
+            SessionLookup::Active(user, csrf) => Identified::Principal(Principal {
+                user,
+                via: Via::Session { csrf },
+                ip,
+            }),
             SessionLookup::Expired => Identified::Expired,
             SessionLookup::Unknown => Identified::Nobody,
         },
@@ -223,7 +246,12 @@ async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
             return refuse(g.kind, StatusCode::UNAUTHORIZED, p, &path);
         }
         Identified::Nobody => {
-            return refuse(g.kind, StatusCode::UNAUTHORIZED, Problem::unauthorized(), &path);
+            return refuse(
+                g.kind,
+                StatusCode::UNAUTHORIZED,
+                Problem::unauthorized(),
+                &path,
+            );
         }
         Identified::Failed(p) => return refuse(g.kind, p.status(), p, &path),
     };
@@ -296,7 +324,10 @@ async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Res
     let started = std::time::Instant::now();
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert(
@@ -360,9 +391,7 @@ fn add_route(router: Router<AppState>, spec: &RouteSpec, state: &AppState) -> Ro
 
 /// Whether a permission is needed by any route (for the role test and the docs).
 pub fn permission_used(p: Permission) -> bool {
-    routes::ROUTES
-        .iter()
-        .any(|r| r.access == Access::Signed(p))
+    routes::ROUTES.iter().any(|r| r.access == Access::Signed(p))
 }
 
 /// Serves until Ctrl-C or SIGTERM; TLS with rustls when a certificate and key are given.

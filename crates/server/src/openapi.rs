@@ -75,10 +75,7 @@ pub fn document() -> Value {
         let response = r.response.map(|f| f(&mut generator).to_value());
         pending.push((r, body, query, response));
     }
-    let defs: Map<String, Value> = generator
-        .take_definitions(true)
-        .into_iter()
-        .collect();
+    let defs: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
     let problem_response = |description: &str| {
         json!({
             "description": description,
@@ -96,7 +93,9 @@ pub fn document() -> Value {
                 r.path
                     .split('/')
                     .filter(|s| !s.is_empty())
-                    .map(|s| s.trim_matches(|c| c == '{' || c == '}').replace(['.', '-'], "_"))
+                    .map(|s| s
+                        .trim_matches(|c| c == '{' || c == '}')
+                        .replace(['.', '-'], "_"))
                     .map(|s| {
                         let mut c = s.chars();
                         c.next()
@@ -129,25 +128,52 @@ pub fn document() -> Value {
             );
         }
         let mut responses = Map::new();
-        let ok = if r.method == "POST" && r.idempotent { "201" } else { "200" };
+        let ok = if r.method == "POST" && r.idempotent {
+            "201"
+        } else {
+            "200"
+        };
         let ok_body = match (r.path, response) {
-            ("/healthz", _) => json!({"description": "Up", "content": {"text/plain": {"schema": {"type": "string"}}}}),
-            (p, _) if p.ends_with("/837") => json!({"description": "The X12 file", "content": {"application/edi-x12": {"schema": {"type": "string"}}}}),
-            ("/api/openapi.json", _) => json!({"description": "This document", "content": {"application/json": {"schema": {"type": "object"}}}}),
-            (_, Some(s)) => json!({"description": "OK", "content": {"application/json": {"schema": s}}}),
+            ("/healthz", _) => {
+                json!({"description": "Up", "content": {"text/plain": {"schema": {"type": "string"}}}})
+            }
+            (p, _) if p.ends_with("/837") => {
+                json!({"description": "The X12 file", "content": {"application/edi-x12": {"schema": {"type": "string"}}}})
+            }
+            ("/api/openapi.json", _) => {
+                json!({"description": "This document", "content": {"application/json": {"schema": {"type": "object"}}}})
+            }
+            (_, Some(s)) => {
+                json!({"description": "OK", "content": {"application/json": {"schema": s}}})
+            }
             (_, None) => json!({"description": "OK"}),
         };
         responses.insert(ok.into(), ok_body);
         if r.body.is_some() || r.query.is_some() {
-            responses.insert("400".into(), problem_response("The request could not be read"));
-            responses.insert("422".into(), problem_response("Fields that could not be accepted, each named"));
+            responses.insert(
+                "400".into(),
+                problem_response("The request could not be read"),
+            );
+            responses.insert(
+                "422".into(),
+                problem_response("Fields that could not be accepted, each named"),
+            );
         }
         if let Access::Signed(_) = r.access {
-            responses.insert("401".into(), problem_response("Not signed in, or the token is unknown or revoked"));
-            responses.insert("403".into(), problem_response("The user's roles do not allow this"));
+            responses.insert(
+                "401".into(),
+                problem_response("Not signed in, or the token is unknown or revoked"),
+            );
+            responses.insert(
+                "403".into(),
+                problem_response("The user's roles do not allow this"),
+            );
         }
         if r.path.contains('{') {
-            responses.insert("404".into(), problem_response("No such record in this organization"));
+            responses.insert(
+                "404".into(),
+                problem_response("No such record in this organization"),
+            );
         }
         if r.method == "PUT" || r.path.ends_with("/status") {
             responses.insert("409".into(), problem_response("Changed by someone else since it was read, or a status change that is not allowed"));

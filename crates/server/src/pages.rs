@@ -13,12 +13,12 @@ use maud::{DOCTYPE, Markup, html};
 use rcm_claims::Money;
 use rcm_store::{self as store, ClaimStatus, Role};
 
+use crate::AppState;
 use crate::api::{self, ClaimQuery, Fields, LineBody};
 use crate::auth::{Permission, Principal};
 use crate::forms::{self, Form};
 use crate::problem::{ApiResult, Problem};
 use crate::service::{self, CheckedClaim};
-use crate::AppState;
 
 const CSS: &str = include_str!("../assets/app.css");
 const JS: &str = include_str!("../assets/app.js");
@@ -35,8 +35,10 @@ fn asset(body: &'static str, ct: &'static str) -> Response {
     let mut r = body.into_response();
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
     r
 }
 
@@ -102,7 +104,7 @@ pub fn error_page(p: &Problem) -> Response {
         p.status(),
         layout(
             None,
-            &p.title,
+            p.title,
             html! {
                 h1 { (p.title) }
                 p.error { (p.detail) }
@@ -139,7 +141,11 @@ fn field(errors: &Errors, name: &str, label: &str, input: Markup) -> Markup {
 
 fn text_input(errors: &Errors, name: &str, label: &str, value: &str, extra: &str) -> Markup {
     let required = extra.contains("required");
-    let kind = if extra.contains("date") { "date" } else { "text" };
+    let kind = if extra.contains("date") {
+        "date"
+    } else {
+        "text"
+    };
     field(
         errors,
         name,
@@ -246,7 +252,11 @@ pub async fn login(State(state): State<AppState>, req: axum::extract::Request) -
             state.throttle.failed(&username, &ip);
             html_response(
                 StatusCode::UNAUTHORIZED,
-                login_markup(&next, Some("The user name or password is not right."), &username),
+                login_markup(
+                    &next,
+                    Some("The user name or password is not right."),
+                    &username,
+                ),
             )
         }
         Err(e) => fail(e.into()),
@@ -281,7 +291,10 @@ pub async fn logout(
 
 // ---------------------------------------------------------------- dashboard and account
 
-pub async fn dashboard(State(state): State<AppState>, Extension(who): Extension<Principal>) -> Response {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+) -> Response {
     let mut counts = Vec::new();
     if who.can(Permission::ViewPatients) {
         for s in ClaimStatus::ALL {
@@ -302,7 +315,12 @@ pub async fn dashboard(State(state): State<AppState>, Extension(who): Extension<
             has_errors: Some(true),
             ..Default::default()
         };
-        state.store.list_claims(&filter, 0, 1).await.map(|x| x.1).unwrap_or(0)
+        state
+            .store
+            .list_claims(&filter, 0, 1)
+            .await
+            .map(|x| x.1)
+            .unwrap_or(0)
     } else {
         0
     };
@@ -331,7 +349,12 @@ pub async fn dashboard(State(state): State<AppState>, Extension(who): Extension<
     )
 }
 
-async fn account_page(state: &AppState, who: &Principal, new_token: Option<&str>, error: Option<&str>) -> Response {
+async fn account_page(
+    state: &AppState,
+    who: &Principal,
+    new_token: Option<&str>,
+    error: Option<&str>,
+) -> Response {
     let tokens = match state.store.api_tokens(who.user.id).await {
         Ok(t) => t,
         Err(e) => return fail(e.into()),
@@ -378,7 +401,10 @@ async fn account_page(state: &AppState, who: &Principal, new_token: Option<&str>
     )
 }
 
-pub async fn account(State(state): State<AppState>, Extension(who): Extension<Principal>) -> Response {
+pub async fn account(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+) -> Response {
     account_page(&state, &who, None, None).await
 }
 
@@ -409,7 +435,11 @@ pub async fn revoke_token(
     let Ok(Path(id)) = id else {
         return fail(Problem::not_found("token"));
     };
-    match state.store.revoke_api_token(&who.actor(), who.user.id, id).await {
+    match state
+        .store
+        .revoke_api_token(&who.actor(), who.user.id, id)
+        .await
+    {
         Ok(true) => {
             state.tokens.clear();
             redirect("/account")
@@ -528,21 +558,38 @@ fn code_detail_markup(d: ApiResult<api::CodeDetail>) -> Markup {
 
 // ---------------------------------------------------------------- patients
 
-#[derive(serde::Deserialize)]
-pub struct OffsetQuery {
-    offset: Option<i64>,
-}
-
 pub async fn patients(
     State(state): State<AppState>,
     Extension(who): Extension<Principal>,
-    q: Result<Query<OffsetQuery>, axum::extract::rejection::QueryRejection>,
+    RawQuery(raw): RawQuery,
 ) -> Response {
-    let offset = q.ok().and_then(|Query(q)| q.offset).unwrap_or(0).max(0);
+    let f = Form::parse(raw.as_deref().unwrap_or("").as_bytes());
+    let offset = f.id("offset").unwrap_or(0).max(0);
     const PAGE: i64 = 25;
-    let (rows, total) = match state.store.patients_page(&who.actor(), state.org(), offset, PAGE).await {
-        Ok(x) => x,
-        Err(e) => return fail(e.into()),
+    let searching = f.opt("last_name").is_some() || f.opt("birth_date").is_some();
+    let mut search_error = None;
+    let (rows, total) = if searching {
+        let mut fields = Fields::default();
+        let last = fields.text("last_name", f.get("last_name"), 60);
+        let dob = fields.date("birth_date", f.get("birth_date"));
+        match (dob, fields.0.is_empty()) {
+            (Some(d), true) => match state.store.find_patients(&who.actor(), state.org(), &last, d).await {
+                Ok(found) => {
+                    let n = found.len() as i64;
+                    (found.into_iter().map(|patient| store::PatientRow { patient, encounters: -1 }).collect(), n)
+                }
+                Err(e) => return fail(e.into()),
+            },
+            _ => {
+                search_error = Some("Give the last name and the date of birth (YYYY-MM-DD).");
+                (Vec::new(), 0)
+            }
+        }
+    } else {
+        match state.store.patients_page(&who.actor(), state.org(), offset, PAGE).await {
+            Ok(x) => x,
+            Err(e) => return fail(e.into()),
+        }
     };
     page(
         &who,
@@ -550,6 +597,14 @@ pub async fn patients(
         html! {
             h1 { "Patients" }
             @if who.can(Permission::EditPatients) { p { a.button href="/patients/new" accesskey="n" { "Register a patient" } } }
+            form.filters method="get" action="/patients" role="search" {
+                label { "Last name " input name="last_name" value=(f.get("last_name")) autocomplete="off"; }
+                label { "Date of birth " input type="date" name="birth_date" value=(f.get("birth_date")); }
+                button type="submit" { "Find" }
+                @if searching { a href="/patients" { "Show all" } }
+            }
+            @if let Some(e) = search_error { p.error role="alert" { (e) } }
+            @if searching && search_error.is_none() && rows.is_empty() { p { "No patient with that last name and date of birth." } }
             table {
                 thead { tr { th { "#" } th { "Name" } th { "Born" } th { "Sex" } th { "Encounters" } } }
                 tbody {
@@ -559,12 +614,12 @@ pub async fn patients(
                             td { a href={ "/patients/" (r.patient.id) } { (r.patient.data.last_name) ", " (r.patient.data.first_name) } }
                             td { (r.patient.data.birth_date) }
                             td { (r.patient.data.sex.as_str()) }
-                            td { (r.encounters) }
+                            td { @if r.encounters >= 0 { (r.encounters) } }
                         }
                     }
                 }
             }
-            (pager("/patients?", offset, PAGE, total))
+            @if !searching { (pager("/patients?", offset, PAGE, total)) }
         },
     )
 }
@@ -644,24 +699,39 @@ pub async fn create_patient(
         phone: f.opt("phone"),
     };
     let result = match b.parse(state.org()) {
-        Ok(data) => state.store.create_patient(&who.actor(), &data).await.map_err(Problem::from),
+        Ok(data) => state
+            .store
+            .create_patient(&who.actor(), &data)
+            .await
+            .map_err(Problem::from),
         Err(p) => Err(p),
     };
     match result {
         Ok(p) => redirect(&format!("/patients/{}", p.id)),
         Err(p) if !p.errors.is_empty() => html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            layout(Some(&who), "New patient", html! {
-                h1 { "Register a patient" }
-                p.error role="alert" { "Please correct the fields marked below." }
-                (patient_form(&who, &errors_of(&p), &f))
-            }),
+            layout(
+                Some(&who),
+                "New patient",
+                html! {
+                    h1 { "Register a patient" }
+                    p.error role="alert" { "Please correct the fields marked below." }
+                    (patient_form(&who, &errors_of(&p), &f))
+                },
+            ),
         ),
         Err(p) => fail(p),
     }
 }
 
-async fn patient_page(state: &AppState, who: &Principal, id: i64, errors: &Errors, form: &Form, status: StatusCode) -> Response {
+async fn patient_page(
+    state: &AppState,
+    who: &Principal,
+    id: i64,
+    errors: &Errors,
+    form: &Form,
+    status: StatusCode,
+) -> Response {
     let actor = who.actor();
     let p = match service::patient(state, &actor, id).await {
         Ok(p) => p,
@@ -686,78 +756,85 @@ async fn patient_page(state: &AppState, who: &Principal, id: i64, errors: &Error
     };
     let d = &p.data;
     let today = crate::coding::today().to_string();
-    html_response(status, layout(Some(who), "Patient", html! {
-        h1 { (d.last_name) ", " (d.first_name) @if let Some(m) = &d.middle_name { " " (m) } }
-        p.muted { "Patient #" (p.id) " · born " (d.birth_date) " · sex " (d.sex.as_str())
-            @if let Some(a) = &d.address { " · " (a.line1) ", " (a.city) " " (a.state) " " (a.postal_code) } }
-        h2 { "Coverages" }
-        @if coverages.is_empty() { p.warn { "No coverage yet: add the patient's insurance before coding a claim." } }
-        table {
-            thead { tr { th { "Order" } th { "Payer" } th { "Member id" } th { "Subscriber" } th { "Effective" } } }
-            tbody { @for c in &coverages { tr {
-                td { (match c.data.order { 1 => "primary", 2 => "secondary", _ => "tertiary" }) }
-                td { (payer_name(c.data.payer_id)) }
-                td { (c.data.member_id) }
-                td { (c.data.subscriber_last_name) ", " (c.data.subscriber_first_name) " (" (c.data.relationship.as_str()) ")" }
-                td { (c.data.effective_from) " – " (c.data.effective_to.map(|x| x.to_string()).unwrap_or_default()) }
-            } } }
-        }
-        @if who.can(Permission::EditPatients) {
-            details open[coverages.is_empty() || errors.keys().any(|k| k.starts_with("cov."))] {
-                summary { "Add a coverage" }
-                form.grid method="post" action={ "/patients/" (p.id) "/coverages" } {
-                    (csrf_field(who))
-                    (field(errors, "cov.payer_id", "Payer", html! { select id="cov.payer_id" name="cov.payer_id" required {
-                        @for py in &reference.payers { option value=(py.id) selected[form.get("cov.payer_id") == py.id.to_string()] { (py.name) " (" (py.payer_code) ")" } }
-                    } }))
-                    (field(errors, "cov.order", "Order", html! { select id="cov.order" name="cov.order" {
-                        option value="1" { "primary" } option value="2" selected[form.get("cov.order") == "2"] { "secondary" } option value="3" selected[form.get("cov.order") == "3"] { "tertiary" }
-                    } }))
-                    (text_input(errors, "cov.member_id", "Member id", form.get("cov.member_id"), "required"))
-                    (text_input(errors, "cov.group_number", "Group number", form.get("cov.group_number"), ""))
-                    (field(errors, "cov.relationship", "Patient is the subscriber's", html! { select id="cov.relationship" name="cov.relationship" {
-                        @for (v, l) in [("self", "self (patient is the subscriber)"), ("spouse", "spouse"), ("child", "child"), ("other", "other")] {
-                            option value=(v) selected[form.get("cov.relationship") == v] { (l) }
+    html_response(
+        status,
+        layout(
+            Some(who),
+            "Patient",
+            html! {
+                h1 { (d.last_name) ", " (d.first_name) @if let Some(m) = &d.middle_name { " " (m) } }
+                p.muted { "Patient #" (p.id) " · born " (d.birth_date) " · sex " (d.sex.as_str())
+                    @if let Some(a) = &d.address { " · " (a.line1) ", " (a.city) " " (a.state) " " (a.postal_code) } }
+                h2 { "Coverages" }
+                @if coverages.is_empty() { p.warn { "No coverage yet: add the patient's insurance before coding a claim." } }
+                table {
+                    thead { tr { th { "Order" } th { "Payer" } th { "Member id" } th { "Subscriber" } th { "Effective" } } }
+                    tbody { @for c in &coverages { tr {
+                        td { (match c.data.order { 1 => "primary", 2 => "secondary", _ => "tertiary" }) }
+                        td { (payer_name(c.data.payer_id)) }
+                        td { (c.data.member_id) }
+                        td { (c.data.subscriber_last_name) ", " (c.data.subscriber_first_name) " (" (c.data.relationship.as_str()) ")" }
+                        td { (c.data.effective_from) " – " (c.data.effective_to.map(|x| x.to_string()).unwrap_or_default()) }
+                    } } }
+                }
+                @if who.can(Permission::EditPatients) {
+                    details open[coverages.is_empty() || errors.keys().any(|k| k.starts_with("cov."))] {
+                        summary { "Add a coverage" }
+                        form.grid method="post" action={ "/patients/" (p.id) "/coverages" } {
+                            (csrf_field(who))
+                            (field(errors, "cov.payer_id", "Payer", html! { select id="cov.payer_id" name="cov.payer_id" required {
+                                @for py in &reference.payers { option value=(py.id) selected[form.get("cov.payer_id") == py.id.to_string()] { (py.name) " (" (py.payer_code) ")" } }
+                            } }))
+                            (field(errors, "cov.order", "Order", html! { select id="cov.order" name="cov.order" {
+                                option value="1" { "primary" } option value="2" selected[form.get("cov.order") == "2"] { "secondary" } option value="3" selected[form.get("cov.order") == "3"] { "tertiary" }
+                            } }))
+                            (text_input(errors, "cov.member_id", "Member id", form.get("cov.member_id"), "required"))
+                            (text_input(errors, "cov.group_number", "Group number", form.get("cov.group_number"), ""))
+                            (field(errors, "cov.relationship", "Patient is the subscriber's", html! { select id="cov.relationship" name="cov.relationship" {
+                                @for (v, l) in [("self", "self (patient is the subscriber)"), ("spouse", "spouse"), ("child", "child"), ("other", "other")] {
+                                    option value=(v) selected[form.get("cov.relationship") == v] { (l) }
+                                }
+                            } }))
+                            (text_input(errors, "cov.subscriber_last_name", "Subscriber last name (if not self)", form.get("cov.subscriber_last_name"), ""))
+                            (text_input(errors, "cov.subscriber_first_name", "Subscriber first name", form.get("cov.subscriber_first_name"), ""))
+                            (text_input(errors, "cov.subscriber_birth_date", "Subscriber date of birth", form.get("cov.subscriber_birth_date"), "date"))
+                            (text_input(errors, "cov.effective_from", "Effective from", if form.get("cov.effective_from").is_empty() { "" } else { form.get("cov.effective_from") }, "required date"))
+                            (text_input(errors, "cov.effective_to", "Effective to", form.get("cov.effective_to"), "date"))
+                            div.actions { button type="submit" { "Add coverage" } }
                         }
-                    } }))
-                    (text_input(errors, "cov.subscriber_last_name", "Subscriber last name (if not self)", form.get("cov.subscriber_last_name"), ""))
-                    (text_input(errors, "cov.subscriber_first_name", "Subscriber first name", form.get("cov.subscriber_first_name"), ""))
-                    (text_input(errors, "cov.subscriber_birth_date", "Subscriber date of birth", form.get("cov.subscriber_birth_date"), "date"))
-                    (text_input(errors, "cov.effective_from", "Effective from", if form.get("cov.effective_from").is_empty() { "" } else { form.get("cov.effective_from") }, "required date"))
-                    (text_input(errors, "cov.effective_to", "Effective to", form.get("cov.effective_to"), "date"))
-                    div.actions { button type="submit" { "Add coverage" } }
+                    }
                 }
-            }
-        }
-        h2 { "Encounters" }
-        table {
-            thead { tr { th { "Date of service" } th { "Place" } th { "Claim" } } }
-            tbody { @for (eid, date, pos, claim) in &encounters { tr {
-                td { a href={ "/encounters/" (eid) } { (date) } }
-                td { (pos) }
-                td { @if let Some(c) = claim { a href={ "/claims/" (c) } { "claim #" (c) } } @else { "not coded" } }
-            } } }
-        }
-        @if who.can(Permission::CodeClaims) && !coverages.is_empty() {
-            details open[errors.keys().any(|k| k.starts_with("enc."))] {
-                summary { "Start an encounter" }
-                form.grid method="post" action={ "/patients/" (p.id) "/encounters" } {
-                    (csrf_field(who))
-                    (text_input(errors, "enc.service_date", "Date of service", if form.get("enc.service_date").is_empty() { &today } else { form.get("enc.service_date") }, "required date"))
-                    (text_input(errors, "enc.place_of_service", "Place of service", if form.get("enc.place_of_service").is_empty() { "11" } else { form.get("enc.place_of_service") }, "required"))
-                    (field(errors, "enc.billing_provider_id", "Billing provider", html! { select id="enc.billing_provider_id" name="enc.billing_provider_id" {
-                        @for b in &reference.billing_providers { option value=(b.id) { (b.name) " (NPI " (b.npi) ")" } }
-                    } }))
-                    (field(errors, "enc.rendering_provider_id", "Rendering provider", html! { select id="enc.rendering_provider_id" name="enc.rendering_provider_id" {
-                        option value="" { "— same as billing —" }
-                        @for r in &reference.rendering_providers { option value=(r.id) { (r.name) " (NPI " (r.npi) ")" } }
-                    } }))
-                    (field(errors, "enc.notes", "Notes", html! { textarea id="enc.notes" name="enc.notes" rows="3" maxlength="10000" { (form.get("enc.notes")) } }))
-                    div.actions { button.primary type="submit" { "Start encounter and code it" } }
+                h2 { "Encounters" }
+                table {
+                    thead { tr { th { "Date of service" } th { "Place" } th { "Claim" } } }
+                    tbody { @for (eid, date, pos, claim) in &encounters { tr {
+                        td { a href={ "/encounters/" (eid) } { (date) } }
+                        td { (pos) }
+                        td { @if let Some(c) = claim { a href={ "/claims/" (c) } { "claim #" (c) } } @else { "not coded" } }
+                    } } }
                 }
-            }
-        }
-    }))
+                @if who.can(Permission::CodeClaims) && !coverages.is_empty() {
+                    details open[errors.keys().any(|k| k.starts_with("enc."))] {
+                        summary { "Start an encounter" }
+                        form.grid method="post" action={ "/patients/" (p.id) "/encounters" } {
+                            (csrf_field(who))
+                            (text_input(errors, "enc.service_date", "Date of service", if form.get("enc.service_date").is_empty() { &today } else { form.get("enc.service_date") }, "required date"))
+                            (text_input(errors, "enc.place_of_service", "Place of service", if form.get("enc.place_of_service").is_empty() { "11" } else { form.get("enc.place_of_service") }, "required"))
+                            (field(errors, "enc.billing_provider_id", "Billing provider", html! { select id="enc.billing_provider_id" name="enc.billing_provider_id" {
+                                @for b in &reference.billing_providers { option value=(b.id) { (b.name) " (NPI " (b.npi) ")" } }
+                            } }))
+                            (field(errors, "enc.rendering_provider_id", "Rendering provider", html! { select id="enc.rendering_provider_id" name="enc.rendering_provider_id" {
+                                option value="" { "— same as billing —" }
+                                @for r in &reference.rendering_providers { option value=(r.id) { (r.name) " (NPI " (r.npi) ")" } }
+                            } }))
+                            (field(errors, "enc.notes", "Notes", html! { textarea id="enc.notes" name="enc.notes" rows="3" maxlength="10000" { (form.get("enc.notes")) } }))
+                            div.actions { button.primary type="submit" { "Start encounter and code it" } }
+                        }
+                    }
+                }
+            },
+        ),
+    )
 }
 
 pub async fn patient(
@@ -768,7 +845,15 @@ pub async fn patient(
     let Ok(Path(id)) = id else {
         return fail(Problem::not_found("patient"));
     };
-    patient_page(&state, &who, id, &Errors::new(), &Form::parse(b""), StatusCode::OK).await
+    patient_page(
+        &state,
+        &who,
+        id,
+        &Errors::new(),
+        &Form::parse(b""),
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn prefixed(p: &Problem, prefix: &str) -> Errors {
@@ -803,7 +888,15 @@ pub async fn add_coverage(
     match api::add_coverage(&state, &who, id, &b).await {
         Ok(_) => redirect(&format!("/patients/{id}")),
         Err(p) if !p.errors.is_empty() => {
-            patient_page(&state, &who, id, &prefixed(&p, "cov."), &f, StatusCode::UNPROCESSABLE_ENTITY).await
+            patient_page(
+                &state,
+                &who,
+                id,
+                &prefixed(&p, "cov."),
+                &f,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(p) => fail(p),
     }
@@ -830,7 +923,15 @@ pub async fn add_encounter(
     match api::start_encounter(&state, &who, &b).await {
         Ok(e) => redirect(&format!("/encounters/{}", e.id)),
         Err(p) if !p.errors.is_empty() => {
-            patient_page(&state, &who, id, &prefixed(&p, "enc."), &f, StatusCode::UNPROCESSABLE_ENTITY).await
+            patient_page(
+                &state,
+                &who,
+                id,
+                &prefixed(&p, "enc."),
+                &f,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(p) => fail(p),
     }
@@ -864,7 +965,12 @@ fn editor_field(path: &str) -> Option<String> {
     if let Some(rest) = path.strip_prefix("lines[") {
         let (i, tail) = rest.split_once(']')?;
         let row = i.parse::<usize>().ok()? + 1;
-        let col = match tail.trim_start_matches('.').split(['.', '[']).next().unwrap_or("") {
+        let col = match tail
+            .trim_start_matches('.')
+            .split(['.', '['])
+            .next()
+            .unwrap_or("")
+        {
             "procedure" | "procedure_code" => "code",
             "modifiers" => "mod",
             "charge" => "charge",
@@ -975,7 +1081,12 @@ async fn editor_context(
     state: &AppState,
     who: &Principal,
     encounter_id: i64,
-) -> ApiResult<(store::Encounter, store::Patient, Vec<store::Coverage>, api::Reference)> {
+) -> ApiResult<(
+    store::Encounter,
+    store::Patient,
+    Vec<store::Coverage>,
+    api::Reference,
+)> {
     let actor = who.actor();
     let enc = service::encounter(state, &actor, encounter_id).await?;
     let patient = service::patient(state, &actor, enc.data.patient_id).await?;
@@ -1025,15 +1136,26 @@ pub async fn encounter(
         editable: who.can(Permission::CodeClaims),
         claim_id: None,
     };
-    page(&who, "Code encounter", html! {
-        h1 { "Code the encounter" }
-        (encounter_header(&patient, &enc))
-        (editor_markup(&who, &editor, None))
-    })
+    page(
+        &who,
+        "Code encounter",
+        html! {
+            h1 { "Code the encounter" }
+            (encounter_header(&patient, &enc))
+            (editor_markup(&who, &editor, None))
+        },
+    )
 }
 
 /// Reads the editor's form; problems come back keyed by input name.
-fn read_editor(f: &Form, dos: jiff::civil::Date) -> (Vec<String>, Vec<LineBody>, Result<store::ClaimContent, Errors>) {
+fn read_editor(
+    f: &Form,
+    dos: jiff::civil::Date,
+) -> (
+    Vec<String>,
+    Vec<LineBody>,
+    Result<store::ClaimContent, Errors>,
+) {
     let (dx, lines, pointer_errors) = forms::claim_fields(f);
     let coverage = f.id("coverage_id").unwrap_or(0);
     let parsed = api::parse_content(coverage, Some("1"), &dx, &lines, dos);
@@ -1091,12 +1213,19 @@ pub async fn create_claim(
         editable: true,
         claim_id: None,
     };
-    html_response(StatusCode::UNPROCESSABLE_ENTITY, layout(Some(&who), "Code encounter", html! {
-        h1 { "Code the encounter" }
-        (encounter_header(&patient, &enc))
-        p.error role="alert" { "The claim was not saved: correct the fields marked below." }
-        (editor_markup(&who, &editor, None))
-    }))
+    html_response(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        layout(
+            Some(&who),
+            "Code encounter",
+            html! {
+                h1 { "Code the encounter" }
+                (encounter_header(&patient, &enc))
+                p.error role="alert" { "The claim was not saved: correct the fields marked below." }
+                (editor_markup(&who, &editor, None))
+            },
+        ),
+    )
 }
 
 async fn claim_page(
@@ -1110,7 +1239,10 @@ async fn claim_page(
     let actor = who.actor();
     let claim = &checked.claim;
     let (coverages, reference, history) = match (
-        state.store.coverages(&actor, checked.context.patient.id).await,
+        state
+            .store
+            .coverages(&actor, checked.context.patient.id)
+            .await,
         api::reference_data(state).await,
         api::history(state, who, claim.id).await,
     ) {
@@ -1122,7 +1254,12 @@ async fn claim_page(
     let (diagnoses, lines, errors, coverage_id) = match form {
         Some((f, errors)) => {
             let (dx, lines, _) = forms::claim_fields(f);
-            (dx, lines, errors, f.id("coverage_id").unwrap_or(claim.content.coverage_id))
+            (
+                dx,
+                lines,
+                errors,
+                f.id("coverage_id").unwrap_or(claim.content.coverage_id),
+            )
         }
         None => (
             claim.content.diagnoses.iter().map(|d| dotted(d)).collect(),
@@ -1145,44 +1282,51 @@ async fn claim_page(
         editable,
         claim_id: Some(claim.id),
     };
-    html_response(status, layout(Some(who), "Claim", html! {
-        h1 { "Claim #" (claim.id) " " span.status.{ "st-" (claim.status.as_str()) } { (claim.status.as_str()) } }
-        (encounter_header(&checked.context.patient, &checked.context.encounter))
-        p.muted { "Total " strong { "$" (Money(claim.total_charge_cents).to_plain()) } " · version " (claim.version) " · saved by " (claim.updated_by) " · PCN " (crate::coding::patient_control_number(claim.id)) }
-        @if let Some(n) = notice { (n) }
-        (editor_markup(who, &editor, Some(&findings)))
-        @if who.can(Permission::CodeClaims) {
-            section.status-actions {
-                h2 { "Status" }
-                @for (to, label, needs) in [(ClaimStatus::Ready, "Mark ready to send", ClaimStatus::Draft), (ClaimStatus::Draft, "Back to draft", ClaimStatus::Ready)] {
-                    @if claim.status == needs || (to == ClaimStatus::Draft && matches!(claim.status, ClaimStatus::Rejected | ClaimStatus::Denied)) {
-                        form.inline method="post" action={ "/claims/" (claim.id) "/status" } {
-                            (csrf_field(who))
-                            input type="hidden" name="version" value=(claim.version);
-                            input type="hidden" name="status" value=(to.as_str());
-                            button.primary[to == ClaimStatus::Ready] type="submit" disabled[to == ClaimStatus::Ready && findings.errors > 0] { (label) }
+    html_response(
+        status,
+        layout(
+            Some(who),
+            "Claim",
+            html! {
+                h1 { "Claim #" (claim.id) " " span.status.{ "st-" (claim.status.as_str()) } { (claim.status.as_str()) } }
+                (encounter_header(&checked.context.patient, &checked.context.encounter))
+                p.muted { "Total " strong { "$" (Money(claim.total_charge_cents).to_plain()) } " · version " (claim.version) " · saved by " (claim.updated_by) " · PCN " (crate::coding::patient_control_number(claim.id)) }
+                @if let Some(n) = notice { (n) }
+                (editor_markup(who, &editor, Some(&findings)))
+                @if who.can(Permission::CodeClaims) {
+                    section.status-actions {
+                        h2 { "Status" }
+                        @for (to, label, needs) in [(ClaimStatus::Ready, "Mark ready to send", ClaimStatus::Draft), (ClaimStatus::Draft, "Back to draft", ClaimStatus::Ready)] {
+                            @if claim.status == needs || (to == ClaimStatus::Draft && matches!(claim.status, ClaimStatus::Rejected | ClaimStatus::Denied)) {
+                                form.inline method="post" action={ "/claims/" (claim.id) "/status" } {
+                                    (csrf_field(who))
+                                    input type="hidden" name="version" value=(claim.version);
+                                    input type="hidden" name="status" value=(to.as_str());
+                                    button.primary[to == ClaimStatus::Ready] type="submit" disabled[to == ClaimStatus::Ready && findings.errors > 0] { (label) }
+                                }
+                            }
                         }
+                        @if claim.status.can_move_to(ClaimStatus::Void) {
+                            form.inline method="post" action={ "/claims/" (claim.id) "/status" } {
+                                (csrf_field(who))
+                                input type="hidden" name="version" value=(claim.version);
+                                input type="hidden" name="status" value="void";
+                                button.danger type="submit" { "Void" }
+                            }
+                        }
+                        @if claim.status == ClaimStatus::Draft && findings.errors > 0 { p.muted { "Fix the errors to mark the claim ready." } }
                     }
                 }
-                @if claim.status.can_move_to(ClaimStatus::Void) {
-                    form.inline method="post" action={ "/claims/" (claim.id) "/status" } {
-                        (csrf_field(who))
-                        input type="hidden" name="version" value=(claim.version);
-                        input type="hidden" name="status" value="void";
-                        button.danger type="submit" { "Void" }
+                section.history {
+                    h2 { "History" }
+                    table {
+                        thead { tr { th { "When" } th { "From" } th { "To" } th { "By" } th { "Note" } } }
+                        tbody { @for h in &history { tr { td { (h.at) } td { (h.from.clone().unwrap_or_default()) } td { (h.to) } td { (h.by) } td { (h.note.clone().unwrap_or_default()) } } } }
                     }
                 }
-                @if claim.status == ClaimStatus::Draft && findings.errors > 0 { p.muted { "Fix the errors to mark the claim ready." } }
-            }
-        }
-        section.history {
-            h2 { "History" }
-            table {
-                thead { tr { th { "When" } th { "From" } th { "To" } th { "By" } th { "Note" } } }
-                tbody { @for h in &history { tr { td { (h.at) } td { (h.from.clone().unwrap_or_default()) } td { (h.to) } td { (h.by) } td { (h.note.clone().unwrap_or_default()) } } } }
-            }
-        }
-    }))
+            },
+        ),
+    )
 }
 
 /// `E119` → `E11.9` for display.
@@ -1223,25 +1367,62 @@ pub async fn save_claim(
         Err(p) => return fail(p),
     };
     let Some(version) = f.id("version") else {
-        return fail(Problem::bad_request("the form has no version; reload the claim"));
+        return fail(Problem::bad_request(
+            "the form has no version; reload the claim",
+        ));
     };
     let (_, _, parsed) = read_editor(&f, current.context.encounter.data.service_date);
     match parsed {
-        Ok(content) => match service::update_claim(&state, &who.actor(), id, version, content).await {
-            Ok(c) => claim_page(&state, &who, &c, None, Some(html! { p.notice role="status" { "Saved and scrubbed." } }), StatusCode::OK).await,
-            Err(p) if p.status() == StatusCode::CONFLICT => {
-                let note = html! { p.error role="alert" { (p.detail) " Your changes are below; the stored claim is version " (p.current_version.unwrap_or(0)) "." } };
-                claim_page(&state, &who, &current, Some((&f, Errors::new())), Some(note), StatusCode::CONFLICT).await
+        Ok(content) => {
+            match service::update_claim(&state, &who.actor(), id, version, content).await {
+                Ok(c) => {
+                    claim_page(
+                        &state,
+                        &who,
+                        &c,
+                        None,
+                        Some(html! { p.notice role="status" { "Saved and scrubbed." } }),
+                        StatusCode::OK,
+                    )
+                    .await
+                }
+                Err(p) if p.status() == StatusCode::CONFLICT => {
+                    let note = html! { p.error role="alert" { (p.detail) " Your changes are below; the stored claim is version " (p.current_version.unwrap_or(0)) "." } };
+                    claim_page(
+                        &state,
+                        &who,
+                        &current,
+                        Some((&f, Errors::new())),
+                        Some(note),
+                        StatusCode::CONFLICT,
+                    )
+                    .await
+                }
+                Err(p) if !p.errors.is_empty() => {
+                    let errors: Errors = p
+                        .errors
+                        .iter()
+                        .map(|e| {
+                            (
+                                editor_field(&e.field).unwrap_or_else(|| e.field.clone()),
+                                e.message.clone(),
+                            )
+                        })
+                        .collect();
+                    claim_page(&state, &who, &current, Some((&f, errors)), Some(html! { p.error role="alert" { "Not saved: correct the fields marked below." } }), StatusCode::UNPROCESSABLE_ENTITY).await
+                }
+                Err(p) => fail(p),
             }
-            Err(p) if !p.errors.is_empty() => {
-                let errors: Errors = p.errors.iter().map(|e| (editor_field(&e.field).unwrap_or_else(|| e.field.clone()), e.message.clone())).collect();
-                claim_page(&state, &who, &current, Some((&f, errors)), Some(html! { p.error role="alert" { "Not saved: correct the fields marked below." } }), StatusCode::UNPROCESSABLE_ENTITY).await
-            }
-            Err(p) => fail(p),
-        },
-        Err(errors) => {
-            claim_page(&state, &who, &current, Some((&f, errors)), Some(html! { p.error role="alert" { "Not saved: correct the fields marked below." } }), StatusCode::UNPROCESSABLE_ENTITY).await
         }
+        Err(errors) => claim_page(
+            &state,
+            &who,
+            &current,
+            Some((&f, errors)),
+            Some(html! { p.error role="alert" { "Not saved: correct the fields marked below." } }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await,
     }
 }
 
@@ -1256,9 +1437,20 @@ pub async fn claim_status(
     };
     let f = Form::parse(&body);
     let (Some(version), Some(to)) = (f.id("version"), ClaimStatus::parse(f.get("status"))) else {
-        return fail(Problem::bad_request("the form is missing the status or the version; reload the claim"));
+        return fail(Problem::bad_request(
+            "the form is missing the status or the version; reload the claim",
+        ));
     };
-    match service::set_status(&state, &who.actor(), id, version, to, f.opt("note").as_deref()).await {
+    match service::set_status(
+        &state,
+        &who.actor(),
+        id,
+        version,
+        to,
+        f.opt("note").as_deref(),
+    )
+    .await
+    {
         Ok(_) => redirect(&format!("/claims/{id}")),
         Err(p) => match service::checked_claim(&state, &who.actor(), id).await {
             Ok(c) => {
@@ -1299,52 +1491,81 @@ pub async fn claims(
         Err(p) => return fail(p),
     };
     let offset = q.offset.unwrap_or(0).max(0);
-    let ((rows, total), reference) = match (state.store.list_claims(&filter, offset, PAGE).await, api::reference_data(&state).await) {
+    let ((rows, total), reference) = match (
+        state.store.list_claims(&filter, offset, PAGE).await,
+        api::reference_data(&state).await,
+    ) {
         (Ok(x), Ok(r)) => (x, r),
         (Err(e), _) => return fail(e.into()),
         (_, Err(p)) => return fail(p),
     };
-    let name = |list: &[api::PayerOut], id: i64| list.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
-    let base: String = {
-        let kept: Vec<String> = ["status", "payer_id", "billing_provider_id", "patient_id", "from", "to", "has_errors"]
-            .iter()
-            .filter_map(|k| f.opt(k).map(|v| format!("{k}={}", forms::url_encode(&v))))
-            .collect();
-        format!("/claims?{}{}", kept.join("&"), if kept.is_empty() { "" } else { "&" })
+    let name = |list: &[api::PayerOut], id: i64| {
+        list.iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
     };
-    page(&who, "Claims", html! {
-        h1 { "Claims" }
-        form.filters method="get" action="/claims" {
-            label { "Status " select name="status" { option value="" { "any" } @for s in ClaimStatus::ALL { option value=(s.as_str()) selected[f.get("status") == s.as_str()] { (s.as_str()) } } } }
-            label { "Payer " select name="payer_id" { option value="" { "any" } @for p in &reference.payers { option value=(p.id) selected[f.get("payer_id") == p.id.to_string()] { (p.name) } } } }
-            label { "Provider " select name="billing_provider_id" { option value="" { "any" } @for b in &reference.billing_providers { option value=(b.id) selected[f.get("billing_provider_id") == b.id.to_string()] { (b.name) } } } }
-            label { "From " input type="date" name="from" value=(f.get("from")); }
-            label { "To " input type="date" name="to" value=(f.get("to")); }
-            label { "Scrubber " select name="has_errors" { option value="" { "any" } option value="true" selected[f.get("has_errors") == "true"] { "has errors" } option value="false" selected[f.get("has_errors") == "false"] { "clean" } } }
-            button type="submit" { "Filter" }
-        }
-        table.claims {
-            thead { tr { th { "Claim" } th { "Date of service" } th { "Payer" } th { "Status" } th.num { "Charge" } th { "Scrubber" } } }
-            tbody {
-                @for c in &rows {
-                    tr {
-                        td { a href={ "/claims/" (c.id) } { "#" (c.id) } }
-                        td { (c.service_date) }
-                        td { (name(&reference.payers, c.payer_id)) }
-                        td { span.status.{ "st-" (c.status.as_str()) } { (c.status.as_str()) } }
-                        td.num { "$" (Money(c.total_charge_cents).to_plain()) }
-                        td { @match c.scrub_errors { Some(0) => span.ok { "clean" @if let Some(w) = c.scrub_warnings.filter(|w| *w > 0) { " · " (w) " warning(s)" } }, Some(n) => span.error { (n) " error(s)" }, None => span.muted { "not scrubbed" } } }
+    let base: String = {
+        let kept: Vec<String> = [
+            "status",
+            "payer_id",
+            "billing_provider_id",
+            "patient_id",
+            "from",
+            "to",
+            "has_errors",
+        ]
+        .iter()
+        .filter_map(|k| f.opt(k).map(|v| format!("{k}={}", forms::url_encode(&v))))
+        .collect();
+        format!(
+            "/claims?{}{}",
+            kept.join("&"),
+            if kept.is_empty() { "" } else { "&" }
+        )
+    };
+    page(
+        &who,
+        "Claims",
+        html! {
+            h1 { "Claims" }
+            form.filters method="get" action="/claims" {
+                label { "Status " select name="status" { option value="" { "any" } @for s in ClaimStatus::ALL { option value=(s.as_str()) selected[f.get("status") == s.as_str()] { (s.as_str()) } } } }
+                label { "Payer " select name="payer_id" { option value="" { "any" } @for p in &reference.payers { option value=(p.id) selected[f.get("payer_id") == p.id.to_string()] { (p.name) } } } }
+                label { "Provider " select name="billing_provider_id" { option value="" { "any" } @for b in &reference.billing_providers { option value=(b.id) selected[f.get("billing_provider_id") == b.id.to_string()] { (b.name) } } } }
+                label { "From " input type="date" name="from" value=(f.get("from")); }
+                label { "To " input type="date" name="to" value=(f.get("to")); }
+                label { "Scrubber " select name="has_errors" { option value="" { "any" } option value="true" selected[f.get("has_errors") == "true"] { "has errors" } option value="false" selected[f.get("has_errors") == "false"] { "clean" } } }
+                button type="submit" { "Filter" }
+            }
+            table.claims {
+                thead { tr { th { "Claim" } th { "Date of service" } th { "Payer" } th { "Status" } th.num { "Charge" } th { "Scrubber" } } }
+                tbody {
+                    @for c in &rows {
+                        tr {
+                            td { a href={ "/claims/" (c.id) } { "#" (c.id) } }
+                            td { (c.service_date) }
+                            td { (name(&reference.payers, c.payer_id)) }
+                            td { span.status.{ "st-" (c.status.as_str()) } { (c.status.as_str()) } }
+                            td.num { "$" (Money(c.total_charge_cents).to_plain()) }
+                            td { @match c.scrub_errors { Some(0) => span.ok { "clean" @if let Some(w) = c.scrub_warnings.filter(|w| *w > 0) { " · " (w) " warning(s)" } }, Some(n) => span.error { (n) " error(s)" }, None => span.muted { "not scrubbed" } } }
+                        }
                     }
                 }
             }
-        }
-        (pager(&base, offset, PAGE, total))
-    })
+            (pager(&base, offset, PAGE, total))
+        },
+    )
 }
 
 // ---------------------------------------------------------------- batches
 
-async fn batches_page(state: &AppState, who: &Principal, message: Option<Markup>, status: StatusCode) -> Response {
+async fn batches_page(
+    state: &AppState,
+    who: &Principal,
+    message: Option<Markup>,
+    status: StatusCode,
+) -> Response {
     let filter = store::ClaimFilter {
         organization_id: state.org(),
         status: Some(ClaimStatus::Ready),
@@ -1358,43 +1579,53 @@ async fn batches_page(state: &AppState, who: &Principal, message: Option<Markup>
         (Ok((r, _)), Ok(b), Ok(e)) => (r, b, e),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return fail(e.into()),
     };
-    html_response(status, layout(Some(who), "Batches", html! {
-        h1 { "Batches" }
-        @if let Some(m) = message { (m) }
-        @if edi.is_none() { p.warn { "The EDI settings are not set: an administrator sets the submitter and receiver ids under Admin before a batch can be written." } }
-        h2 { "Ready to send (" (ready.len()) ")" }
-        @if ready.is_empty() { p.muted { "No claim is ready. Mark clean claims ready on their page." } }
-        @else {
-            form id="batch-form" method="post" action="/batches" {
-                (csrf_field(who))
+    html_response(
+        status,
+        layout(
+            Some(who),
+            "Batches",
+            html! {
+                h1 { "Batches" }
+                @if let Some(m) = message { (m) }
+                @if edi.is_none() { p.warn { "The EDI settings are not set: an administrator sets the submitter and receiver ids under Admin before a batch can be written." } }
+                h2 { "Ready to send (" (ready.len()) ")" }
+                @if ready.is_empty() { p.muted { "No claim is ready. Mark clean claims ready on their page." } }
+                @else {
+                    form id="batch-form" method="post" action="/batches" {
+                        (csrf_field(who))
+                        table {
+                            thead { tr { th { input id="select-all" type="checkbox" checked aria-label="Select all"; } th { "Claim" } th { "Date of service" } th.num { "Charge" } } }
+                            tbody { @for c in &ready { tr {
+                                td { input type="checkbox" name="claim_id" value=(c.id) checked aria-label={ "Claim " (c.id) }; }
+                                td { a href={ "/claims/" (c.id) } { "#" (c.id) } }
+                                td { (c.service_date) }
+                                td.num { "$" (Money(c.total_charge_cents).to_plain()) }
+                            } } }
+                        }
+                        button.primary type="submit" { "Create batch and write the 837P" }
+                    }
+                }
+                h2 { "Sent" }
                 table {
-                    thead { tr { th { input id="select-all" type="checkbox" checked aria-label="Select all"; } th { "Claim" } th { "Date of service" } th.num { "Charge" } } }
-                    tbody { @for c in &ready { tr {
-                        td { input type="checkbox" name="claim_id" value=(c.id) checked aria-label={ "Claim " (c.id) }; }
-                        td { a href={ "/claims/" (c.id) } { "#" (c.id) } }
-                        td { (c.service_date) }
-                        td.num { "$" (Money(c.total_charge_cents).to_plain()) }
+                    thead { tr { th { "Batch" } th { "Interchange" } th { "Claims" } th { "Created" } th { "By" } th { "File" } } }
+                    tbody { @for b in &batches { tr {
+                        td { "#" (b.id) }
+                        td { (format!("{:09}", b.interchange_control_number)) }
+                        td { (b.claim_ids.len()) }
+                        td { (b.created_at.strftime("%Y-%m-%d %H:%M UTC")) }
+                        td { (b.created_by) }
+                        td { a href={ "/batches/" (b.id) "/837" } download { "837P" } }
                     } } }
                 }
-                button.primary type="submit" { "Create batch and write the 837P" }
-            }
-        }
-        h2 { "Sent" }
-        table {
-            thead { tr { th { "Batch" } th { "Interchange" } th { "Claims" } th { "Created" } th { "By" } th { "File" } } }
-            tbody { @for b in &batches { tr {
-                td { "#" (b.id) }
-                td { (format!("{:09}", b.interchange_control_number)) }
-                td { (b.claim_ids.len()) }
-                td { (b.created_at.strftime("%Y-%m-%d %H:%M UTC")) }
-                td { (b.created_by) }
-                td { a href={ "/batches/" (b.id) "/837" } download { "837P" } }
-            } } }
-        }
-    }))
+            },
+        ),
+    )
 }
 
-pub async fn batches(State(state): State<AppState>, Extension(who): Extension<Principal>) -> Response {
+pub async fn batches(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+) -> Response {
     batches_page(&state, &who, None, StatusCode::OK).await
 }
 
@@ -1450,87 +1681,117 @@ pub async fn audit(
     } else {
         None
     };
-    page(&who, "Audit log", html! {
-        h1 { "Audit log" }
-        p.muted { "Every view and change of patient data and every sign-in, append-only and hash-chained." }
-        @if let Some(v) = &verified {
-            @if v.intact { p.ok role="status" { "The chain is intact: " (v.entries) " entries verified." } }
-            @else { p.error role="alert" { "The chain is broken at entry " (v.first_broken_seq.unwrap_or(0)) ": " (v.problem.clone().unwrap_or_default()) } }
-        }
-        form.filters method="get" action="/audit" {
-            label { "User " input name="actor" value=(f.get("actor")); }
-            label { "Record type " select name="record_type" {
-                option value="" { "any" }
-                @for t in ["patient", "coverage", "encounter", "claim", "batch", "user", "api_token", "organization"] { option value=(t) selected[f.get("record_type") == t] { (t) } }
-            } }
-            label { "Record id " input name="record_id" value=(f.get("record_id")) size="8"; }
-            button type="submit" { "Search" }
-            button type="submit" name="verify" value="1" { "Verify the chain" }
-        }
-        table {
-            thead { tr { th { "#" } th { "When (UTC)" } th { "User" } th { "Action" } th { "Record" } th { "From" } } }
-            tbody { @for e in &entries { tr {
-                td { (e.seq) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.record_type) " " (e.record_id) } td { (e.ip) }
-            } } }
-        }
-        @if let Some(last) = entries.last() {
-            @if entries.len() == 100 {
-                nav.pager { a href={ "/audit?before=" (last.seq) "&actor=" (forms::url_encode(f.get("actor"))) "&record_type=" (forms::url_encode(f.get("record_type"))) "&record_id=" (forms::url_encode(f.get("record_id"))) } { "Older →" } }
+    page(
+        &who,
+        "Audit log",
+        html! {
+            h1 { "Audit log" }
+            p.muted { "Every view and change of patient data and every sign-in, append-only and hash-chained." }
+            @if let Some(v) = &verified {
+                @if v.intact { p.ok role="status" { "The chain is intact: " (v.entries) " entries verified." } }
+                @else { p.error role="alert" { "The chain is broken at entry " (v.first_broken_seq.unwrap_or(0)) ": " (v.problem.clone().unwrap_or_default()) } }
             }
-        }
-    })
+            form.filters method="get" action="/audit" {
+                label { "User " input name="actor" value=(f.get("actor")); }
+                label { "Record type " select name="record_type" {
+                    option value="" { "any" }
+                    @for t in ["patient", "coverage", "encounter", "claim", "batch", "user", "api_token", "organization"] { option value=(t) selected[f.get("record_type") == t] { (t) } }
+                } }
+                label { "Record id " input name="record_id" value=(f.get("record_id")) size="8"; }
+                button type="submit" { "Search" }
+                button type="submit" name="verify" value="1" { "Verify the chain" }
+            }
+            table {
+                thead { tr { th { "#" } th { "When (UTC)" } th { "User" } th { "Action" } th { "Record" } th { "From" } } }
+                tbody { @for e in &entries { tr {
+                    td { (e.seq) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.record_type) " " (e.record_id) } td { (e.ip) }
+                } } }
+            }
+            @if let Some(last) = entries.last() {
+                @if entries.len() == 100 {
+                    nav.pager { a href={ "/audit?before=" (last.seq) "&actor=" (forms::url_encode(f.get("actor"))) "&record_type=" (forms::url_encode(f.get("record_type"))) "&record_id=" (forms::url_encode(f.get("record_id"))) } { "Older →" } }
+                }
+            }
+        },
+    )
 }
 
 // ---------------------------------------------------------------- administration
 
-async fn admin_page(state: &AppState, who: &Principal, message: Option<Markup>, errors: &Errors, status: StatusCode) -> Response {
-    let (users, edi) = match (state.store.users().await, state.store.edi_settings(state.org()).await) {
+async fn admin_page(
+    state: &AppState,
+    who: &Principal,
+    message: Option<Markup>,
+    errors: &Errors,
+    status: StatusCode,
+) -> Response {
+    let (users, edi) = match (
+        state.store.users().await,
+        state.store.edi_settings(state.org()).await,
+    ) {
         (Ok(u), Ok(e)) => (u, e.unwrap_or_default()),
         (Err(e), _) | (_, Err(e)) => return fail(e.into()),
     };
-    html_response(status, layout(Some(who), "Admin", html! {
-        h1 { "Administration" }
-        @if let Some(m) = message { (m) }
-        h2 { "Users" }
-        table {
-            thead { tr { th { "User" } th { "Name" } th { "Roles" } th { "State" } } }
-            tbody { @for u in &users { tr {
-                td { (u.username) } td { (u.display_name) } td { (u.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) } td { @if u.disabled { "disabled" } @else { "active" } }
-            } } }
-        }
-        details {
-            summary { "Create a user" }
-            form.grid method="post" action="/admin/users" {
-                (csrf_field(who))
-                (text_input(errors, "username", "User name", "", "required"))
-                (text_input(errors, "display_name", "Full name", "", "required"))
-                (field(errors, "password", "Password (12 characters or more)", html! { input id="password" name="password" type="password" minlength="12" required autocomplete="new-password"; }))
-                fieldset { legend { "Roles" } @for r in Role::ALL { label.check { input type="checkbox" name="role" value=(r.as_str()); " " (r.as_str()) } } }
-                div.actions { button type="submit" { "Create user" } }
-            }
-        }
-        h2 { "EDI settings" }
-        p.muted { "Who this organization's 837 files come from and go to; the clearinghouse gives these ids." }
-        form.grid method="post" action="/admin/edi" {
-            (csrf_field(who))
-            (text_input(errors, "submitter_id", "Submitter id (ETIN, ISA06)", &edi.submitter_id, "required"))
-            (text_input(errors, "contact_name", "Contact name", &edi.contact_name, "required"))
-            (text_input(errors, "contact_phone", "Contact phone (digits)", &edi.contact_phone, "required"))
-            (text_input(errors, "receiver_id", "Receiver id (ISA08)", &edi.receiver_id, "required"))
-            (text_input(errors, "receiver_name", "Receiver name", &edi.receiver_name, "required"))
-            div.actions { button type="submit" { "Save EDI settings" } }
-        }
-    }))
+    html_response(
+        status,
+        layout(
+            Some(who),
+            "Admin",
+            html! {
+                h1 { "Administration" }
+                @if let Some(m) = message { (m) }
+                h2 { "Users" }
+                table {
+                    thead { tr { th { "User" } th { "Name" } th { "Roles" } th { "State" } } }
+                    tbody { @for u in &users { tr {
+                        td { (u.username) } td { (u.display_name) } td { (u.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")) } td { @if u.disabled { "disabled" } @else { "active" } }
+                    } } }
+                }
+                details {
+                    summary { "Create a user" }
+                    form.grid method="post" action="/admin/users" {
+                        (csrf_field(who))
+                        (text_input(errors, "username", "User name", "", "required"))
+                        (text_input(errors, "display_name", "Full name", "", "required"))
+                        (field(errors, "password", "Password (12 characters or more)", html! { input id="password" name="password" type="password" minlength="12" required autocomplete="new-password"; }))
+                        fieldset { legend { "Roles" } @for r in Role::ALL { label.check { input type="checkbox" name="role" value=(r.as_str()); " " (r.as_str()) } } }
+                        div.actions { button type="submit" { "Create user" } }
+                    }
+                }
+                h2 { "EDI settings" }
+                p.muted { "Who this organization's 837 files come from and go to; the clearinghouse gives these ids." }
+                form.grid method="post" action="/admin/edi" {
+                    (csrf_field(who))
+                    (text_input(errors, "submitter_id", "Submitter id (ETIN, ISA06)", &edi.submitter_id, "required"))
+                    (text_input(errors, "contact_name", "Contact name", &edi.contact_name, "required"))
+                    (text_input(errors, "contact_phone", "Contact phone (digits)", &edi.contact_phone, "required"))
+                    (text_input(errors, "receiver_id", "Receiver id (ISA08)", &edi.receiver_id, "required"))
+                    (text_input(errors, "receiver_name", "Receiver name", &edi.receiver_name, "required"))
+                    div.actions { button type="submit" { "Save EDI settings" } }
+                }
+            },
+        ),
+    )
 }
 
-pub async fn admin(State(state): State<AppState>, Extension(who): Extension<Principal>) -> Response {
+pub async fn admin(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+) -> Response {
     admin_page(&state, &who, None, &Errors::new(), StatusCode::OK).await
 }
 
 fn store_errors(e: store::StoreError) -> Result<Errors, Problem> {
     match e {
-        store::StoreError::Invalid { field, reason } => Ok([(field.to_owned(), reason)].into_iter().collect()),
-        store::StoreError::Duplicate { .. } => Ok([("username".to_owned(), "that user name is taken".to_owned())].into_iter().collect()),
+        store::StoreError::Invalid { field, reason } => {
+            Ok([(field.to_owned(), reason)].into_iter().collect())
+        }
+        store::StoreError::Duplicate { .. } => Ok([(
+            "username".to_owned(),
+            "that user name is taken".to_owned(),
+        )]
+        .into_iter()
+        .collect()),
         other => Err(other.into()),
     }
 }
@@ -1541,7 +1802,11 @@ pub async fn create_user(
     body: Bytes,
 ) -> Response {
     let f = Form::parse(&body);
-    let roles: Vec<Role> = f.all("role").iter().filter_map(|r| Role::parse(r)).collect();
+    let roles: Vec<Role> = f
+        .all("role")
+        .iter()
+        .filter_map(|r| Role::parse(r))
+        .collect();
     let mut fields = Fields::default();
     let display = fields.text("display_name", f.get("display_name"), 100);
     if roles.is_empty() {
@@ -1549,16 +1814,47 @@ pub async fn create_user(
     }
     if !fields.0.is_empty() {
         let errors: Errors = fields.0.into_iter().map(|e| (e.field, e.message)).collect();
-        return admin_page(&state, &who, Some(html! { p.error { "The user was not created." } }), &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return admin_page(
+            &state,
+            &who,
+            Some(html! { p.error { "The user was not created." } }),
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     match state
         .store
-        .create_user(&who.actor(), f.get("username").trim(), &display, f.get("password"), &roles)
+        .create_user(
+            &who.actor(),
+            f.get("username").trim(),
+            &display,
+            f.get("password"),
+            &roles,
+        )
         .await
     {
-        Ok(u) => admin_page(&state, &who, Some(html! { p.notice role="status" { "User " (u.username) " created." } }), &Errors::new(), StatusCode::OK).await,
+        Ok(u) => {
+            admin_page(
+                &state,
+                &who,
+                Some(html! { p.notice role="status" { "User " (u.username) " created." } }),
+                &Errors::new(),
+                StatusCode::OK,
+            )
+            .await
+        }
         Err(e) => match store_errors(e) {
-            Ok(errors) => admin_page(&state, &who, Some(html! { p.error { "The user was not created." } }), &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+            Ok(errors) => {
+                admin_page(
+                    &state,
+                    &who,
+                    Some(html! { p.error { "The user was not created." } }),
+                    &errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
             Err(p) => fail(p),
         },
     }
@@ -1573,14 +1869,40 @@ pub async fn save_edi(
     let s = store::EdiSettings {
         submitter_id: f.get("submitter_id").trim().to_owned(),
         contact_name: f.get("contact_name").trim().to_owned(),
-        contact_phone: f.get("contact_phone").chars().filter(char::is_ascii_digit).collect(),
+        contact_phone: f
+            .get("contact_phone")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect(),
         receiver_id: f.get("receiver_id").trim().to_owned(),
         receiver_name: f.get("receiver_name").trim().to_owned(),
     };
-    match state.store.set_edi_settings(&who.actor(), state.org(), &s).await {
-        Ok(()) => admin_page(&state, &who, Some(html! { p.notice role="status" { "EDI settings saved." } }), &Errors::new(), StatusCode::OK).await,
+    match state
+        .store
+        .set_edi_settings(&who.actor(), state.org(), &s)
+        .await
+    {
+        Ok(()) => {
+            admin_page(
+                &state,
+                &who,
+                Some(html! { p.notice role="status" { "EDI settings saved." } }),
+                &Errors::new(),
+                StatusCode::OK,
+            )
+            .await
+        }
         Err(e) => match store_errors(e) {
-            Ok(errors) => admin_page(&state, &who, Some(html! { p.error { "Not saved." } }), &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+            Ok(errors) => {
+                admin_page(
+                    &state,
+                    &who,
+                    Some(html! { p.error { "Not saved." } }),
+                    &errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
             Err(p) => fail(p),
         },
     }
@@ -1593,15 +1915,27 @@ mod tests {
     #[test]
     fn finding_paths_map_to_editor_inputs() {
         assert_eq!(editor_field("diagnoses[0]").as_deref(), Some("dx1"));
-        assert_eq!(editor_field("lines[1].modifiers").as_deref(), Some("line2_mod"));
-        assert_eq!(editor_field("lines[0].procedure").as_deref(), Some("line1_code"));
-        assert_eq!(editor_field("lines[2].modifiers[0]").as_deref(), Some("line3_mod"));
+        assert_eq!(
+            editor_field("lines[1].modifiers").as_deref(),
+            Some("line2_mod")
+        );
+        assert_eq!(
+            editor_field("lines[0].procedure").as_deref(),
+            Some("line1_code")
+        );
+        assert_eq!(
+            editor_field("lines[2].modifiers[0]").as_deref(),
+            Some("line3_mod")
+        );
         assert_eq!(editor_field("subscriber.member_id"), None);
     }
 
     #[test]
     fn sign_in_only_returns_to_this_site() {
-        assert_eq!(safe_next(Some("/claims?status=ready")), "/claims?status=ready");
+        assert_eq!(
+            safe_next(Some("/claims?status=ready")),
+            "/claims?status=ready"
+        );
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");

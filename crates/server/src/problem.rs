@@ -20,7 +20,7 @@ pub struct Problem {
     /// A URI naming the kind of problem (`urn:openrcm:problem:validation`).
     #[serde(rename = "type")]
     pub kind: String,
-    pub title: String,
+    pub title: &'static str,
     pub status: u16,
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -30,14 +30,14 @@ pub struct Problem {
     pub current_version: Option<i64>,
     /// Seconds to wait (throttled sign-ins).
     #[serde(skip)]
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<u32>,
 }
 
 impl Problem {
     pub fn new(status: StatusCode, kind: &str, detail: impl Into<String>) -> Problem {
         Problem {
             kind: format!("urn:openrcm:problem:{kind}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),

@@ -53,7 +53,9 @@ pub async fn context(
         .await?
         .into_iter()
         .find(|c| c.id == coverage_id)
-        .ok_or_else(|| Problem::field("coverage_id", "not a coverage of this encounter's patient"))?;
+        .ok_or_else(|| {
+            Problem::field("coverage_id", "not a coverage of this encounter's patient")
+        })?;
     let payer = state.store.payer(coverage.data.payer_id).await?;
     let billing = state
         .store
@@ -68,7 +70,10 @@ pub async fn context(
         if let std::collections::hash_map::Entry::Vacant(e) = line_rendering.entry(id) {
             let r = state.store.rendering_provider(id).await?;
             if r.provider.organization_id != state.org() {
-                return Err(Problem::field("lines.rendering_provider_id", "not a provider of this organization"));
+                return Err(Problem::field(
+                    "lines.rendering_provider_id",
+                    "not a provider of this organization",
+                ));
             }
             e.insert(r);
         }
@@ -99,7 +104,11 @@ impl CheckedClaim {
     }
 }
 
-async fn check_stored(state: &AppState, actor: &Actor, claim: store::Claim) -> ApiResult<CheckedClaim> {
+async fn check_stored(
+    state: &AppState,
+    actor: &Actor,
+    claim: store::Claim,
+) -> ApiResult<CheckedClaim> {
     let encounter = encounter(state, actor, claim.encounter_id).await?;
     let context = context(
         state,
@@ -167,7 +176,10 @@ pub async fn update_claim(
     let current = claim(state, actor, id).await?;
     let enc = encounter(state, actor, current.encounter_id).await?;
     context(state, actor, Some(id), enc, content.coverage_id, &content).await?;
-    let saved = state.store.update_claim(actor, id, version, &content).await?;
+    let saved = state
+        .store
+        .update_claim(actor, id, version, &content)
+        .await?;
     check_stored(state, actor, saved).await
 }
 
@@ -224,9 +236,16 @@ pub async fn set_status(
 
 /// Creates a batch of ready professional claims: every claim is scrubbed again, the 837P is
 /// written and validated, and only then are the claims marked submitted, all in one transaction.
-pub async fn create_batch(state: &AppState, actor: &Actor, claim_ids: &[i64]) -> ApiResult<store::Batch> {
+pub async fn create_batch(
+    state: &AppState,
+    actor: &Actor,
+    claim_ids: &[i64],
+) -> ApiResult<store::Batch> {
     if claim_ids.is_empty() {
-        return Err(Problem::field("claim_ids", "choose at least one ready claim"));
+        return Err(Problem::field(
+            "claim_ids",
+            "choose at least one ready claim",
+        ));
     }
     let edi = state.store.edi_settings(state.org()).await?.ok_or_else(|| {
         Problem::new(
@@ -258,7 +277,15 @@ pub async fn create_batch(state: &AppState, actor: &Actor, claim_ids: &[i64]) ->
             None => {
                 return Err(Problem::field(
                     "claim_ids",
-                    format!("claim {id} cannot be written: {}", built.problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; ")),
+                    format!(
+                        "claim {id} cannot be written: {}",
+                        built
+                            .problems
+                            .iter()
+                            .map(|p| p.message.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
                 ));
             }
         }
@@ -277,17 +304,23 @@ pub async fn create_batch(state: &AppState, actor: &Actor, claim_ids: &[i64]) ->
     let refs: Vec<&rcm_claims::Claim> = claims.iter().collect();
     let batch = state
         .store
-        .create_batch_with_file(actor, state.org(), ClaimKind::Professional, claim_ids, |b| {
-            let sub = Submission {
-                submitter,
-                receiver,
-                interchange_control: u32::try_from(b.interchange_control_number).unwrap_or(1),
-                created,
-            };
-            write_837_interchange(&sub, rcm_claims::ClaimKind::Professional, &refs)
-                .map(Some)
-                .map_err(|e| e.to_string())
-        })
+        .create_batch_with_file(
+            actor,
+            state.org(),
+            ClaimKind::Professional,
+            claim_ids,
+            |b| {
+                let sub = Submission {
+                    submitter,
+                    receiver,
+                    interchange_control: u32::try_from(b.interchange_control_number).unwrap_or(1),
+                    created,
+                };
+                write_837_interchange(&sub, rcm_claims::ClaimKind::Professional, &refs)
+                    .map(Some)
+                    .map_err(|e| e.to_string())
+            },
+        )
         .await?;
     Ok(batch)
 }

@@ -51,32 +51,53 @@ async fn every_route_with_every_role() {
             }
             let reply = t.send(request(r.method, r.path, &auth, r.kind)).await;
             let what = format!("{} {} as {}", r.method, r.path, role.as_str());
-            assert!(reply.status.as_u16() < 500, "{what}: {} {}", reply.status, reply.text());
+            assert!(
+                reply.status.as_u16() < 500,
+                "{what}: {} {}",
+                reply.status,
+                reply.text()
+            );
             match r.access {
                 Access::Public => assert!(
-                    reply.status != StatusCode::FORBIDDEN && reply.status != StatusCode::UNAUTHORIZED,
+                    reply.status != StatusCode::FORBIDDEN
+                        && reply.status != StatusCode::UNAUTHORIZED,
                     "{what}: {}",
                     reply.status
                 ),
                 Access::Signed(p) => {
                     if role_permissions(*role).contains(&p) {
                         assert!(
-                            reply.status != StatusCode::FORBIDDEN && reply.status != StatusCode::UNAUTHORIZED,
+                            reply.status != StatusCode::FORBIDDEN
+                                && reply.status != StatusCode::UNAUTHORIZED,
                             "{what} should be allowed: {} {}",
                             reply.status,
                             reply.text()
                         );
                     } else {
-                        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{what} should be denied: {}", reply.text());
+                        assert_eq!(
+                            reply.status,
+                            StatusCode::FORBIDDEN,
+                            "{what} should be denied: {}",
+                            reply.text()
+                        );
                     }
                 }
             }
             checked += 1;
         }
         let out = t.send(request("POST", "/logout", &auth, Kind::Page)).await;
-        assert_eq!(out.status, StatusCode::SEE_OTHER, "sign out as {}", role.as_str());
+        assert_eq!(
+            out.status,
+            StatusCode::SEE_OTHER,
+            "sign out as {}",
+            role.as_str()
+        );
         let after = t.get("/api/me", &auth).await;
-        assert_eq!(after.status, StatusCode::UNAUTHORIZED, "the session ends at sign-out");
+        assert_eq!(
+            after.status,
+            StatusCode::UNAUTHORIZED,
+            "the session ends at sign-out"
+        );
     }
     // Nobody signed in.
     for r in ROUTES {
@@ -87,16 +108,26 @@ async fn every_route_with_every_role() {
             (Access::Public, _) => assert_ne!(reply.status, StatusCode::UNAUTHORIZED, "{what}"),
             (Access::Signed(_), Kind::Page) => {
                 assert_eq!(reply.status, StatusCode::SEE_OTHER, "{what}");
-                assert!(reply.header("location").starts_with("/login?next="), "{what}");
+                assert!(
+                    reply.header("location").starts_with("/login?next="),
+                    "{what}"
+                );
             }
             (Access::Signed(_), _) => {
                 assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{what}");
-                assert_eq!(reply.header("content-type"), "application/problem+json", "{what}");
+                assert_eq!(
+                    reply.header("content-type"),
+                    "application/problem+json",
+                    "{what}"
+                );
             }
         }
         checked += 1;
     }
-    assert_eq!(checked, ROUTES.len() * (Role::ALL.len() + 1) - Role::ALL.len());
+    assert_eq!(
+        checked,
+        ROUTES.len() * (Role::ALL.len() + 1) - Role::ALL.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -108,18 +139,33 @@ async fn api_tokens_act_for_their_user_and_stop_when_revoked() {
         .json("POST", "/api/patients", &auditor, &serde_json::json!({}))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "auditors change nothing");
-    let Auth::Token(tok) = &auditor else { unreachable!() };
-    let user = t.state.store.user_by_username("demo-auditor").await.unwrap().unwrap();
-    let tokens = t.state.store.api_tokens(user.id).await.unwrap();
-    assert!(t
+    let Auth::Token(tok) = &auditor else {
+        unreachable!()
+    };
+    let user = t
         .state
         .store
-        .revoke_api_token(&rcm_store::Actor::system("test"), user.id, tokens[0].id)
+        .user_by_username("demo-auditor")
         .await
-        .unwrap());
+        .unwrap()
+        .unwrap();
+    let tokens = t.state.store.api_tokens(user.id).await.unwrap();
+    assert!(
+        t.state
+            .store
+            .revoke_api_token(&rcm_store::Actor::system("test"), user.id, tokens[0].id)
+            .await
+            .unwrap()
+    );
     t.state.tokens.clear();
-    assert_eq!(t.get("/api/claims", &auditor).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.get("/api/claims", &auditor).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let last = if tok.ends_with('a') { 'b' } else { 'a' };
     let forged = Auth::Token(format!("{}{last}", &tok[..tok.len() - 1]));
-    assert_eq!(t.get("/api/claims", &forged).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.get("/api/claims", &forged).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }

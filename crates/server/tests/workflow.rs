@@ -8,7 +8,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Auth, Engine, TestApp, app};
+use common::{Engine, TestApp, app};
 use serde_json::{Value, json};
 
 async fn workflow(t: &TestApp) {
@@ -35,12 +35,19 @@ async fn workflow(t: &TestApp) {
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
     let again = send_patient(patient_body.clone(), "patient-1").await;
     assert_eq!(again.status, StatusCode::CREATED);
-    assert_eq!(first.json()["id"], again.json()["id"], "a retry returns the first answer");
+    assert_eq!(
+        first.json()["id"],
+        again.json()["id"],
+        "a retry returns the first answer"
+    );
     let mut other = patient_body.clone();
     other["first_name"] = json!("Someone");
     let reused = send_patient(other, "patient-1").await;
     assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(reused.json()["type"], "urn:openrcm:problem:idempotency-key-reused");
+    assert_eq!(
+        reused.json()["type"],
+        "urn:openrcm:problem:idempotency-key-reused"
+    );
     let patient = first.json()["id"].as_i64().unwrap();
     let list = t.get("/api/patients?limit=500", &biller).await.json();
     let named: Vec<&Value> = list["items"]
@@ -70,10 +77,20 @@ async fn workflow(t: &TestApp) {
         .collect();
     assert_eq!(fields, ["last_name", "birth_date", "sex"]);
     let unknown = t
-        .json("POST", "/api/patients", &biller, &json!({"last_name": "A", "nickname": "B"}))
+        .json(
+            "POST",
+            "/api/patients",
+            &biller,
+            &json!({"last_name": "A", "nickname": "B"}),
+        )
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unknown.json()["detail"].as_str().unwrap().contains("nickname"));
+    assert!(
+        unknown.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("nickname")
+    );
 
     let cov = t
         .json(
@@ -121,11 +138,29 @@ async fn workflow(t: &TestApp) {
         "{c}"
     );
     let refused = t
-        .json("POST", &format!("/api/claims/{claim}/status"), &biller, &json!({"status": "ready", "version": 1}))
+        .json(
+            "POST",
+            &format!("/api/claims/{claim}/status"),
+            &biller,
+            &json!({"status": "ready", "version": 1}),
+        )
         .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "not ready with errors");
-    let errors_filter = t.get("/api/claims?has_errors=true&limit=500", &biller).await.json();
-    assert!(errors_filter["items"].as_array().unwrap().iter().any(|x| x["id"] == claim));
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not ready with errors"
+    );
+    let errors_filter = t
+        .get("/api/claims?has_errors=true&limit=500", &biller)
+        .await
+        .json();
+    assert!(
+        errors_filter["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == claim)
+    );
 
     // A float amount is refused: binary floats cannot hold cents.
     let float = t
@@ -137,56 +172,116 @@ async fn workflow(t: &TestApp) {
                     "lines": [{"procedure_code": "99213", "charge": 125.5, "units": 1, "diagnosis_pointers": [1]}]}),
         )
         .await;
-    assert_eq!(float.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", float.text());
+    assert_eq!(
+        float.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        float.text()
+    );
 
     // Fixed: clean. A stale save afterwards is a conflict and changes nothing.
-    let fix = json!({"version": 1, "coverage_id": coverage, "diagnoses": ["E11.9"], "lines": [line]});
-    let fixed = t.json("PUT", &format!("/api/claims/{claim}"), &biller, &fix).await;
+    let fix =
+        json!({"version": 1, "coverage_id": coverage, "diagnoses": ["E11.9"], "lines": [line]});
+    let fixed = t
+        .json("PUT", &format!("/api/claims/{claim}"), &biller, &fix)
+        .await;
     assert_eq!(fixed.status, StatusCode::OK, "{}", fixed.text());
     assert_eq!(fixed.json()["scrub"]["errors"], 0, "{}", fixed.text());
     assert_eq!(fixed.json()["version"], 2);
     let mut stale = fix.clone();
     stale["diagnoses"] = json!(["I10"]);
-    let conflict = t.json("PUT", &format!("/api/claims/{claim}"), &biller, &stale).await;
+    let conflict = t
+        .json("PUT", &format!("/api/claims/{claim}"), &biller, &stale)
+        .await;
     assert_eq!(conflict.status, StatusCode::CONFLICT);
     assert_eq!(conflict.json()["current_version"], 2);
     let now = t.get(&format!("/api/claims/{claim}"), &biller).await.json();
-    assert_eq!(now["diagnoses"], json!(["E119"]), "the stale save changed nothing");
+    assert_eq!(
+        now["diagnoses"],
+        json!(["E119"]),
+        "the stale save changed nothing"
+    );
 
     let ready = t
-        .json("POST", &format!("/api/claims/{claim}/status"), &biller, &json!({"status": "ready", "version": 2}))
+        .json(
+            "POST",
+            &format!("/api/claims/{claim}/status"),
+            &biller,
+            &json!({"status": "ready", "version": 2}),
+        )
         .await;
     assert_eq!(ready.status, StatusCode::OK, "{}", ready.text());
 
     // The batch: 837P written, validated, claims submitted, file downloadable.
-    let batch = t.json("POST", "/api/batches", &biller, &json!({"claim_ids": [claim]})).await;
+    let batch = t
+        .json(
+            "POST",
+            "/api/batches",
+            &biller,
+            &json!({"claim_ids": [claim]}),
+        )
+        .await;
     assert_eq!(batch.status, StatusCode::CREATED, "{}", batch.text());
     let file_url = batch.json()["file"].as_str().unwrap().to_owned();
     let file = t.get(&file_url, &biller).await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.header("content-type"), "application/edi-x12");
     assert!(file.body.starts_with(b"ISA*"), "{}", file.text());
-    let report = rcm_x12::validate::validate_bytes(&file.body, &rcm_x12::validate::Options::default());
+    let report =
+        rcm_x12::validate::validate_bytes(&file.body, &rcm_x12::validate::Options::default());
     assert!(report.is_clean(), "{:?}", report.findings);
     let text = file.text();
-    assert!(text.contains(&format!("CLM*RCM{claim}*125***11:B:1")), "{text}");
+    assert!(
+        text.contains(&format!("CLM*RCM{claim}*125***11:B:1")),
+        "{text}"
+    );
     assert!(text.contains("HI*ABK:E119"), "{text}");
     let submitted = t.get(&format!("/api/claims/{claim}"), &biller).await.json();
     assert_eq!(submitted["status"], "submitted");
-    let history = t.get(&format!("/api/claims/{claim}/history"), &biller).await.json();
-    let moves: Vec<&str> = history.as_array().unwrap().iter().map(|h| h["to"].as_str().unwrap()).collect();
+    let history = t
+        .get(&format!("/api/claims/{claim}/history"), &biller)
+        .await
+        .json();
+    let moves: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["to"].as_str().unwrap())
+        .collect();
     assert_eq!(moves, ["draft", "ready", "submitted"]);
-    let again = t.json("POST", "/api/batches", &biller, &json!({"claim_ids": [claim]})).await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "a submitted claim is not sent twice");
+    let again = t
+        .json(
+            "POST",
+            "/api/batches",
+            &biller,
+            &json!({"claim_ids": [claim]}),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a submitted claim is not sent twice"
+    );
 
     // The audit log has every view and change, and its chain is intact.
     let auditor = t.token("demo-auditor").await;
     let events = t
-        .get(&format!("/api/audit?record_type=claim&record_id={claim}"), &auditor)
+        .get(
+            &format!("/api/audit?record_type=claim&record_id={claim}"),
+            &auditor,
+        )
         .await
         .json();
-    let actions: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert!(actions.contains(&"create") && actions.contains(&"view") && actions.contains(&"update"), "{actions:?}");
+    let actions: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"create") && actions.contains(&"view") && actions.contains(&"update"),
+        "{actions:?}"
+    );
     let v = t.get("/api/audit/verify", &auditor).await.json();
     assert_eq!(v["intact"], true, "{v}");
 }
@@ -202,7 +297,14 @@ async fn the_workflow_on_sqlite_and_no_phi_in_the_database_file() {
             raw.extend(more);
         }
     }
-    for phi in ["Quillfeather", "QUILLFEATHER", "Rosalind", "PHP88812", "1971-03-09", "ELM STREET"] {
+    for phi in [
+        "Quillfeather",
+        "QUILLFEATHER",
+        "Rosalind",
+        "PHP88812",
+        "1971-03-09",
+        "ELM STREET",
+    ] {
         assert!(
             !raw.windows(phi.len()).any(|w| w == phi.as_bytes()),
             "{phi} found in clear in the database file"
@@ -223,7 +325,14 @@ async fn another_organizations_records_are_not_found() {
     let other = t
         .state
         .store
-        .create_organization(&actor, &rcm_store::NewOrganization { name: "Other".into(), npi: None, tax_id: None })
+        .create_organization(
+            &actor,
+            &rcm_store::NewOrganization {
+                name: "Other".into(),
+                npi: None,
+                tax_id: None,
+            },
+        )
         .await
         .unwrap();
     let p = t
@@ -266,7 +375,11 @@ async fn bad_requests_get_clear_problems_not_server_errors() {
         )
         .await;
     assert_eq!(broken.status, StatusCode::BAD_REQUEST);
-    assert!(broken.json()["detail"].as_str().unwrap().contains("line 1"), "{}", broken.text());
+    assert!(
+        broken.json()["detail"].as_str().unwrap().contains("line 1"),
+        "{}",
+        broken.text()
+    );
     let wrong_type = t
         .send(
             biller
@@ -286,10 +399,17 @@ async fn bad_requests_get_clear_problems_not_server_errors() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", huge.text());
+    assert_eq!(
+        huge.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        huge.text()
+    );
     let id = t.get("/api/patients/not-a-number", &biller).await;
     assert_eq!(id.status, StatusCode::NOT_FOUND);
-    let long = t.get(&format!("/api/codes/search?q={}", "a".repeat(300)), &biller).await;
+    let long = t
+        .get(&format!("/api/codes/search?q={}", "a".repeat(300)), &biller)
+        .await;
     assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
     let missing = t.get("/api/nothing-here", &biller).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
@@ -303,13 +423,38 @@ async fn bad_requests_get_clear_problems_not_server_errors() {
 async fn code_search_and_details_answer_from_the_official_code_set() {
     let t = app(Engine::Sqlite, |_| {}).await;
     let coder = t.token("demo-coder").await;
-    let hits = t.get("/api/codes/search?q=type%202%20diabetes&limit=5", &coder).await.json();
-    let codes: Vec<&str> = hits.as_array().unwrap().iter().map(|h| h["code"].as_str().unwrap()).collect();
+    let hits = t
+        .get("/api/codes/search?q=type%202%20diabetes&limit=5", &coder)
+        .await
+        .json();
+    let codes: Vec<&str> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["code"].as_str().unwrap())
+        .collect();
     assert!(codes.iter().any(|c| c.starts_with("E11")), "{codes:?}");
-    let d = t.get("/api/codes/S72.001?date=2026-11-02", &coder).await.json();
+    let d = t
+        .get("/api/codes/S72.001?date=2026-11-02", &coder)
+        .await
+        .json();
     assert_eq!(d["billable"], false);
-    assert!(d["allowed_seventh"].as_array().unwrap().iter().any(|s| s["character"] == "A"), "{d}");
+    assert!(
+        d["allowed_seventh"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["character"] == "A"),
+        "{d}"
+    );
     let e = t.get("/api/codes/E11.9", &coder).await.json();
     assert_eq!(e["billable"], true);
-    assert!(e["notes"].as_array().unwrap().iter().any(|n| n["kind"] == "useAdditionalCode"), "{e}");
+    assert!(
+        e["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "useAdditionalCode"),
+        "{e}"
+    );
 }

@@ -964,6 +964,197 @@ async fn bad_input_is_refused_without_writing(db: &TestDb) {
     assert!(!err.to_string().contains("QQQ"), "{err}");
 }
 
+async fn tokens_idempotency_edi_and_batches_with_their_file(db: &TestDb) {
+    let s = &db.store;
+    let f = fixture(s).await;
+    let user = s
+        .create_user(
+            &me(),
+            "api-client",
+            "API client",
+            "correct horse battery",
+            &[Role::Biller],
+        )
+        .await
+        .unwrap();
+    // API tokens: only a hash is stored; revoked tokens stop working.
+    let (token, text) = s.create_api_token(&me(), user.id, "sync").await.unwrap();
+    assert!(text.starts_with("rcm_") && text.len() == 68, "{text}");
+    assert_eq!(
+        s.user_for_api_token(&text).await.unwrap().unwrap().username,
+        "api-client"
+    );
+    assert!(s.user_for_api_token("rcm_nope").await.unwrap().is_none());
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM api_tokens WHERE id = $1")
+        .bind(token.id)
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+    assert!(
+        !stored
+            .windows(8)
+            .any(|w| text.as_bytes().windows(8).any(|t| t == w))
+    );
+    assert!(s.revoke_api_token(&me(), user.id, token.id).await.unwrap());
+    assert!(
+        !s.revoke_api_token(&me(), user.id, token.id).await.unwrap(),
+        "once"
+    );
+    assert!(s.user_for_api_token(&text).await.unwrap().is_none());
+    // Idempotency: the first answer is kept (encrypted), a second save of the key is refused.
+    let first = IdempotentResponse {
+        request_hash: [7; 32],
+        status: 201,
+        body: b"{\"id\":1,\"name\":\"Zebulon\"}".to_vec(),
+    };
+    assert!(
+        s.save_idempotent_response("api-client", "k1", &first)
+            .await
+            .unwrap()
+    );
+    let second = IdempotentResponse {
+        request_hash: [8; 32],
+        status: 201,
+        body: b"{}".to_vec(),
+    };
+    assert!(
+        !s.save_idempotent_response("api-client", "k1", &second)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        s.idempotent_response("api-client", "k1")
+            .await
+            .unwrap()
+            .unwrap(),
+        first
+    );
+    assert!(
+        s.idempotent_response("someone-else", "k1")
+            .await
+            .unwrap()
+            .is_none(),
+        "keys are per user"
+    );
+    let raw: Vec<u8> = sqlx::query_scalar("SELECT response_enc FROM idempotency_keys")
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+    assert!(
+        !raw.windows(7).any(|w| w == b"Zebulon"),
+        "responses are encrypted"
+    );
+    // EDI settings are checked, then kept.
+    assert!(s.edi_settings(f.org.id).await.unwrap().is_none());
+    let mut edi = EdiSettings {
+        submitter_id: "LAKESIDE".into(),
+        contact_name: "BILLING".into(),
+        contact_phone: "555-0100".into(),
+        receiver_id: "CLEARING".into(),
+        receiver_name: "CLEARINGHOUSE".into(),
+    };
+    assert!(matches!(
+        s.set_edi_settings(&me(), f.org.id, &edi).await,
+        Err(StoreError::Invalid {
+            field: "contact_phone",
+            ..
+        })
+    ));
+    edi.contact_phone = "2175550100".into();
+    s.set_edi_settings(&me(), f.org.id, &edi).await.unwrap();
+    assert_eq!(s.edi_settings(f.org.id).await.unwrap().unwrap(), edi);
+    // A batch whose file cannot be written submits nothing and uses no control number.
+    let claim = new_claim(s, &f).await;
+    let claim = s
+        .set_claim_status(&me(), claim.id, claim.version, ClaimStatus::Ready, None)
+        .await
+        .unwrap();
+    let err = s
+        .create_batch_with_file(
+            &me(),
+            f.org.id,
+            ClaimKind::Professional,
+            &[claim.id],
+            |_| Err("the payer id is missing".into()),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::BatchFile(_)), "{err}");
+    assert_eq!(
+        s.claim(&me(), claim.id).await.unwrap().status,
+        ClaimStatus::Ready
+    );
+    assert!(s.batches(f.org.id, 0, 10).await.unwrap().is_empty());
+    let batch = s
+        .create_batch_with_file(&me(), f.org.id, ClaimKind::Professional, &[claim.id], |b| {
+            Ok(Some(
+                format!("ISA*{:09}~", b.interchange_control_number).into_bytes(),
+            ))
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        batch.interchange_control_number, 1,
+        "the failed attempt used no number"
+    );
+    assert_eq!(
+        s.batch_file(&me(), batch.id).await.unwrap().unwrap(),
+        b"ISA*000000001~"
+    );
+    assert_eq!(
+        s.batches(f.org.id, 0, 10).await.unwrap()[0].claim_ids,
+        vec![claim.id]
+    );
+    // The scrubber's verdict filters the list, and only for the version it was given on.
+    let other = new_claim(s, &f).await;
+    s.set_scrub_result(other.id, other.version, 2, 1)
+        .await
+        .unwrap();
+    let with_errors = ClaimFilter {
+        organization_id: f.org.id,
+        has_errors: Some(true),
+        ..Default::default()
+    };
+    let (rows, n) = s.list_claims(&with_errors, 0, 10).await.unwrap();
+    assert_eq!(
+        (n, rows[0].id, rows[0].scrub_errors),
+        (1, other.id, Some(2))
+    );
+    s.set_scrub_result(other.id, other.version + 5, 0, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.list_claims(&with_errors, 0, 10).await.unwrap().1,
+        1,
+        "a verdict on another version is ignored"
+    );
+    let saved = s
+        .update_claim(&me(), other.id, other.version, &other.content)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.list_claims(&with_errors, 0, 10).await.unwrap().1,
+        0,
+        "a save makes the verdict stale"
+    );
+    let all = ClaimFilter {
+        organization_id: f.org.id,
+        patient_id: Some(f.patient.id),
+        ..Default::default()
+    };
+    let (rows, _) = s.list_claims(&all, 0, 10).await.unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r.id == saved.id && r.scrub_errors.is_none())
+    );
+    // Pages of patients are audited views.
+    let before = s.verify_audit().await.unwrap().entries;
+    let (page, total) = s.patients_page(&me(), f.org.id, 0, 10).await.unwrap();
+    assert_eq!((page.len() as i64, total), (1, 1));
+    assert_eq!(page[0].patient.data.last_name, f.patient.data.last_name);
+    assert_eq!(s.verify_audit().await.unwrap().entries, before + 1);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -999,6 +1190,7 @@ on_both_engines!(
     key_rotation_reencrypts_everything,
     users_roles_and_sign_in,
     bad_input_is_refused_without_writing,
+    tokens_idempotency_edi_and_batches_with_their_file,
 );
 
 // ---------------------------------------------------------------- engine-specific tests

@@ -137,7 +137,13 @@ impl TestApp {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
         Reply {
             status,
             headers,
@@ -150,7 +156,13 @@ impl TestApp {
             .await
     }
 
-    pub async fn json(&self, method: &str, path: &str, auth: &Auth, body: &serde_json::Value) -> Reply {
+    pub async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        auth: &Auth,
+        body: &serde_json::Value,
+    ) -> Reply {
         self.send(
             auth.apply(Request::builder().method(method).uri(path))
                 .header(header::CONTENT_TYPE, "application/json")
@@ -195,7 +207,12 @@ impl TestApp {
     /// Signs in a demo user and reads the session's CSRF token from /api/me.
     pub async fn session(&self, username: &str) -> Session {
         let r = self.sign_in(username, &self.login.password).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "sign in {username}: {}", r.text());
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign in {username}: {}",
+            r.text()
+        );
         let set = r.header("set-cookie").to_owned();
         let cookie = set.split(';').next().unwrap().to_owned();
         let mut s = Session {
@@ -238,7 +255,9 @@ impl Auth {
     pub fn apply(&self, b: axum::http::request::Builder) -> axum::http::request::Builder {
         match self {
             Auth::None => b,
-            Auth::Session(s) => b.header(header::COOKIE, &s.cookie).header("x-csrf-token", &s.csrf),
+            Auth::Session(s) => b
+                .header(header::COOKIE, &s.cookie)
+                .header("x-csrf-token", &s.csrf),
             Auth::Token(t) => b.header(header::AUTHORIZATION, format!("Bearer {t}")),
         }
     }
