@@ -5,7 +5,7 @@ DATA_DIR ?= var/rcm
 RCM      := target/release/rcm
 WHEEL    := $(CURDIR)/var/cache/simple_icd_10_cm-1.5.0-py3-none-any.whl
 
-.PHONY: run build data test lint unit bench bench-x12 bench-claims clean-data
+.PHONY: run build data test lint unit browser bench bench-x12 bench-claims bench-server clean-data
 
 run: data
 	$(RCM) --data-dir $(DATA_DIR) serve --demo
@@ -26,7 +26,10 @@ unit:
 	RCM_OFFICIAL_ICD10CM=$(WHEEL) RCM_VENV=$(CURDIR)/.venv scripts/test-postgres.sh
 	RCM_OFFICIAL_ICD10CM=$(WHEEL) RCM_VENV=$(CURDIR)/.venv cargo test --workspace --exclude rcm-store --exclude rcm-server
 
-test: lint unit
+browser:
+	scripts/test-browser.sh
+
+test: lint unit browser
 
 bench: data
 	scripts/bench/codes-bench.sh

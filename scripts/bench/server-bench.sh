@@ -155,12 +155,28 @@ stop_server() {
   SERVER_PID=""
 }
 
+# CPU accounting, to say how busy the rest of the machine was during each run: all busy time
+# (/proc/stat, steal included) minus the server's, PostgreSQL's (every postgres process: the
+# server under test's backends) and wrk's own is "other" work, in cores.
+busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+sut_snapshot() { # "pid jiffies" lines
+  local p
+  for p in "$SERVER_PID" $(pgrep -x postgres 2>/dev/null || true); do
+    awk -v p="$p" '{print p, $14+$15}' "/proc/$p/stat" 2>/dev/null || true
+  done
+}
+HZ="$(getconf CLK_TCK)"
+
 wrk_run() { # backend endpoint conns seconds run(0 = warm-up)
   local backend="$1" endpoint="$2" conns="$3" secs="$4" run="$5" out
   out="$WORK/$backend/wrk-$endpoint-c$conns-r$run.txt"
+  local b0 b1 t0 t1
+  sut_snapshot >"$out.sut0"; b0="$(busy_jiffies)"; t0="$(date +%s.%N)"
   RCM_BENCH_LUA="$LUA" RCM_BENCH_TOKEN="$TOKEN" RCM_BENCH_ENCOUNTERS="$WORK/$backend/encounters.txt" \
+    /usr/bin/time -f '%U %S' -o "$out.wrkcpu" \
     wrk -t"$WRK_THREADS" -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$LUA/$endpoint.lua" "$BASE" >"$out" 2>&1 \
     || { cat "$out" >&2; die "wrk failed ($backend $endpoint c$conns)"; }
+  b1="$(busy_jiffies)"; t1="$(date +%s.%N)"; sut_snapshot >"$out.sut1"
   local line
   line="$(grep '^RESULT ' "$out" || true)"
   [ -n "$line" ] || { cat "$out" >&2; die "no result from wrk ($backend $endpoint c$conns)"; }
@@ -171,12 +187,18 @@ wrk_run() { # backend endpoint conns seconds run(0 = warm-up)
     die "FAILED: $backend $endpoint c$conns: unexpected responses or socket errors (status, socket, unexpected: $bad)"
   fi
   [ "$run" -eq 0 ] && return 0
-  local rps p50 p99
+  local rps p50 p99 sut other server
   rps="$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$line")"
   p50="$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$line")"
   p99="$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$line")"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$endpoint" "$conns" "$run" "$rps" "$p50" "$p99" >>"$RESULTS"
-  say "$(printf '%-8s %-8s c%-3s run %s: %9s req/s  p50 %7s ms  p99 %8s ms' "$backend" "$endpoint" "$conns" "$run" "$rps" "$p50" "$p99")"
+  sut="$(awk 'NR==FNR {a[$1]=$2; next} {d=$2-a[$1]; if (d>0) s+=d} END {print s+0}' "$out.sut0" "$out.sut1")"
+  server="$(awk 'NR==FNR {a[$1]=$2; next} FNR==1 {print $2-a[$1]}' "$out.sut0" "$out.sut1")"
+  read -r wu ws <"$out.wrkcpu" || { wu=0; ws=0; }
+  other="$(awk -v b="$((b1 - b0))" -v s="$sut" -v w="$(awk -v u="$wu" -v y="$ws" 'BEGIN{print u+y}')" \
+    -v hz="$HZ" -v t0="$t0" -v t1="$t1" 'BEGIN {o=(b - s - w*hz)/hz/(t1-t0); if (o<0) o=0; printf "%.2f", o}')"
+  server="$(awk -v s="$server" -v hz="$HZ" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.2f", s/hz/(t1-t0)}')"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$endpoint" "$conns" "$run" "$rps" "$p50" "$p99" "$other" "$server" >>"$RESULTS"
+  say "$(printf '%-8s %-8s c%-3s run %s: %9s req/s  p50 %7s ms  p99 %8s ms  rcm %s cores, other work %s cores' "$backend" "$endpoint" "$conns" "$run" "$rps" "$p50" "$p99" "$server" "$other")"
 }
 
 PG_FACTS=""
@@ -213,8 +235,8 @@ for l in open(sys.argv[2]):
     b, k, v = l.rstrip("\n").split("\t")
     facts[(b, k)] = v
 groups = {}
-for b, e, c, r, rps, p50, p99 in rows:
-    groups.setdefault((b, e, int(c)), []).append((float(rps), float(p50), float(p99)))
+for b, e, c, r, rps, p50, p99, other, server in rows:
+    groups.setdefault((b, e, int(c)), []).append((float(rps), float(p50), float(p99), float(other), float(server)))
 names = {"healthz": "GET /healthz (ceiling: no auth, 1 DB query)",
          "search": "GET /api/codes/search (API token)",
          "claims": "POST /api/claims (create + scrub)"}
@@ -227,8 +249,8 @@ print("wrk: ${DURATION} s per run, ${RUNS} rounds (medians), ${WARMUP} s warm-up
 if "$PG_FACTS":
     print("PostgreSQL: $PG_FACTS (127.0.0.1, fresh schema); SQLite: WAL, synchronous=NORMAL")
 print()
-print("| database | endpoint | conns | req/s (median) | p50 ms | p99 ms | goal | met |")
-print("|---|---|---|---|---|---|---|---|")
+print("| database | endpoint | conns | req/s (median; runs) | p50 ms | p99 ms | rcm cores | other work, cores | goal | met |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for (b, e, c), v in sorted(groups.items(), key=lambda kv: (kv[0][0] != "sqlite", ["healthz","search","claims"].index(kv[0][1]), kv[0][2])):
     rps = statistics.median(x[0] for x in v)
     p50 = statistics.median(x[1] for x in v)
@@ -240,10 +262,13 @@ for (b, e, c), v in sorted(groups.items(), key=lambda kv: (kv[0][0] != "sqlite",
         ok = rps >= g_rps and (g_p99 is None or p99 <= g_p99)
         met = "yes" if ok else "no"
     runs = " / ".join(f"{x[0]:,.0f}" for x in v)
-    print(f"| {b} | {names[e]} | {c} | {rps:,.0f} ({runs}) | {p50:.2f} | {p99:.2f} | {goal} | {met} |")
+    other = statistics.median(x[3] for x in v)
+    server = statistics.median(x[4] for x in v)
+    print(f"| {b} | {names[e]} | {c} | {rps:,.0f} ({runs}) | {p50:.2f} | {p99:.2f} | {server:.2f} | {other:.2f} | {goal} | {met} |")
 print()
 for b in "$BACKENDS".split():
     print(f"{b}: load average before/after {facts.get((b,'load_before'),'?')} / {facts.get((b,'load_after'),'?')}; "
           f"server peak RSS {facts.get((b,'server_peak_rss_mib'),'?')} MiB; claims stored at the end {facts.get((b,'claims_stored'),'?')}")
+print("rcm cores: CPU of the rcm process alone; other work: busy CPU of everything except rcm, postgres and wrk (other jobs on the shared machine), median of the runs")
 print("whole run: ${ELAPSED} s; raw wrk output in var/bench-server/<database>/")
 PY

@@ -735,12 +735,17 @@ impl Scrubber {
                     .enumerate()
                     .any(|(j, o)| j != i && f.use_additional.iter().any(|r| r.matches(o.as_str())))
             {
-                let named: Vec<String> = f
-                    .use_additional
-                    .iter()
-                    .take(4)
-                    .map(CodeRef::display)
-                    .collect();
+                // A code can be named by several inherited notes: list each once.
+                let mut named: Vec<String> = Vec::with_capacity(4);
+                for r in &f.use_additional {
+                    let shown = r.display();
+                    if !named.contains(&shown) {
+                        named.push(shown);
+                        if named.len() == 4 {
+                            break;
+                        }
+                    }
+                }
                 out.push(
                     Finding::new(
                         "convention.use-additional",

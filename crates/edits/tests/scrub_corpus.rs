@@ -352,6 +352,27 @@ fn conventions_across_the_claim() {
         }),
         set(&["convention.use-additional"])
     );
+    // The note's codes are each listed once, however many inherited notes name them.
+    let mut c = claim_from(&templates()[0], 0);
+    c["diagnoses"] = json!(["E11.9", "I10"]);
+    c["lines"][0]["diagnosis_pointers"] = json!([1, 2]);
+    let report = scrubber().check(&build(&c));
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.id == "convention.use-additional")
+        .unwrap();
+    let listed = f
+        .message
+        .split('(')
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap();
+    let codes: Vec<&str> = listed.split(", ").collect();
+    let distinct: BTreeSet<&str> = codes.iter().copied().collect();
+    assert_eq!(codes.len(), distinct.len(), "{}", f.message);
     // Unspecified knee while the injection line says right.
     assert_eq!(
         defect(2, |c| c["diagnoses"] = json!(["M25.569"])),

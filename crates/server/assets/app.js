@@ -207,15 +207,18 @@
   }
 
   if (form && form.querySelector("#save-claim")) {
+    var checks = 0;
     var check = debounce(function () {
       var body = claimBody();
       if (!body.lines.length || !body.diagnoses.some(Boolean)) return;
+      // Only the answer to the newest input is shown: a slow earlier one must not overwrite it.
+      var mine = ++checks;
       fetch("/api/claims/check", {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Accept": "application/json" },
         body: JSON.stringify(body)
-      }).then(function (r) { return r.json().then(function (b) { renderFindings({ ok: r.ok, body: b }); }); })
+      }).then(function (r) { return r.json().then(function (b) { if (mine === checks) renderFindings({ ok: r.ok, body: b }); }); })
         .catch(function () { /* the saved findings stay on the page */ });
     }, 500);
     form.addEventListener("input", check);
@@ -224,8 +227,17 @@
 
   var all = document.getElementById("select-all");
   if (all) {
+    var boxes = function () { return document.querySelectorAll('#batch-form input[name="claim_id"]'); };
     all.addEventListener("change", function () {
-      document.querySelectorAll('#batch-form input[name="claim_id"]').forEach(function (c) { c.checked = all.checked; });
+      boxes().forEach(function (c) { c.checked = all.checked; });
+    });
+    // The "all" box follows the claims' boxes.
+    boxes().forEach(function (c) {
+      c.addEventListener("change", function () {
+        var list = Array.prototype.slice.call(boxes());
+        all.checked = list.every(function (x) { return x.checked; });
+        all.indeterminate = !all.checked && list.some(function (x) { return x.checked; });
+      });
     });
   }
 })();

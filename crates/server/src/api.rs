@@ -1272,8 +1272,13 @@ pub async fn list_patients(
         let mut f = Fields::default();
         let last = f.text("last_name", q.last_name.as_deref().unwrap_or(""), 60);
         let dob = f.date("birth_date", q.birth_date.as_deref().unwrap_or(""));
-        let dob = f.finish(dob)?.ok_or_else(|| Problem::field("birth_date", "a date as YYYY-MM-DD"))?;
-        let found = state.store.find_patients(&who.actor(), state.org(), &last, dob).await?;
+        let dob = f
+            .finish(dob)?
+            .ok_or_else(|| Problem::field("birth_date", "a date as YYYY-MM-DD"))?;
+        let found = state
+            .store
+            .find_patients(&who.actor(), state.org(), &last, dob)
+            .await?;
         return Ok(axum::Json(Page {
             total: found.len() as i64,
             items: found.iter().map(PatientOut::from).collect(),

@@ -22,6 +22,7 @@ use crate::service::{self, CheckedClaim};
 
 const CSS: &str = include_str!("../assets/app.css");
 const JS: &str = include_str!("../assets/app.js");
+const ICON: &str = include_str!("../assets/icon.svg");
 
 pub async fn css() -> Response {
     asset(CSS, "text/css; charset=utf-8")
@@ -29,6 +30,10 @@ pub async fn css() -> Response {
 
 pub async fn js() -> Response {
     asset(JS, "text/javascript; charset=utf-8")
+}
+
+pub async fn icon() -> Response {
+    asset(ICON, "image/svg+xml")
 }
 
 fn asset(body: &'static str, ct: &'static str) -> Response {
@@ -54,6 +59,7 @@ fn layout(who: Option<&Principal>, title: &str, body: Markup) -> Markup {
                 }
                 title { (title) " · OpenRCM" }
                 link rel="stylesheet" href="/assets/app.css";
+                link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
                 script src="/assets/app.js" defer {}
             }
             body {
@@ -573,10 +579,23 @@ pub async fn patients(
         let last = fields.text("last_name", f.get("last_name"), 60);
         let dob = fields.date("birth_date", f.get("birth_date"));
         match (dob, fields.0.is_empty()) {
-            (Some(d), true) => match state.store.find_patients(&who.actor(), state.org(), &last, d).await {
+            (Some(d), true) => match state
+                .store
+                .find_patients(&who.actor(), state.org(), &last, d)
+                .await
+            {
                 Ok(found) => {
                     let n = found.len() as i64;
-                    (found.into_iter().map(|patient| store::PatientRow { patient, encounters: -1 }).collect(), n)
+                    (
+                        found
+                            .into_iter()
+                            .map(|patient| store::PatientRow {
+                                patient,
+                                encounters: -1,
+                            })
+                            .collect(),
+                        n,
+                    )
                 }
                 Err(e) => return fail(e.into()),
             },
@@ -586,7 +605,11 @@ pub async fn patients(
             }
         }
     } else {
-        match state.store.patients_page(&who.actor(), state.org(), offset, PAGE).await {
+        match state
+            .store
+            .patients_page(&who.actor(), state.org(), offset, PAGE)
+            .await
+        {
             Ok(x) => x,
             Err(e) => return fail(e.into()),
         }
@@ -953,6 +976,8 @@ struct Editor<'a> {
     errors: Errors,
     editable: bool,
     claim_id: Option<i64>,
+    /// A draft (not yet ready): the findings say what to do next.
+    draft: bool,
 }
 
 /// Maps a problem's or a finding's field path to the editor's input name.
@@ -1049,17 +1074,17 @@ fn editor_markup(who: &Principal, e: &Editor, findings: Option<&api::Findings>) 
             }
         }
         section.findings id="findings" aria-live="polite" {
-            (findings_markup(findings, e.claim_id.is_some()))
+            (findings_markup(findings, e.claim_id.is_some(), e.draft))
         }
     }
 }
 
-fn findings_markup(f: Option<&api::Findings>, saved: bool) -> Markup {
+fn findings_markup(f: Option<&api::Findings>, saved: bool, draft: bool) -> Markup {
     html! {
         h2 { "Scrubber findings" }
         @match f {
             None => p.muted { "Save the claim to scrub it." },
-            Some(f) if f.findings.is_empty() => p.ok { "Clean: no finding. " @if saved { "Mark it ready when coding is complete." } },
+            Some(f) if f.findings.is_empty() => p.ok { "Clean: no finding." @if saved && draft { " Mark it ready when coding is complete." } },
             Some(f) => {
                 p { strong { (f.errors) " error(s)" } ", " (f.warnings) " other finding(s)." }
                 ul.findings {
@@ -1135,6 +1160,7 @@ pub async fn encounter(
         errors: Errors::new(),
         editable: who.can(Permission::CodeClaims),
         claim_id: None,
+        draft: true,
     };
     page(
         &who,
@@ -1212,6 +1238,7 @@ pub async fn create_claim(
         errors,
         editable: true,
         claim_id: None,
+        draft: true,
     };
     html_response(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -1264,7 +1291,19 @@ async fn claim_page(
         None => (
             claim.content.diagnoses.iter().map(|d| dotted(d)).collect(),
             claim.content.lines.iter().map(api::line_out).collect(),
-            Errors::new(),
+            // The scrubber's errors, next to the fields they name.
+            checked
+                .report
+                .findings
+                .iter()
+                .filter(|f| f.severity == rcm_edits::Severity::Error)
+                .flat_map(|f| {
+                    f.fields
+                        .iter()
+                        .filter_map(|p| editor_field(p))
+                        .map(|name| (name, f.message.clone()))
+                })
+                .collect(),
             claim.content.coverage_id,
         ),
     };
@@ -1281,6 +1320,7 @@ async fn claim_page(
         errors,
         editable,
         claim_id: Some(claim.id),
+        draft: claim.status == ClaimStatus::Draft,
     };
     html_response(
         status,
