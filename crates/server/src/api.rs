@@ -1623,8 +1623,8 @@ pub async fn batch_file(
         Ok(i) => i,
         Err(p) => return p.into_response(),
     };
-    let owned = match state.store.batches(state.org(), 0, 500).await {
-        Ok(list) => list.iter().any(|b| b.id == id),
+    let owned = match state.store.batch(id).await {
+        Ok(b) => b.organization_id == state.org(),
         Err(e) => return Problem::from(e).into_response(),
     };
     if !owned {

@@ -720,6 +720,24 @@ impl Store {
         Ok(batch)
     }
 
+    /// One batch, with its claims.
+    pub async fn batch(&self, id: i64) -> Result<Batch> {
+        let rows = sqlx::query(
+            "SELECT id, organization_id, kind, interchange_control_number, group_control_number, created_at, \
+             created_by FROM batches WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        self.batches_from_rows(&rows)
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound {
+                record: "batch",
+                id,
+            })
+    }
+
     /// The organization's batches, newest first.
     pub async fn batches(
         &self,
@@ -728,16 +746,20 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Batch>> {
         let rows = sqlx::query(
-            "SELECT id, kind, interchange_control_number, group_control_number, created_at, created_by \
-             FROM batches WHERE organization_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+            "SELECT id, organization_id, kind, interchange_control_number, group_control_number, created_at, \
+             created_by FROM batches WHERE organization_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
         )
         .bind(organization_id)
         .bind(limit.clamp(1, 500))
         .bind(offset.max(0))
         .fetch_all(&self.pool)
         .await?;
+        self.batches_from_rows(&rows).await
+    }
+
+    async fn batches_from_rows(&self, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Batch>> {
         let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
+        for r in rows {
             let id: i64 = get(r, "id")?;
             let kind: String = get(r, "kind")?;
             let claim_ids = sqlx::query(
@@ -751,7 +773,7 @@ impl Store {
             .collect::<Result<Vec<i64>>>()?;
             out.push(Batch {
                 id,
-                organization_id,
+                organization_id: get(r, "organization_id")?,
                 kind: ClaimKind::parse(&kind).ok_or(invalid("batches.kind", "unknown"))?,
                 interchange_control_number: get(r, "interchange_control_number")?,
                 group_control_number: get(r, "group_control_number")?,

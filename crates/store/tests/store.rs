@@ -1105,6 +1105,11 @@ async fn tokens_idempotency_edi_and_batches_with_their_file(db: &TestDb) {
         s.batches(f.org.id, 0, 10).await.unwrap()[0].claim_ids,
         vec![claim.id]
     );
+    assert_eq!(s.batch(batch.id).await.unwrap(), batch);
+    assert!(matches!(
+        s.batch(batch.id + 99).await,
+        Err(StoreError::NotFound { .. })
+    ));
     // The scrubber's verdict filters the list, and only for the version it was given on.
     let other = new_claim(s, &f).await;
     s.set_scrub_result(other.id, other.version, 2, 1)
