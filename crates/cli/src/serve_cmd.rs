@@ -87,6 +87,7 @@ pub fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
             tracing_subscriber::EnvFilter::try_from_env("RCM_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,rcm_server=info")),
         )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(|| QuietStderr)
         .try_init();
     let mut rt = tokio::runtime::Builder::new_multi_thread();

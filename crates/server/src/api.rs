@@ -817,7 +817,7 @@ impl From<&CheckedClaim> for ClaimOut {
             id: k.id,
             patient_control_number: crate::coding::patient_control_number(k.id),
             encounter_id: k.encounter_id,
-            patient_id: c.context.patient.id,
+            patient_id: c.records.patient.id,
             coverage_id: k.content.coverage_id,
             status: k.status.as_str().to_owned(),
             version: k.version,
@@ -1483,13 +1483,16 @@ pub async fn create_claim(
 ) -> Response {
     idempotent(&state, &who, &headers, &body, || async {
         let b: ClaimBody = read_json(&headers, &body)?;
-        let enc = service::encounter(&state, &who.actor(), b.encounter_id).await?;
+        let dos = state
+            .store
+            .date_of_service(state.org(), b.encounter_id, false)
+            .await?;
         let content = parse_content(
             b.coverage_id,
             b.frequency_code.as_deref(),
             &b.diagnoses,
             &b.lines,
-            enc.data.service_date,
+            dos,
         )?;
         let c = service::create_claim(&state, &who.actor(), b.encounter_id, content).await?;
         Ok((StatusCode::CREATED, json_value(&ClaimOut::from(&c))?))
@@ -1504,15 +1507,18 @@ pub async fn check_claim(
     body: Bytes,
 ) -> ApiResult<axum::Json<Findings>> {
     let b: ClaimBody = read_json(&headers, &body)?;
-    let enc = service::encounter(&state, &who.actor(), b.encounter_id).await?;
+    let dos = state
+        .store
+        .date_of_service(state.org(), b.encounter_id, false)
+        .await?;
     let content = parse_content(
         b.coverage_id,
         b.frequency_code.as_deref(),
         &b.diagnoses,
         &b.lines,
-        enc.data.service_date,
+        dos,
     )?;
-    let existing = state.store.claim_id_for_encounter(enc.id).await?;
+    let existing = state.store.claim_id_for_encounter(b.encounter_id).await?;
     let report =
         service::check_unsaved(&state, &who.actor(), b.encounter_id, existing, &content).await?;
     Ok(axum::Json(Findings::from(&report)))
@@ -1536,14 +1542,13 @@ pub async fn update_claim(
 ) -> ApiResult<axum::Json<ClaimOut>> {
     let id = id_param(id)?;
     let b: ClaimUpdate = read_json(&headers, &body)?;
-    let current = service::claim(&state, &who.actor(), id).await?;
-    let enc = service::encounter(&state, &who.actor(), current.encounter_id).await?;
+    let dos = state.store.date_of_service(state.org(), id, true).await?;
     let content = parse_content(
         b.coverage_id,
         b.frequency_code.as_deref(),
         &b.diagnoses,
         &b.lines,
-        enc.data.service_date,
+        dos,
     )?;
     let c = service::update_claim(&state, &who.actor(), id, b.version, content).await?;
     Ok(axum::Json(ClaimOut::from(&c)))

@@ -102,19 +102,6 @@ impl Coding {
     }
 }
 
-/// Everything a stored claim refers to, read from the store.
-pub struct ClaimContext {
-    pub claim_id: Option<i64>,
-    pub organization: store::Organization,
-    pub patient: store::Patient,
-    pub coverage: store::Coverage,
-    pub payer: store::Payer,
-    pub encounter: store::Encounter,
-    pub billing: store::BillingProvider,
-    pub rendering: Option<store::RenderingProvider>,
-    pub line_rendering: HashMap<i64, store::RenderingProvider>,
-}
-
 fn money(cents: i64) -> AmountInput {
     AmountInput(rcm_claims::Money(cents).to_plain())
 }
@@ -158,7 +145,11 @@ pub fn patient_control_number(claim_id: i64) -> String {
 
 /// The documented claim for a stored claim's content. Professional claims only: the store does
 /// not yet keep the institutional fields (type of bill, statement period, PCS procedures).
-pub fn claim_input(ctx: &ClaimContext, content: &store::ClaimContent) -> ClaimInput {
+pub fn claim_input(
+    claim_id: Option<i64>,
+    ctx: &store::ClaimRecords,
+    content: &store::ClaimContent,
+) -> ClaimInput {
     let p = &ctx.patient.data;
     let cov = &ctx.coverage.data;
     let person = |last: &str, first: &str, birth: Option<Date>, sex: Option<store::Sex>, addr| {
@@ -223,15 +214,14 @@ pub fn claim_input(ctx: &ClaimContext, content: &store::ClaimContent) -> ClaimIn
             place_of_service: l.place_of_service.clone(),
             rendering_provider: l
                 .rendering_provider_id
-                .and_then(|id| ctx.line_rendering.get(&id))
+                .and_then(|id| ctx.line_rendering.iter().find(|r| r.id == id))
                 .map(provider),
             ..LineInput::default()
         })
         .collect();
     ClaimInput {
         kind: KindInput::Professional,
-        patient_control_number: ctx
-            .claim_id
+        patient_control_number: claim_id
             .map(patient_control_number)
             .unwrap_or_else(|| "RCM-NEW".to_owned()),
         billing_provider: BillingProviderInput {
@@ -280,4 +270,13 @@ pub fn claim_input(ctx: &ClaimContext, content: &store::ClaimContent) -> ClaimIn
 pub fn scrub(scrubber: &Scrubber, input: &ClaimInput) -> ClaimReport {
     let built = input.build("claim");
     scrubber.check(&built)
+}
+
+/// The counts the store keeps of a report.
+pub fn counts(report: &ClaimReport) -> store::ScrubCounts {
+    let errors = report.count(rcm_edits::Severity::Error);
+    store::ScrubCounts {
+        errors: errors as i64,
+        others: (report.findings.len() - errors) as i64,
+    }
 }

@@ -1268,7 +1268,7 @@ async fn claim_page(
     let (coverages, reference, history) = match (
         state
             .store
-            .coverages(&actor, checked.context.patient.id)
+            .coverages(&actor, checked.records.patient.id)
             .await,
         api::reference_data(state).await,
         api::history(state, who, claim.id).await,
@@ -1310,7 +1310,7 @@ async fn claim_page(
     let findings = api::Findings::from(&checked.report);
     let editor = Editor {
         action: format!("/claims/{}", claim.id),
-        encounter: &checked.context.encounter,
+        encounter: &checked.records.encounter,
         coverages: &coverages,
         payers: &reference.payers,
         coverage_id,
@@ -1329,7 +1329,7 @@ async fn claim_page(
             "Claim",
             html! {
                 h1 { "Claim #" (claim.id) " " span.status.{ "st-" (claim.status.as_str()) } { (claim.status.as_str()) } }
-                (encounter_header(&checked.context.patient, &checked.context.encounter))
+                (encounter_header(&checked.records.patient, &checked.records.encounter))
                 p.muted { "Total " strong { "$" (Money(claim.total_charge_cents).to_plain()) } " · version " (claim.version) " · saved by " (claim.updated_by) " · PCN " (crate::coding::patient_control_number(claim.id)) }
                 @if let Some(n) = notice { (n) }
                 (editor_markup(who, &editor, Some(&findings)))
@@ -1411,7 +1411,7 @@ pub async fn save_claim(
             "the form has no version; reload the claim",
         ));
     };
-    let (_, _, parsed) = read_editor(&f, current.context.encounter.data.service_date);
+    let (_, _, parsed) = read_editor(&f, current.records.encounter.data.service_date);
     match parsed {
         Ok(content) => {
             match service::update_claim(&state, &who.actor(), id, version, content).await {

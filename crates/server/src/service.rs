@@ -2,15 +2,13 @@
 //! scrub it, create a batch with its 837. Every record is checked to belong to the server's
 //! organization before it is shown or changed.
 
-use std::collections::HashMap;
-
 use rcm_claims::input::{ReceiverInput, SubmitterInput};
 use rcm_claims::x12::{Submission, write_837_interchange};
 use rcm_edits::{ClaimReport, Severity};
-use rcm_store::{self as store, Actor, ClaimContent, ClaimKind};
+use rcm_store::{self as store, Actor, ClaimContent, ClaimKind, ClaimRecords};
 
 use crate::AppState;
-use crate::coding::{ClaimContext, claim_input, scrub};
+use crate::coding::{claim_input, counts, scrub};
 use crate::problem::{ApiResult, Problem};
 
 pub async fn patient(state: &AppState, actor: &Actor, id: i64) -> ApiResult<store::Patient> {
@@ -37,64 +35,10 @@ pub async fn claim(state: &AppState, actor: &Actor, id: i64) -> ApiResult<store:
     Ok(c)
 }
 
-/// Everything the claim refers to. The coverage must be the encounter's patient's.
-pub async fn context(
-    state: &AppState,
-    actor: &Actor,
-    claim_id: Option<i64>,
-    encounter: store::Encounter,
-    coverage_id: i64,
-    content: &ClaimContent,
-) -> ApiResult<ClaimContext> {
-    let patient = patient(state, actor, encounter.data.patient_id).await?;
-    let coverage = state
-        .store
-        .coverages(actor, patient.id)
-        .await?
-        .into_iter()
-        .find(|c| c.id == coverage_id)
-        .ok_or_else(|| {
-            Problem::field("coverage_id", "not a coverage of this encounter's patient")
-        })?;
-    let payer = state.store.payer(coverage.data.payer_id).await?;
-    let billing = state
-        .store
-        .billing_provider(encounter.data.billing_provider_id)
-        .await?;
-    let rendering = match encounter.data.rendering_provider_id {
-        Some(id) => Some(state.store.rendering_provider(id).await?),
-        None => None,
-    };
-    let mut line_rendering = HashMap::new();
-    for id in content.lines.iter().filter_map(|l| l.rendering_provider_id) {
-        if let std::collections::hash_map::Entry::Vacant(e) = line_rendering.entry(id) {
-            let r = state.store.rendering_provider(id).await?;
-            if r.provider.organization_id != state.org() {
-                return Err(Problem::field(
-                    "lines.rendering_provider_id",
-                    "not a provider of this organization",
-                ));
-            }
-            e.insert(r);
-        }
-    }
-    Ok(ClaimContext {
-        claim_id,
-        organization: state.store.organization(state.org()).await?,
-        patient,
-        coverage,
-        payer,
-        encounter,
-        billing,
-        rendering,
-        line_rendering,
-    })
-}
-
 /// A stored claim, what it refers to and the scrubber's findings on it.
 pub struct CheckedClaim {
     pub claim: store::Claim,
-    pub context: ClaimContext,
+    pub records: ClaimRecords,
     pub report: ClaimReport,
 }
 
@@ -104,55 +48,49 @@ impl CheckedClaim {
     }
 }
 
-async fn check_stored(
+fn run_scrub(
     state: &AppState,
-    actor: &Actor,
-    claim: store::Claim,
-) -> ApiResult<CheckedClaim> {
-    let encounter = encounter(state, actor, claim.encounter_id).await?;
-    let context = context(
-        state,
-        actor,
-        Some(claim.id),
-        encounter,
-        claim.content.coverage_id,
-        &claim.content,
-    )
-    .await?;
+    claim_id: Option<i64>,
+    records: &ClaimRecords,
+    content: &ClaimContent,
+) -> ClaimReport {
     let scrubber = state.coding.scrubber();
-    let input = claim_input(&context, &claim.content);
-    let report = scrub(&scrubber, &input);
-    let errors = report.count(Severity::Error) as i64;
-    let warnings = (report.findings.len() as i64) - errors;
-    state
+    scrub(&scrubber, &claim_input(claim_id, records, content))
+}
+
+/// A claim, its records and the scrubber's findings (read in one transaction; the verdict is stored
+/// only when it changed).
+pub async fn checked_claim(state: &AppState, actor: &Actor, id: i64) -> ApiResult<CheckedClaim> {
+    let (claim, records) = state
         .store
-        .set_scrub_result(claim.id, claim.version, errors, warnings)
+        .claim_with_records(actor, state.org(), id)
         .await?;
+    let report = run_scrub(state, Some(claim.id), &records, &claim.content);
+    let verdict = counts(&report);
+    if claim.scrub != Some(verdict) {
+        state
+            .store
+            .set_scrub_result(claim.id, claim.version, verdict.errors, verdict.others)
+            .await?;
+    }
     Ok(CheckedClaim {
         claim,
-        context,
+        records,
         report,
     })
 }
 
-pub async fn checked_claim(state: &AppState, actor: &Actor, id: i64) -> ApiResult<CheckedClaim> {
-    let c = claim(state, actor, id).await?;
-    check_stored(state, actor, c).await
-}
-
-/// Creates the claim of an encounter and scrubs it.
+/// Creates the claim of an encounter and scrubs it: one transaction.
 pub async fn create_claim(
     state: &AppState,
     actor: &Actor,
     encounter_id: i64,
     content: ClaimContent,
 ) -> ApiResult<CheckedClaim> {
-    let enc = encounter(state, actor, encounter_id).await?;
-    // Checked before writing: the coverage must be the patient's.
-    context(state, actor, None, enc, content.coverage_id, &content).await?;
-    let claim = state
+    let mut report = None;
+    let (claim, records) = state
         .store
-        .create_claim(
+        .create_claim_checked(
             actor,
             &store::NewClaim {
                 organization_id: state.org(),
@@ -160,12 +98,22 @@ pub async fn create_claim(
                 kind: ClaimKind::Professional,
                 content,
             },
+            |claim, records| {
+                let r = run_scrub(state, Some(claim.id), records, &claim.content);
+                let c = counts(&r);
+                report = Some(r);
+                c
+            },
         )
         .await?;
-    check_stored(state, actor, claim).await
+    Ok(CheckedClaim {
+        claim,
+        records,
+        report: report.ok_or_else(Problem::internal)?,
+    })
 }
 
-/// Saves a claim's content when `version` is still the stored one, and scrubs it.
+/// Saves a claim's content when `version` is still the stored one, and scrubs it: one transaction.
 pub async fn update_claim(
     state: &AppState,
     actor: &Actor,
@@ -173,14 +121,28 @@ pub async fn update_claim(
     version: i64,
     content: ClaimContent,
 ) -> ApiResult<CheckedClaim> {
-    let current = claim(state, actor, id).await?;
-    let enc = encounter(state, actor, current.encounter_id).await?;
-    context(state, actor, Some(id), enc, content.coverage_id, &content).await?;
-    let saved = state
+    let mut report = None;
+    let (claim, records) = state
         .store
-        .update_claim(actor, id, version, &content)
+        .update_claim_checked(
+            actor,
+            state.org(),
+            id,
+            version,
+            &content,
+            |claim, records| {
+                let r = run_scrub(state, Some(claim.id), records, &claim.content);
+                let c = counts(&r);
+                report = Some(r);
+                c
+            },
+        )
         .await?;
-    check_stored(state, actor, saved).await
+    Ok(CheckedClaim {
+        claim,
+        records,
+        report: report.ok_or_else(Problem::internal)?,
+    })
 }
 
 /// Scrubs content for an encounter without saving anything.
@@ -191,11 +153,11 @@ pub async fn check_unsaved(
     claim_id: Option<i64>,
     content: &ClaimContent,
 ) -> ApiResult<ClaimReport> {
-    let enc = encounter(state, actor, encounter_id).await?;
-    let ctx = context(state, actor, claim_id, enc, content.coverage_id, content).await?;
-    let scrubber = state.coding.scrubber();
-    let input = claim_input(&ctx, content);
-    Ok(scrub(&scrubber, &input))
+    let records = state
+        .store
+        .claim_records(actor, state.org(), encounter_id, content)
+        .await?;
+    Ok(run_scrub(state, claim_id, &records, content))
 }
 
 /// Marks a claim ready (refused while the scrubber finds an error), back to draft, or void.
@@ -270,7 +232,7 @@ pub async fn create_batch(
                 format!("claim {id} has scrubber errors; fix them first"),
             ));
         }
-        let input = claim_input(&c.context, &c.claim.content);
+        let input = claim_input(Some(c.claim.id), &c.records, &c.claim.content);
         let built = input.build(&format!("claims[{id}]"));
         match built.claim {
             Some(claim) => claims.push(claim),

@@ -133,7 +133,7 @@ async fn write_content(conn: &mut AnyConnection, claim_id: i64, c: &ClaimContent
     Ok(())
 }
 
-async fn load_claim(conn: &mut AnyConnection, id: i64) -> Result<Claim> {
+pub(crate) async fn load_claim(conn: &mut AnyConnection, id: i64) -> Result<Claim> {
     let row = sqlx::query("SELECT * FROM claims WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -185,13 +185,25 @@ async fn load_claim(conn: &mut AnyConnection, id: i64) -> Result<Claim> {
     }
     let kind: String = get(&row, "kind")?;
     let status: String = get(&row, "status")?;
+    let version: i64 = get(&row, "version")?;
+    let scrub_version: Option<i64> = get(&row, "scrub_version")?;
+    let scrub = match (
+        scrub_version,
+        get(&row, "scrub_errors")?,
+        get(&row, "scrub_warnings")?,
+    ) {
+        (Some(v), Some(errors), Some(others)) if v == version => {
+            Some(ScrubCounts { errors, others })
+        }
+        _ => None,
+    };
     Ok(Claim {
         id,
         organization_id: get(&row, "organization_id")?,
         encounter_id: get(&row, "encounter_id")?,
         kind: ClaimKind::parse(&kind).ok_or(invalid("claims.kind", "unknown"))?,
         status: ClaimStatus::parse(&status).ok_or(invalid("claims.status", "unknown"))?,
-        version: get(&row, "version")?,
+        version,
         total_charge_cents: get(&row, "total_charge_cents")?,
         batch_id: get(&row, "batch_id")?,
         content: ClaimContent {
@@ -202,6 +214,7 @@ async fn load_claim(conn: &mut AnyConnection, id: i64) -> Result<Claim> {
         },
         updated_at: parse_ts("claims.updated_at", &get::<String>(&row, "updated_at")?)?,
         updated_by: get(&row, "updated_by")?,
+        scrub,
     })
 }
 
@@ -253,9 +266,20 @@ async fn record_status(
 impl Store {
     /// Creates a draft claim for an encounter (history: created as draft).
     pub async fn create_claim(&self, actor: &Actor, new: &NewClaim) -> Result<Claim> {
+        let mut tx = self.write_tx().await?;
+        let claim = self.create_claim_in(&mut tx, actor, new).await?;
+        tx.commit().await?;
+        Ok(claim)
+    }
+
+    pub(crate) async fn create_claim_in(
+        &self,
+        tx: &mut AnyConnection,
+        actor: &Actor,
+        new: &NewClaim,
+    ) -> Result<Claim> {
         check_content(new.kind, &new.content)?;
         let now = Timestamp::now();
-        let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "INSERT INTO claims (organization_id, encounter_id, coverage_id, kind, status, frequency_code, \
              total_charge_cents, version, created_at, updated_at, updated_by) \
@@ -272,9 +296,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = get(&row, "id")?;
-        write_content(&mut tx, id, &new.content).await?;
+        write_content(tx, id, &new.content).await?;
         record_status(
-            &mut tx,
+            tx,
             &self.cipher,
             id,
             None,
@@ -284,9 +308,9 @@ impl Store {
             None,
         )
         .await?;
-        let claim = load_claim(&mut tx, id).await?;
+        let claim = load_claim(tx, id).await?;
         append_in(
-            &mut tx,
+            tx,
             &actor.name,
             AuditAction::Create.as_str(),
             "claim",
@@ -295,7 +319,6 @@ impl Store {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(claim)
     }
 
@@ -326,8 +349,23 @@ impl Store {
         expected_version: i64,
         content: &ClaimContent,
     ) -> Result<Claim> {
-        let now = Timestamp::now();
         let mut tx = self.write_tx().await?;
+        let claim = self
+            .update_claim_in(&mut tx, actor, id, expected_version, content)
+            .await?;
+        tx.commit().await?;
+        Ok(claim)
+    }
+
+    pub(crate) async fn update_claim_in(
+        &self,
+        tx: &mut AnyConnection,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        content: &ClaimContent,
+    ) -> Result<Claim> {
+        let now = Timestamp::now();
         // The version check and the row lock come first, in one statement: a concurrent save waits
         // here, then finds the version moved on.
         let done = sqlx::query(
@@ -345,7 +383,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            let current = load_claim(&mut tx, id).await?;
+            let current = load_claim(tx, id).await?;
             if current.version == expected_version && !current.status.is_editable() {
                 return Err(StoreError::NotEditable {
                     status: current.status,
@@ -364,10 +402,10 @@ impl Store {
             ClaimKind::parse(&kind).ok_or(invalid("claims.kind", "unknown"))?,
             content,
         )?;
-        write_content(&mut tx, id, content).await?;
-        let claim = load_claim(&mut tx, id).await?;
+        write_content(tx, id, content).await?;
+        let claim = load_claim(tx, id).await?;
         append_in(
-            &mut tx,
+            tx,
             &actor.name,
             AuditAction::Update.as_str(),
             "claim",
@@ -376,7 +414,6 @@ impl Store {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(claim)
     }
 

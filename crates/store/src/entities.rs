@@ -140,21 +140,7 @@ impl Store {
                 record: "billing provider",
                 id,
             })?;
-        Ok(BillingProvider {
-            id,
-            provider: NewBillingProvider {
-                organization_id: get(&row, "organization_id")?,
-                name: get(&row, "name")?,
-                npi: get(&row, "npi")?,
-                tax_id: get(&row, "tax_id")?,
-                taxonomy: get(&row, "taxonomy")?,
-                address_line1: get(&row, "address_line1")?,
-                address_line2: get(&row, "address_line2")?,
-                city: get(&row, "city")?,
-                state: get(&row, "state")?,
-                postal_code: get(&row, "postal_code")?,
-            },
-        })
+        billing_from_row(&row)
     }
 
     pub async fn create_rendering_provider(
@@ -575,8 +561,65 @@ impl Store {
     }
 
     /// A patient's coverages in order (primary first), decrypted; the view is recorded.
-    pub async fn coverages(&self, actor: &Actor, patient_id: i64) -> Result<Vec<Coverage>> {
+    pub(crate) fn coverage_from_row(&self, row: &AnyRow) -> Result<Coverage> {
         let c = &self.cipher;
+        let blob = |col: &str| get::<Option<Vec<u8>>>(row, col);
+        let need = |col: &str, field: &'static str| -> Result<Vec<u8>> {
+            blob(col)?.ok_or(StoreError::Invalid {
+                field,
+                reason: "missing".into(),
+            })
+        };
+        let relationship: String = get(row, "relationship")?;
+        let effective_to: Option<String> = get(row, "effective_to")?;
+        let sub_birth = c.decrypt_opt(
+            "coverages.subscriber_birth_date",
+            blob("subscriber_birth_date_enc")?.as_deref(),
+        )?;
+        Ok(Coverage {
+            id: get(row, "id")?,
+            data: CoverageData {
+                patient_id: get(row, "patient_id")?,
+                payer_id: get(row, "payer_id")?,
+                order: get(row, "coverage_order")?,
+                member_id: c.decrypt_str(
+                    "coverages.member_id",
+                    &need("member_id_enc", "coverages.member_id")?,
+                )?,
+                group_number: c.decrypt_opt(
+                    "coverages.group_number",
+                    blob("group_number_enc")?.as_deref(),
+                )?,
+                relationship: Relationship::parse(&relationship).ok_or(StoreError::Invalid {
+                    field: "coverages.relationship",
+                    reason: "unknown".into(),
+                })?,
+                subscriber_last_name: c.decrypt_str(
+                    "coverages.subscriber_last_name",
+                    &need("subscriber_last_name_enc", "coverages.subscriber_last_name")?,
+                )?,
+                subscriber_first_name: c.decrypt_str(
+                    "coverages.subscriber_first_name",
+                    &need(
+                        "subscriber_first_name_enc",
+                        "coverages.subscriber_first_name",
+                    )?,
+                )?,
+                subscriber_birth_date: sub_birth
+                    .map(|d| parse_date("coverages.subscriber_birth_date", &d))
+                    .transpose()?,
+                effective_from: parse_date(
+                    "coverages.effective_from",
+                    &get::<String>(row, "effective_from")?,
+                )?,
+                effective_to: effective_to
+                    .map(|d| parse_date("coverages.effective_to", &d))
+                    .transpose()?,
+            },
+        })
+    }
+
+    pub async fn coverages(&self, actor: &Actor, patient_id: i64) -> Result<Vec<Coverage>> {
         let mut tx = self.write_tx().await?;
         let rows = sqlx::query(
             "SELECT * FROM coverages WHERE patient_id = $1 ORDER BY coverage_order, id",
@@ -584,65 +627,10 @@ impl Store {
         .bind(patient_id)
         .fetch_all(&mut *tx)
         .await?;
-        let mut out = Vec::new();
-        for row in &rows {
-            let blob = |col: &str| get::<Option<Vec<u8>>>(row, col);
-            let need = |col: &str, field: &'static str| -> Result<Vec<u8>> {
-                blob(col)?.ok_or(StoreError::Invalid {
-                    field,
-                    reason: "missing".into(),
-                })
-            };
-            let relationship: String = get(row, "relationship")?;
-            let effective_to: Option<String> = get(row, "effective_to")?;
-            let sub_birth = c.decrypt_opt(
-                "coverages.subscriber_birth_date",
-                blob("subscriber_birth_date_enc")?.as_deref(),
-            )?;
-            out.push(Coverage {
-                id: get(row, "id")?,
-                data: CoverageData {
-                    patient_id: get(row, "patient_id")?,
-                    payer_id: get(row, "payer_id")?,
-                    order: get(row, "coverage_order")?,
-                    member_id: c.decrypt_str(
-                        "coverages.member_id",
-                        &need("member_id_enc", "coverages.member_id")?,
-                    )?,
-                    group_number: c.decrypt_opt(
-                        "coverages.group_number",
-                        blob("group_number_enc")?.as_deref(),
-                    )?,
-                    relationship: Relationship::parse(&relationship).ok_or(
-                        StoreError::Invalid {
-                            field: "coverages.relationship",
-                            reason: "unknown".into(),
-                        },
-                    )?,
-                    subscriber_last_name: c.decrypt_str(
-                        "coverages.subscriber_last_name",
-                        &need("subscriber_last_name_enc", "coverages.subscriber_last_name")?,
-                    )?,
-                    subscriber_first_name: c.decrypt_str(
-                        "coverages.subscriber_first_name",
-                        &need(
-                            "subscriber_first_name_enc",
-                            "coverages.subscriber_first_name",
-                        )?,
-                    )?,
-                    subscriber_birth_date: sub_birth
-                        .map(|d| parse_date("coverages.subscriber_birth_date", &d))
-                        .transpose()?,
-                    effective_from: parse_date(
-                        "coverages.effective_from",
-                        &get::<String>(row, "effective_from")?,
-                    )?,
-                    effective_to: effective_to
-                        .map(|d| parse_date("coverages.effective_to", &d))
-                        .transpose()?,
-                },
-            });
-        }
+        let out = rows
+            .iter()
+            .map(|r| self.coverage_from_row(r))
+            .collect::<Result<Vec<_>>>()?;
         let now = Timestamp::now();
         for cov in &out {
             append_in(
@@ -698,6 +686,27 @@ impl Store {
         })
     }
 
+    pub(crate) fn encounter_from_row(&self, row: &AnyRow) -> Result<Encounter> {
+        let notes: Option<Vec<u8>> = get(row, "notes_enc")?;
+        Ok(Encounter {
+            id: get(row, "id")?,
+            data: EncounterData {
+                organization_id: get(row, "organization_id")?,
+                patient_id: get(row, "patient_id")?,
+                billing_provider_id: get(row, "billing_provider_id")?,
+                rendering_provider_id: get(row, "rendering_provider_id")?,
+                service_date: parse_date(
+                    "encounters.service_date",
+                    &get::<String>(row, "service_date")?,
+                )?,
+                place_of_service: get(row, "place_of_service")?,
+                notes: self
+                    .cipher
+                    .decrypt_opt("encounters.notes", notes.as_deref())?,
+            },
+        })
+    }
+
     /// Reads an encounter (its notes decrypted) and records the view.
     pub async fn encounter(&self, actor: &Actor, id: i64) -> Result<Encounter> {
         let mut tx = self.write_tx().await?;
@@ -709,24 +718,7 @@ impl Store {
                 record: "encounter",
                 id,
             })?;
-        let notes: Option<Vec<u8>> = get(&row, "notes_enc")?;
-        let encounter = Encounter {
-            id,
-            data: EncounterData {
-                organization_id: get(&row, "organization_id")?,
-                patient_id: get(&row, "patient_id")?,
-                billing_provider_id: get(&row, "billing_provider_id")?,
-                rendering_provider_id: get(&row, "rendering_provider_id")?,
-                service_date: parse_date(
-                    "encounters.service_date",
-                    &get::<String>(&row, "service_date")?,
-                )?,
-                place_of_service: get(&row, "place_of_service")?,
-                notes: self
-                    .cipher
-                    .decrypt_opt("encounters.notes", notes.as_deref())?,
-            },
-        };
+        let encounter = self.encounter_from_row(&row)?;
         append_in(
             &mut tx,
             &actor.name,
@@ -740,4 +732,22 @@ impl Store {
         tx.commit().await?;
         Ok(encounter)
     }
+}
+
+pub(crate) fn billing_from_row(row: &AnyRow) -> Result<BillingProvider> {
+    Ok(BillingProvider {
+        id: get(row, "id")?,
+        provider: NewBillingProvider {
+            organization_id: get(row, "organization_id")?,
+            name: get(row, "name")?,
+            npi: get(row, "npi")?,
+            tax_id: get(row, "tax_id")?,
+            taxonomy: get(row, "taxonomy")?,
+            address_line1: get(row, "address_line1")?,
+            address_line2: get(row, "address_line2")?,
+            city: get(row, "city")?,
+            state: get(row, "state")?,
+            postal_code: get(row, "postal_code")?,
+        },
+    })
 }

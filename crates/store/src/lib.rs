@@ -14,6 +14,7 @@ pub mod crypto;
 mod entities;
 mod error;
 pub mod model;
+mod records;
 mod users;
 mod workspace;
 
@@ -30,6 +31,7 @@ pub use audit::{AuditBreak, AuditProblem, AuditVerification, verify_audit};
 pub use crypto::{EncryptionKey, KeySource};
 pub use error::{Result, StoreError};
 pub use model::*;
+pub use records::ClaimRecords;
 pub use users::{hash_password, verify_password};
 pub use workspace::{ApiToken, IdempotentResponse, PatientRow};
 
@@ -100,6 +102,9 @@ impl StoreOptions {
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// SQLite has one writer at a time: writers wait their turn here, in order, instead of
+    /// retrying against the database lock (whose back-off gave a long tail under load).
+    sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
     cipher: Cipher,
 }
 
@@ -254,6 +259,7 @@ impl Store {
         let store = Store {
             pool,
             engine,
+            sqlite_writer: std::sync::Arc::new(tokio::sync::Mutex::new(())),
             cipher,
         };
         store.check_key().await?;
@@ -295,10 +301,19 @@ impl Store {
 
     /// A write transaction: `BEGIN IMMEDIATE` on SQLite takes the write lock up front, so two writers
     /// queue (busy timeout) instead of one failing when it upgrades a read lock.
-    pub(crate) async fn write_tx(&self) -> Result<Transaction<'static, Any>> {
+    pub(crate) async fn write_tx(&self) -> Result<WriteTx> {
         Ok(match self.engine {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
+            Engine::Sqlite => {
+                let turn = self.sqlite_writer.clone().lock_owned().await;
+                WriteTx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: Some(turn),
+                }
+            }
+            Engine::Postgres => WriteTx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            },
         })
     }
 
@@ -377,4 +392,32 @@ where
     T: sqlx::Decode<'r, Any> + sqlx::Type<Any>,
 {
     Ok(row.try_get(column)?)
+}
+
+/// A write transaction (and, on SQLite, the writer's turn, released after it ends). Derefs to
+/// the connection, so statements take `&mut *tx`.
+pub(crate) struct WriteTx {
+    // Declared first, so it is rolled back (when not committed) before the turn is released.
+    tx: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
 }

@@ -363,6 +363,16 @@ pub struct Claim {
     pub content: ClaimContent,
     pub updated_at: Timestamp,
     pub updated_by: String,
+    /// The scrubber's verdict on this version, when it was scrubbed since the last save.
+    pub scrub: Option<ScrubCounts>,
+}
+
+/// The scrubber's verdict as the store keeps it (for the claims list's "has errors" filter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScrubCounts {
+    pub errors: i64,
+    /// Every other finding: warnings, holds, information.
+    pub others: i64,
 }
 
 /// One recorded status change.

@@ -55,7 +55,7 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-fn rendering_from_row(row: &AnyRow) -> Result<RenderingProvider> {
+pub(crate) fn rendering_from_row(row: &AnyRow) -> Result<RenderingProvider> {
     Ok(RenderingProvider {
         id: get(row, "id")?,
         provider: NewRenderingProvider {

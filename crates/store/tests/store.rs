@@ -1160,6 +1160,188 @@ async fn tokens_idempotency_edi_and_batches_with_their_file(db: &TestDb) {
     assert_eq!(s.verify_audit().await.unwrap().entries, before + 1);
 }
 
+async fn claims_saved_with_their_records_and_verdict_in_one_transaction(db: &TestDb) {
+    let s = &db.store;
+    let f = fixture(s).await;
+    let new = NewClaim {
+        organization_id: f.org.id,
+        encounter_id: f.encounter.id,
+        kind: ClaimKind::Professional,
+        content: content(f.coverage.id, 12_500, "99213"),
+    };
+    let before = s.verify_audit().await.unwrap().entries;
+    let (claim, records) = s
+        .create_claim_checked(&me(), &new, |c, r| {
+            assert_eq!(r.patient.id, f.patient.id);
+            assert_eq!(r.coverage.id, f.coverage.id);
+            assert_eq!(r.payer.id, f.payer.id);
+            assert_eq!(r.billing.id, f.provider.id);
+            assert_eq!(c.version, 1);
+            ScrubCounts {
+                errors: 1,
+                others: 2,
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(records.encounter.id, f.encounter.id);
+    assert_eq!(
+        claim.scrub,
+        Some(ScrubCounts {
+            errors: 1,
+            others: 2
+        })
+    );
+    assert_eq!(
+        s.verify_audit().await.unwrap().entries,
+        before + 1,
+        "one audit entry: the create"
+    );
+    let (read, _) = s
+        .claim_with_records(&me(), f.org.id, claim.id)
+        .await
+        .unwrap();
+    assert_eq!(read.scrub, claim.scrub);
+    assert_eq!(
+        s.verify_audit().await.unwrap().entries,
+        before + 2,
+        "one audit entry: the view"
+    );
+    // Saved: the verdict is the new version's.
+    let (saved, _) = s
+        .update_claim_checked(
+            &me(),
+            f.org.id,
+            claim.id,
+            1,
+            &content(f.coverage.id, 9_900, "99212"),
+            |c, _| {
+                assert_eq!(c.version, 2);
+                ScrubCounts {
+                    errors: 0,
+                    others: 0,
+                }
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (saved.version, saved.scrub),
+        (
+            2,
+            Some(ScrubCounts {
+                errors: 0,
+                others: 0
+            })
+        )
+    );
+    // Another patient's coverage, another organization, a stale version: refused, nothing written.
+    let other_patient = s
+        .create_patient(&me(), &patient_data(f.org.id))
+        .await
+        .unwrap();
+    let other_coverage = s
+        .create_coverage(
+            &me(),
+            &CoverageData {
+                patient_id: other_patient.id,
+                ..f.coverage.data.clone()
+            },
+        )
+        .await
+        .unwrap();
+    let claims_before = s
+        .list_claims(
+            &ClaimFilter {
+                organization_id: f.org.id,
+                ..Default::default()
+            },
+            0,
+            50,
+        )
+        .await
+        .unwrap()
+        .1;
+    let wrong = NewClaim {
+        content: content(other_coverage.id, 100, "99213"),
+        ..new.clone()
+    };
+    let err = s
+        .create_claim_checked(&me(), &wrong, |_, _| unreachable!())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Invalid {
+                field: "coverage_id",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = s
+        .create_claim_checked(
+            &me(),
+            &NewClaim {
+                organization_id: f.org.id + 1000,
+                ..new.clone()
+            },
+            |_, _| unreachable!(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+    assert!(matches!(
+        s.claim_with_records(&me(), f.org.id + 1000, claim.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let err = s
+        .update_claim_checked(
+            &me(),
+            f.org.id,
+            claim.id,
+            1,
+            &new.content,
+            |_, _| unreachable!(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { current_version: 2 }),
+        "{err}"
+    );
+    assert_eq!(
+        s.list_claims(
+            &ClaimFilter {
+                organization_id: f.org.id,
+                ..Default::default()
+            },
+            0,
+            50
+        )
+        .await
+        .unwrap()
+        .1,
+        claims_before
+    );
+    assert_eq!(
+        s.date_of_service(f.org.id, f.encounter.id, false)
+            .await
+            .unwrap(),
+        date(2024, 3, 5)
+    );
+    assert_eq!(
+        s.date_of_service(f.org.id, claim.id, true).await.unwrap(),
+        date(2024, 3, 5)
+    );
+    assert!(
+        s.date_of_service(f.org.id + 1000, claim.id, true)
+            .await
+            .is_err()
+    );
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1196,6 +1378,7 @@ on_both_engines!(
     users_roles_and_sign_in,
     bad_input_is_refused_without_writing,
     tokens_idempotency_edi_and_batches_with_their_file,
+    claims_saved_with_their_records_and_verdict_in_one_transaction,
 );
 
 // ---------------------------------------------------------------- engine-specific tests
