@@ -34,6 +34,9 @@ test: lint unit browser
 bench: data
 	scripts/bench/codes-bench.sh
 
+bench-server:
+	scripts/bench/server-bench.sh
+
 bench-claims:
 	scripts/bench/claims-bench.sh
 

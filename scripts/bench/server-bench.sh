@@ -15,7 +15,7 @@
 #
 #   scripts/bench/server-bench.sh [--write]
 #
-# --write changes nothing: the summary is printed either way, and goes to BENCHMARKS.md by hand.
+# The summary is printed; BENCHMARKS.md is updated by hand from it (--write is accepted and changes nothing).
 # Environment (defaults in brackets):
 #   RCM_BIN        the rcm binary [cargo build --release -p rcm-cli; target/release/rcm]
 #   DURATION       seconds per measured run [8]       RUNS     rounds [3]

@@ -1727,3 +1727,250 @@ pub async fn verify(state: &AppState) -> ApiResult<AuditVerifyOut> {
 pub async fn audit_verify(State(state): State<AppState>) -> ApiResult<axum::Json<AuditVerifyOut>> {
     verify(&state).await.map(axum::Json)
 }
+
+// ---------------------------------------------------------------- encounters of a patient
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct EncounterRow {
+    pub id: i64,
+    pub service_date: String,
+    pub place_of_service: String,
+    pub claim_id: Option<i64>,
+}
+
+pub async fn patient_encounters(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> ApiResult<axum::Json<Vec<EncounterRow>>> {
+    let p = service::patient(&state, &who.actor(), id_param(id)?).await?;
+    let rows = state.store.encounters_of_patient(p.id).await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|(id, date, pos, claim_id)| EncounterRow {
+                id,
+                service_date: date.to_string(),
+                place_of_service: pos,
+                claim_id,
+            })
+            .collect(),
+    ))
+}
+
+// ---------------------------------------------------------------- API tokens, users, EDI settings
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBody {
+    /// What the token is for (1 to 100 characters).
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TokenOut {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+    /// Only in the answer to the create: the token itself, shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+fn token_out(t: &rcm_store::ApiToken, token: Option<String>) -> TokenOut {
+    TokenOut {
+        id: t.id,
+        name: t.name.clone(),
+        created_at: t.created_at.to_string(),
+        revoked_at: t.revoked_at.map(|x| x.to_string()),
+        token,
+    }
+}
+
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+) -> ApiResult<axum::Json<Vec<TokenOut>>> {
+    let t = state.store.api_tokens(who.user.id).await?;
+    Ok(axum::Json(t.iter().map(|x| token_out(x, None)).collect()))
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    idempotent(&state, &who, &headers, &body, || async {
+        let b: TokenBody = read_json(&headers, &body)?;
+        let (t, text) = state
+            .store
+            .create_api_token(&who.actor(), who.user.id, &b.name)
+            .await?;
+        Ok((StatusCode::CREATED, json_value(&token_out(&t, Some(text)))?))
+    })
+    .await
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Response {
+    let id = match id_param(id) {
+        Ok(i) => i,
+        Err(p) => return p.into_response(),
+    };
+    match state
+        .store
+        .revoke_api_token(&who.actor(), who.user.id, id)
+        .await
+    {
+        Ok(true) => {
+            state.tokens.clear();
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Ok(false) => Problem::not_found("active token of yours").into_response(),
+        Err(e) => Problem::from(e).into_response(),
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct UserOut {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub disabled: bool,
+}
+
+fn user_out(u: &rcm_store::User) -> UserOut {
+    UserOut {
+        id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        roles: u.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        disabled: u.disabled,
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserBody {
+    /// Letters, digits and . _ - @, at most 64.
+    pub username: String,
+    pub display_name: String,
+    /// At least 12 characters.
+    pub password: String,
+    /// admin, coder, biller, supervisor, auditor.
+    pub roles: Vec<String>,
+}
+
+pub async fn list_users(State(state): State<AppState>) -> ApiResult<axum::Json<Vec<UserOut>>> {
+    Ok(axum::Json(
+        state.store.users().await?.iter().map(user_out).collect(),
+    ))
+}
+
+/// Creates a user (shared by the admin page and the API).
+pub async fn add_user(
+    state: &AppState,
+    who: &Principal,
+    b: &UserBody,
+) -> ApiResult<rcm_store::User> {
+    let mut f = Fields::default();
+    let display = f.text("display_name", &b.display_name, 100);
+    let mut roles = Vec::new();
+    for (i, r) in b.roles.iter().enumerate() {
+        match rcm_store::Role::parse(r.trim()) {
+            Some(role) => roles.push(role),
+            None => f.push(
+                format!("roles[{i}]"),
+                "admin, coder, biller, supervisor or auditor",
+            ),
+        }
+    }
+    if b.roles.is_empty() {
+        f.push("roles", "at least one role");
+    }
+    f.finish(())?;
+    state
+        .store
+        .create_user(
+            &who.actor(),
+            b.username.trim(),
+            &display,
+            &b.password,
+            &roles,
+        )
+        .await
+        .map_err(|e| match e {
+            rcm_store::StoreError::Duplicate { .. } => {
+                Problem::field("username", "that user name is taken")
+            }
+            other => other.into(),
+        })
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    idempotent(&state, &who, &headers, &body, || async {
+        let b: UserBody = read_json(&headers, &body)?;
+        let u = add_user(&state, &who, &b).await?;
+        Ok((StatusCode::CREATED, json_value(&user_out(&u))?))
+    })
+    .await
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EdiBody {
+    /// ETIN the receiver assigned (ISA06, 1000A NM109).
+    pub submitter_id: String,
+    pub contact_name: String,
+    /// Digits only, 10 to 15.
+    pub contact_phone: String,
+    /// ISA08, 1000B NM109.
+    pub receiver_id: String,
+    pub receiver_name: String,
+}
+
+pub async fn get_edi(State(state): State<AppState>) -> ApiResult<axum::Json<EdiBody>> {
+    let s = state
+        .store
+        .edi_settings(state.org())
+        .await?
+        .ok_or_else(|| Problem::not_found("EDI settings (not set yet)"))?;
+    Ok(axum::Json(EdiBody {
+        submitter_id: s.submitter_id,
+        contact_name: s.contact_name,
+        contact_phone: s.contact_phone,
+        receiver_id: s.receiver_id,
+        receiver_name: s.receiver_name,
+    }))
+}
+
+pub async fn put_edi(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<axum::Json<EdiBody>> {
+    let b: EdiBody = read_json(&headers, &body)?;
+    let s = rcm_store::EdiSettings {
+        submitter_id: b.submitter_id.trim().to_owned(),
+        contact_name: b.contact_name.trim().to_owned(),
+        contact_phone: b.contact_phone.trim().to_owned(),
+        receiver_id: b.receiver_id.trim().to_owned(),
+        receiver_name: b.receiver_name.trim().to_owned(),
+    };
+    state
+        .store
+        .set_edi_settings(&who.actor(), state.org(), &s)
+        .await?;
+    Ok(axum::Json(b))
+}

@@ -1826,12 +1826,6 @@ fn store_errors(e: store::StoreError) -> Result<Errors, Problem> {
         store::StoreError::Invalid { field, reason } => {
             Ok([(field.to_owned(), reason)].into_iter().collect())
         }
-        store::StoreError::Duplicate { .. } => Ok([(
-            "username".to_owned(),
-            "that user name is taken".to_owned(),
-        )]
-        .into_iter()
-        .collect()),
         other => Err(other.into()),
     }
 }
@@ -1842,38 +1836,13 @@ pub async fn create_user(
     body: Bytes,
 ) -> Response {
     let f = Form::parse(&body);
-    let roles: Vec<Role> = f
-        .all("role")
-        .iter()
-        .filter_map(|r| Role::parse(r))
-        .collect();
-    let mut fields = Fields::default();
-    let display = fields.text("display_name", f.get("display_name"), 100);
-    if roles.is_empty() {
-        fields.push("role", "choose at least one role");
-    }
-    if !fields.0.is_empty() {
-        let errors: Errors = fields.0.into_iter().map(|e| (e.field, e.message)).collect();
-        return admin_page(
-            &state,
-            &who,
-            Some(html! { p.error { "The user was not created." } }),
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    match state
-        .store
-        .create_user(
-            &who.actor(),
-            f.get("username").trim(),
-            &display,
-            f.get("password"),
-            &roles,
-        )
-        .await
-    {
+    let b = api::UserBody {
+        username: f.get("username").to_owned(),
+        display_name: f.get("display_name").to_owned(),
+        password: f.get("password").to_owned(),
+        roles: f.all("role").iter().map(|r| (*r).to_owned()).collect(),
+    };
+    match api::add_user(&state, &who, &b).await {
         Ok(u) => {
             admin_page(
                 &state,
@@ -1884,19 +1853,31 @@ pub async fn create_user(
             )
             .await
         }
-        Err(e) => match store_errors(e) {
-            Ok(errors) => {
-                admin_page(
-                    &state,
-                    &who,
-                    Some(html! { p.error { "The user was not created." } }),
-                    &errors,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
-            }
-            Err(p) => fail(p),
-        },
+        Err(p) if !p.errors.is_empty() => {
+            let errors: Errors = p
+                .errors
+                .iter()
+                .map(|e| {
+                    (
+                        if e.field.starts_with("roles") {
+                            "role".to_owned()
+                        } else {
+                            e.field.clone()
+                        },
+                        e.message.clone(),
+                    )
+                })
+                .collect();
+            admin_page(
+                &state,
+                &who,
+                Some(html! { p.error { "The user was not created." } }),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(p) => fail(p),
     }
 }
 

@@ -57,6 +57,20 @@ async fn workflow(t: &TestApp) {
         .filter(|p| p["last_name"] == "Quillfeather")
         .collect();
     assert_eq!(named.len(), 1, "one patient, not two");
+    // Found by last name (any case, spaces) and date of birth through the blind index.
+    let found = t
+        .get("/api/patients?last_name=quill%20feather&birth_date=1971-03-09", &biller)
+        .await
+        .json();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["items"][0]["id"], first.json()["id"]);
+    let none = t
+        .get("/api/patients?last_name=Quillfeather&birth_date=1971-03-10", &biller)
+        .await
+        .json();
+    assert_eq!(none["total"], 0);
+    let half = t.get("/api/patients?last_name=Quillfeather", &biller).await;
+    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Bad input: every wrong field named at once.
     let bad = t
@@ -457,4 +471,117 @@ async fn code_search_and_details_answer_from_the_official_code_set() {
             .any(|n| n["kind"] == "useAdditionalCode"),
         "{e}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administration_and_tokens_through_the_api() {
+    let t = app(Engine::Sqlite, |_| {}).await;
+    let admin = t.token("demo-admin").await;
+    let created = t
+        .json(
+            "POST",
+            "/api/users",
+            &admin,
+            &json!({"username": "new.coder", "display_name": "New Coder", "password": "long enough password", "roles": ["coder"]}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert!(
+        !created.text().contains("long enough"),
+        "the password is never echoed"
+    );
+    let dup = t
+        .json(
+            "POST",
+            "/api/users",
+            &admin,
+            &json!({"username": "new.coder", "display_name": "X", "password": "long enough password", "roles": ["nurse"]}),
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(dup.json()["errors"][0]["field"], "roles[0]");
+    let users = t.get("/api/users", &admin).await.json();
+    assert!(
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["username"] == "new.coder" && u["roles"] == json!(["coder"]))
+    );
+    let edi = t.get("/api/settings/edi", &admin).await.json();
+    assert_eq!(edi["receiver_id"], "DEMOCLEARING");
+    let mut changed = edi.clone();
+    changed["contact_phone"] = json!("12");
+    let bad = t.json("PUT", "/api/settings/edi", &admin, &changed).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["errors"][0]["field"], "contact_phone");
+    changed["contact_phone"] = json!("2175550199");
+    assert_eq!(
+        t.json("PUT", "/api/settings/edi", &admin, &changed)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.get("/api/settings/edi", &admin).await.json()["contact_phone"],
+        "2175550199"
+    );
+    // The new user makes a token through the API with the first one, then revokes the first.
+    let user = t
+        .state
+        .store
+        .user_by_username("new.coder")
+        .await
+        .unwrap()
+        .unwrap();
+    let (first, text) = t
+        .state
+        .store
+        .create_api_token(&rcm_store::Actor::system("test"), user.id, "first")
+        .await
+        .unwrap();
+    let coder = common::Auth::Token(text);
+    let made = t
+        .json("POST", "/api/tokens", &coder, &json!({"name": "second"}))
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let second = common::Auth::Token(made.json()["token"].as_str().unwrap().to_owned());
+    let listed = t.get("/api/tokens", &second).await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x.get("token").is_none()),
+        "tokens are shown once"
+    );
+    let revoked = t
+        .send(
+            second
+                .apply(Request::post(format!("/api/tokens/{}/revoke", first.id)))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        t.get("/api/me", &coder).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(t.get("/api/me", &second).await.status, StatusCode::OK);
+    // Encounters of a patient, with their claims.
+    let p = t
+        .get("/api/patients?limit=1", &t.token("demo-biller").await)
+        .await
+        .json();
+    let id = p["items"][0]["id"].as_i64().unwrap();
+    let enc = t
+        .get(
+            &format!("/api/patients/{id}/encounters"),
+            &t.token("demo-biller").await,
+        )
+        .await;
+    assert_eq!(enc.status, StatusCode::OK);
+    assert!(enc.json().is_array());
 }
