@@ -1821,17 +1821,23 @@ pub async fn revoke_token(
         Ok(i) => i,
         Err(p) => return p.into_response(),
     };
-    match state
+    match revoke(&state, &who, id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(p) => p.into_response(),
+    }
+}
+
+/// Revokes one of the user's own tokens, here and in this server's token cache.
+pub async fn revoke(state: &AppState, who: &Principal, id: i64) -> ApiResult<()> {
+    if state
         .store
         .revoke_api_token(&who.actor(), who.user.id, id)
-        .await
+        .await?
     {
-        Ok(true) => {
-            state.tokens.clear();
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Ok(false) => Problem::not_found("active token of yours").into_response(),
-        Err(e) => Problem::from(e).into_response(),
+        state.tokens.clear();
+        Ok(())
+    } else {
+        Err(Problem::not_found("active token of yours"))
     }
 }
 

@@ -441,17 +441,9 @@ pub async fn revoke_token(
     let Ok(Path(id)) = id else {
         return fail(Problem::not_found("token"));
     };
-    match state
-        .store
-        .revoke_api_token(&who.actor(), who.user.id, id)
-        .await
-    {
-        Ok(true) => {
-            state.tokens.clear();
-            redirect("/account")
-        }
-        Ok(false) => fail(Problem::not_found("active token of yours")),
-        Err(e) => fail(e.into()),
+    match api::revoke(&state, &who, id).await {
+        Ok(()) => redirect("/account"),
+        Err(p) => fail(p),
     }
 }
 

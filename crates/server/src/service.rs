@@ -70,7 +70,7 @@ pub async fn checked_claim(state: &AppState, actor: &Actor, id: i64) -> ApiResul
     if claim.scrub != Some(verdict) {
         state
             .store
-            .set_scrub_result(claim.id, claim.version, verdict.errors, verdict.others)
+            .set_scrub_result(claim.id, claim.version, verdict)
             .await?;
     }
     Ok(CheckedClaim {
@@ -78,6 +78,20 @@ pub async fn checked_claim(state: &AppState, actor: &Actor, id: i64) -> ApiResul
         records,
         report,
     })
+}
+
+/// The check the store runs inside the saving transaction: scrub the saved claim, keep the report,
+/// give the store its counts.
+fn scrubbing<'a>(
+    state: &'a AppState,
+    report: &'a mut Option<ClaimReport>,
+) -> impl FnOnce(&store::Claim, &ClaimRecords) -> store::ScrubCounts + 'a {
+    move |claim, records| {
+        let r = run_scrub(state, Some(claim.id), records, &claim.content);
+        let c = counts(&r);
+        *report = Some(r);
+        c
+    }
 }
 
 /// Creates the claim of an encounter and scrubs it: one transaction.
@@ -98,12 +112,7 @@ pub async fn create_claim(
                 kind: ClaimKind::Professional,
                 content,
             },
-            |claim, records| {
-                let r = run_scrub(state, Some(claim.id), records, &claim.content);
-                let c = counts(&r);
-                report = Some(r);
-                c
-            },
+            scrubbing(state, &mut report),
         )
         .await?;
     Ok(CheckedClaim {
@@ -130,12 +139,7 @@ pub async fn update_claim(
             id,
             version,
             &content,
-            |claim, records| {
-                let r = run_scrub(state, Some(claim.id), records, &claim.content);
-                let c = counts(&r);
-                report = Some(r);
-                c
-            },
+            scrubbing(state, &mut report),
         )
         .await?;
     Ok(CheckedClaim {

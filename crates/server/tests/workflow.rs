@@ -59,13 +59,19 @@ async fn workflow(t: &TestApp) {
     assert_eq!(named.len(), 1, "one patient, not two");
     // Found by last name (any case, spaces) and date of birth through the blind index.
     let found = t
-        .get("/api/patients?last_name=quill%20feather&birth_date=1971-03-09", &biller)
+        .get(
+            "/api/patients?last_name=quill%20feather&birth_date=1971-03-09",
+            &biller,
+        )
         .await
         .json();
     assert_eq!(found["total"], 1, "{found}");
     assert_eq!(found["items"][0]["id"], first.json()["id"]);
     let none = t
-        .get("/api/patients?last_name=Quillfeather&birth_date=1971-03-10", &biller)
+        .get(
+            "/api/patients?last_name=Quillfeather&birth_date=1971-03-10",
+            &biller,
+        )
         .await
         .json();
     assert_eq!(none["total"], 0);

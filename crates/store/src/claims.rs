@@ -827,18 +827,11 @@ impl Store {
         &self,
         claim_id: i64,
         version: i64,
-        errors: i64,
-        warnings: i64,
+        counts: ScrubCounts,
     ) -> Result<()> {
-        sqlx::query(
-            "UPDATE claims SET scrub_version = $1, scrub_errors = $2, scrub_warnings = $3 WHERE id = $4 AND version = $1",
-        )
-        .bind(version)
-        .bind(errors)
-        .bind(warnings)
-        .bind(claim_id)
-        .execute(&self.pool)
-        .await?;
+        crate::records::scrub_update(claim_id, version, counts)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

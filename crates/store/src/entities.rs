@@ -229,19 +229,7 @@ impl Store {
         .bind(organization_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Payer {
-                    id: get(row, "id")?,
-                    payer: NewPayer {
-                        organization_id: get(row, "organization_id")?,
-                        name: get(row, "name")?,
-                        payer_code: get(row, "payer_code")?,
-                        claim_filing_indicator: get(row, "claim_filing_indicator")?,
-                    },
-                })
-            })
-            .collect()
+        rows.iter().map(payer_from_row).collect()
     }
 
     fn check_patient(p: &PatientData) -> Result<()> {
@@ -748,6 +736,18 @@ pub(crate) fn billing_from_row(row: &AnyRow) -> Result<BillingProvider> {
             city: get(row, "city")?,
             state: get(row, "state")?,
             postal_code: get(row, "postal_code")?,
+        },
+    })
+}
+
+pub(crate) fn payer_from_row(row: &AnyRow) -> Result<Payer> {
+    Ok(Payer {
+        id: get(row, "id")?,
+        payer: NewPayer {
+            organization_id: get(row, "organization_id")?,
+            name: get(row, "name")?,
+            payer_code: get(row, "payer_code")?,
+            claim_filing_indicator: get(row, "claim_filing_indicator")?,
         },
     })
 }

@@ -5,7 +5,7 @@
 use sqlx::AnyConnection;
 
 use crate::audit::append_in;
-use crate::entities::billing_from_row;
+use crate::entities::{billing_from_row, payer_from_row};
 use crate::error::Result;
 use crate::model::*;
 use crate::workspace::rendering_from_row;
@@ -130,15 +130,7 @@ impl Store {
             "payer",
         )
         .await?;
-        let payer = Payer {
-            id: coverage.data.payer_id,
-            payer: NewPayer {
-                organization_id: crate::get(&payer_row, "organization_id")?,
-                name: crate::get(&payer_row, "name")?,
-                payer_code: crate::get(&payer_row, "payer_code")?,
-                claim_filing_indicator: crate::get(&payer_row, "claim_filing_indicator")?,
-            },
-        };
+        let payer = payer_from_row(&payer_row)?;
         let billing = billing_from_row(
             &one(
                 conn,
@@ -307,14 +299,23 @@ async fn record_scrub(
     claim: &Claim,
     counts: ScrubCounts,
 ) -> Result<ScrubCounts> {
+    scrub_update(claim.id, claim.version, counts)
+        .execute(&mut *conn)
+        .await?;
+    Ok(counts)
+}
+
+/// Stores a verdict on one version of a claim; nothing when the claim was saved since.
+pub(crate) fn scrub_update(
+    claim_id: i64,
+    version: i64,
+    counts: ScrubCounts,
+) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>> {
     sqlx::query(
-        "UPDATE claims SET scrub_version = $1, scrub_errors = $2, scrub_warnings = $3 WHERE id = $4",
+        "UPDATE claims SET scrub_version = $1, scrub_errors = $2, scrub_warnings = $3 WHERE id = $4 AND version = $1",
     )
-    .bind(claim.version)
+    .bind(version)
     .bind(counts.errors)
     .bind(counts.others)
-    .bind(claim.id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(counts)
+    .bind(claim_id)
 }

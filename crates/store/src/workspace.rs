@@ -132,21 +132,13 @@ impl Store {
 
     pub async fn payer(&self, id: i64) -> Result<Payer> {
         let row = sqlx::query(
-            "SELECT organization_id, name, payer_code, claim_filing_indicator FROM payers WHERE id = $1",
+            "SELECT id, organization_id, name, payer_code, claim_filing_indicator FROM payers WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound { record: "payer", id })?;
-        Ok(Payer {
-            id,
-            payer: NewPayer {
-                organization_id: get(&row, "organization_id")?,
-                name: get(&row, "name")?,
-                payer_code: get(&row, "payer_code")?,
-                claim_filing_indicator: get(&row, "claim_filing_indicator")?,
-            },
-        })
+        crate::entities::payer_from_row(&row)
     }
 
     /// One page of the organization's patients, newest first, with the number of patients; each

@@ -1112,9 +1112,16 @@ async fn tokens_idempotency_edi_and_batches_with_their_file(db: &TestDb) {
     ));
     // The scrubber's verdict filters the list, and only for the version it was given on.
     let other = new_claim(s, &f).await;
-    s.set_scrub_result(other.id, other.version, 2, 1)
-        .await
-        .unwrap();
+    s.set_scrub_result(
+        other.id,
+        other.version,
+        ScrubCounts {
+            errors: 2,
+            others: 1,
+        },
+    )
+    .await
+    .unwrap();
     let with_errors = ClaimFilter {
         organization_id: f.org.id,
         has_errors: Some(true),
@@ -1125,9 +1132,16 @@ async fn tokens_idempotency_edi_and_batches_with_their_file(db: &TestDb) {
         (n, rows[0].id, rows[0].scrub_errors),
         (1, other.id, Some(2))
     );
-    s.set_scrub_result(other.id, other.version + 5, 0, 0)
-        .await
-        .unwrap();
+    s.set_scrub_result(
+        other.id,
+        other.version + 5,
+        ScrubCounts {
+            errors: 0,
+            others: 0,
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(
         s.list_claims(&with_errors, 0, 10).await.unwrap().1,
         1,
