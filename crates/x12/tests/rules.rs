@@ -437,3 +437,48 @@ fn service_date_after_creation() {
     let r = check(&s);
     assert!(has(&r, "837-FUTURE-SERVICE", n, Some(3)), "{:#?}", show(&r));
 }
+
+#[test]
+fn a_claim_segment_sent_after_the_service_lines_is_out_of_order() {
+    // AMT*F5 (patient amount paid) belongs to the 837P's loop 2300, before its 2310/2400 loops
+    // (the 837I's 2400 has an AMT of its own, so the same segment there is a bad 2400 AMT).
+    for kind in [ClaimKind::Professional] {
+        let mut segs = p837(7, kind);
+        let se = segs.iter().position(|s| s.starts_with("SE*")).unwrap();
+        segs.insert(se, "AMT*F5*10".into());
+        let n = segs.iter().filter(|s| !s.starts_with("ISA") && !s.starts_with("GS*")).count();
+        let st = segs.iter().position(|s| s.starts_with("ST*")).unwrap();
+        let pos = (se - st + 1) as u64;
+        // SE counts the segments; keep it right so only the order is wrong.
+        let se_now = se + 1;
+        let count = se_now - st + 1;
+        set_el(&mut segs, "SE*", 1, &count.to_string());
+        let r = check(&segs);
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.rule == "SEG-ORDER" && f.location.segment_id == "AMT"),
+            "{kind:?} ({n} segments, AMT at {pos}): {:#?}",
+            show(&r)
+        );
+        assert!(
+            r.findings.iter().all(|f| f.rule == "SEG-ORDER"),
+            "{kind:?}: nothing else is wrong: {:#?}",
+            show(&r)
+        );
+    }
+    // The 835's PLB comes after the claims by design: no finding.
+    let mut segs = r835(3);
+    if !segs.iter().any(|s| s.starts_with("PLB*")) {
+        let se = segs.iter().position(|s| s.starts_with("SE*")).unwrap();
+        segs.insert(se, "PLB*1234567890*20261231*WO:INV1*0".into());
+        let st = segs.iter().position(|s| s.starts_with("ST*")).unwrap();
+        set_el(&mut segs, "SE*", 1, &(se + 1 - st + 1).to_string());
+    }
+    let r = check(&segs);
+    assert!(
+        !r.findings.iter().any(|f| f.rule == "SEG-ORDER"),
+        "{:#?}",
+        show(&r)
+    );
+}

@@ -80,6 +80,9 @@ pub struct SegSpec {
     pub hot: Vec<ElHot>,
     /// Derived: the highest position of a required element (0 when none).
     pub last_required: usize,
+    /// The guide places this segment after the loop's child loops (the 835's PLB, every SE);
+    /// any other segment of a loop sent after one of its child loops is out of order.
+    pub after_children: bool,
 }
 
 /// The per-element facts checked for every element, copied out of [`ElemSpec`].
@@ -366,6 +369,7 @@ fn parse_spec(text: &str, claim: &str) -> Result<TxSpec, String> {
                     el_index: vec![],
                     hot: vec![],
                     last_required: 0,
+                    after_children: !lp.children.is_empty(),
                 });
                 cur_seg = Some((indent, loop_path.clone(), lp.segments.len() - 1));
             }

@@ -33,6 +33,8 @@ struct Frame {
     seg_counts: Vec<u32>,
     child_counts: Vec<u32>,
     last_seg: usize,
+    /// A child loop of this instance has started.
+    children_started: bool,
 }
 
 impl Frame {
@@ -42,6 +44,7 @@ impl Frame {
             seg_counts: vec![0; spec.segments.len()],
             child_counts: vec![0; spec.children.len()],
             last_seg: 0,
+            children_started: false,
         }
     }
 
@@ -56,6 +59,7 @@ impl Frame {
                 f.child_counts.clear();
                 f.child_counts.resize(spec.children.len(), 0);
                 f.last_seg = 0;
+                f.children_started = false;
                 f
             }
             None => Frame::new(spec),
@@ -205,7 +209,24 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
                 }
                 let f = stack.last_mut();
                 if let Some(f) = f {
-                    if si < f.last_seg && f.spec.segments[si].id != f.spec.segments[f.last_seg].id {
+                    if f.children_started && !f.spec.segments[si].after_children {
+                        let lid = f.spec.id.clone();
+                        c.push(
+                            seg,
+                            pos,
+                            &lid,
+                            None,
+                            None,
+                            "SEG-ORDER",
+                            AckCode::Segment("7"),
+                            format!(
+                                "{} belongs to loop {lid} and must come before that loop's inner loops; it was sent after them",
+                                f.spec.segments[si].id
+                            ),
+                        );
+                    } else if si < f.last_seg
+                        && f.spec.segments[si].id != f.spec.segments[f.last_seg].id
+                    {
                         let lid = f.spec.id.clone();
                         c.push(
                             seg,
@@ -241,6 +262,7 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
                 };
                 let child: &'static LoopSpec = &parent.spec.children[ci];
                 parent.child_counts[ci] += 1;
+                parent.children_started = true;
                 if child.max_repeat > 0 && parent.child_counts[ci] > child.max_repeat {
                     c.push(
                         seg,
