@@ -442,11 +442,15 @@ fn service_date_after_creation() {
 fn a_claim_segment_sent_after_the_service_lines_is_out_of_order() {
     // AMT*F5 (patient amount paid) belongs to the 837P's loop 2300, before its 2310/2400 loops
     // (the 837I's 2400 has an AMT of its own, so the same segment there is a bad 2400 AMT).
-    for kind in [ClaimKind::Professional] {
+    {
+        let kind = ClaimKind::Professional;
         let mut segs = p837(7, kind);
         let se = segs.iter().position(|s| s.starts_with("SE*")).unwrap();
         segs.insert(se, "AMT*F5*10".into());
-        let n = segs.iter().filter(|s| !s.starts_with("ISA") && !s.starts_with("GS*")).count();
+        let n = segs
+            .iter()
+            .filter(|s| !s.starts_with("ISA") && !s.starts_with("GS*"))
+            .count();
         let st = segs.iter().position(|s| s.starts_with("ST*")).unwrap();
         let pos = (se - st + 1) as u64;
         // SE counts the segments; keep it right so only the order is wrong.
