@@ -48,13 +48,46 @@ pub fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> ApiRe
                 inner.column()
             ))
         } else {
-            // serde's message names the expected type or the unknown field, not the value.
             Problem::field(
                 if path == "." { "(body)" } else { &path },
-                inner.to_string(),
+                without_values(&inner.to_string()),
             )
         }
     })
+}
+
+/// serde's message without the value that was sent ("invalid type: string \"Smith\", expected
+/// i64" → "invalid type: string (value), expected i64"): a name or a member id must not come back
+/// in an error. Field names (`unknown field `nickname``) stay: they are the request's shape.
+pub fn without_values(message: &str) -> String {
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(['"', '`']) {
+        let quote = rest.as_bytes()[i];
+        let (before, after) = rest.split_at(i);
+        out.push_str(before);
+        let Some(end) = after[1..].find(char::from(quote)) else {
+            out.push_str("(value)");
+            rest = "";
+            break;
+        };
+        let inner = &after[1..=end];
+        let names_a_field = quote == b'`' && (out.ends_with("field ") || out.contains("expected"));
+        if names_a_field {
+            out.push('`');
+            out.push_str(inner);
+            out.push('`');
+        } else {
+            out.push_str("(value)");
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Collects field errors while parsing.

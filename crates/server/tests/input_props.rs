@@ -74,3 +74,23 @@ proptest! {
         prop_assert_eq!(c.total_charge_cents(), c.lines.iter().map(|l| l.charge_cents).sum::<i64>());
     }
 }
+
+#[test]
+fn errors_name_the_field_but_never_echo_the_value() {
+    let cases = [
+        (r#"{"encounter_id": "Quillfeather", "coverage_id": 1, "diagnoses": [], "lines": []}"#, "encounter_id"),
+        (r#"{"encounter_id": 1, "coverage_id": 1, "diagnoses": [12345678], "lines": []}"#, "diagnoses[0]"),
+        (r#"{"encounter_id": 1, "coverage_id": 1, "diagnoses": [], "lines": [], "nickname": "Rosalind"}"#, ""),
+    ];
+    for (body, field) in cases {
+        let p = read_json::<ClaimBody>(&json_headers(), body.as_bytes()).unwrap_err();
+        if !field.is_empty() {
+            assert_eq!(p.errors[0].field, field, "{body}");
+        }
+        for secret in ["Quillfeather", "12345678", "Rosalind"] {
+            assert!(!p.detail.contains(secret) && !p.errors[0].message.contains(secret), "{}", p.detail);
+        }
+    }
+    let unknown = read_json::<ClaimBody>(&json_headers(), br#"{"encounter_id": 1, "nickname": 1}"#).unwrap_err();
+    assert!(unknown.detail.contains("`nickname`"), "the unknown field is named: {}", unknown.detail);
+}
