@@ -78,9 +78,18 @@ proptest! {
 #[test]
 fn errors_name_the_field_but_never_echo_the_value() {
     let cases = [
-        (r#"{"encounter_id": "Quillfeather", "coverage_id": 1, "diagnoses": [], "lines": []}"#, "encounter_id"),
-        (r#"{"encounter_id": 1, "coverage_id": 1, "diagnoses": [12345678], "lines": []}"#, "diagnoses[0]"),
-        (r#"{"encounter_id": 1, "coverage_id": 1, "diagnoses": [], "lines": [], "nickname": "Rosalind"}"#, ""),
+        (
+            r#"{"encounter_id": "Quillfeather", "coverage_id": 1, "diagnoses": [], "lines": []}"#,
+            "encounter_id",
+        ),
+        (
+            r#"{"encounter_id": 1, "coverage_id": 1, "diagnoses": [12345678], "lines": []}"#,
+            "diagnoses[0]",
+        ),
+        (
+            r#"{"encounter_id": 1, "coverage_id": 1, "diagnoses": [], "lines": [], "nickname": "Rosalind"}"#,
+            "",
+        ),
     ];
     for (body, field) in cases {
         let p = read_json::<ClaimBody>(&json_headers(), body.as_bytes()).unwrap_err();
@@ -88,9 +97,18 @@ fn errors_name_the_field_but_never_echo_the_value() {
             assert_eq!(p.errors[0].field, field, "{body}");
         }
         for secret in ["Quillfeather", "12345678", "Rosalind"] {
-            assert!(!p.detail.contains(secret) && !p.errors[0].message.contains(secret), "{}", p.detail);
+            assert!(
+                !p.detail.contains(secret) && !p.errors[0].message.contains(secret),
+                "{}",
+                p.detail
+            );
         }
     }
-    let unknown = read_json::<ClaimBody>(&json_headers(), br#"{"encounter_id": 1, "nickname": 1}"#).unwrap_err();
-    assert!(unknown.detail.contains("`nickname`"), "the unknown field is named: {}", unknown.detail);
+    let unknown = read_json::<ClaimBody>(&json_headers(), br#"{"encounter_id": 1, "nickname": 1}"#)
+        .unwrap_err();
+    assert!(
+        unknown.detail.contains("`nickname`"),
+        "the unknown field is named: {}",
+        unknown.detail
+    );
 }
