@@ -34,6 +34,9 @@ pub struct Coding {
     rules: RuleSet,
     scrubber: RwLock<(Date, Arc<Scrubber>)>,
     sets: Mutex<HashMap<String, Arc<CodeSet>>>,
+    /// The version answering each date of service asked for (search as you type asks for the same
+    /// few dates again and again; the catalog is not consulted each time).
+    by_date: RwLock<HashMap<Date, Arc<CodeSet>>>,
     catalog: Catalog,
 }
 
@@ -56,6 +59,7 @@ impl Coding {
             rules,
             scrubber: RwLock::new((day, Arc::new(scrubber))),
             sets: Mutex::new(HashMap::new()),
+            by_date: RwLock::new(HashMap::new()),
             catalog: Catalog::open(data_dir)?,
         })
     }
@@ -88,6 +92,23 @@ impl Coding {
 
     /// The ICD-10-CM version in effect on a date of service, loaded once.
     pub fn icd10cm(&self, dos: Date) -> Result<Arc<CodeSet>, CodingError> {
+        if let Ok(known) = self.by_date.read()
+            && let Some(set) = known.get(&dos)
+        {
+            return Ok(set.clone());
+        }
+        let set = self.icd10cm_from_catalog(dos)?;
+        if let Ok(mut known) = self.by_date.write() {
+            // Bounded: dates of service are few, but a client can ask for any.
+            if known.len() >= 4096 {
+                known.clear();
+            }
+            known.insert(dos, set.clone());
+        }
+        Ok(set)
+    }
+
+    fn icd10cm_from_catalog(&self, dos: Date) -> Result<Arc<CodeSet>, CodingError> {
         let eff = self.catalog.in_effect(CodeSystem::Icd10cm, dos)?;
         let mut sets = match self.sets.lock() {
             Ok(s) => s,
