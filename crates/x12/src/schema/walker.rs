@@ -209,7 +209,21 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
                 }
                 let f = stack.last_mut();
                 if let Some(f) = f {
-                    if f.children_started && !f.spec.segments[si].after_children {
+                    let this = &f.spec.segments[si];
+                    let out_of_order = if f.children_started && !this.after_children {
+                        Some(format!(
+                            "{} belongs to loop {} and must come before that loop's inner loops; it was sent after them",
+                            this.id, f.spec.id
+                        ))
+                    } else if si < f.last_seg && this.id != f.spec.segments[f.last_seg].id {
+                        Some(format!(
+                            "{} is out of order in loop {} (it must come before {})",
+                            this.id, f.spec.id, f.spec.segments[f.last_seg].id
+                        ))
+                    } else {
+                        None
+                    };
+                    if let Some(msg) = out_of_order {
                         let lid = f.spec.id.clone();
                         c.push(
                             seg,
@@ -219,27 +233,7 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
                             None,
                             "SEG-ORDER",
                             AckCode::Segment("7"),
-                            format!(
-                                "{} belongs to loop {lid} and must come before that loop's inner loops; it was sent after them",
-                                f.spec.segments[si].id
-                            ),
-                        );
-                    } else if si < f.last_seg
-                        && f.spec.segments[si].id != f.spec.segments[f.last_seg].id
-                    {
-                        let lid = f.spec.id.clone();
-                        c.push(
-                            seg,
-                            pos,
-                            &lid,
-                            None,
-                            None,
-                            "SEG-ORDER",
-                            AckCode::Segment("7"),
-                            format!(
-                                "{} is out of order in loop {lid} (it must come before {})",
-                                f.spec.segments[si].id, f.spec.segments[f.last_seg].id
-                            ),
+                            msg,
                         );
                     }
                     f.last_seg = f.last_seg.max(si);
