@@ -13,6 +13,7 @@
 
 pub mod input;
 pub mod model;
+pub mod posting;
 pub mod types;
 pub mod x12;
 

@@ -158,11 +158,7 @@ fn provider(r: &store::RenderingProvider) -> ProviderInput {
     }
 }
 
-/// The patient control number (CLM01) of a stored claim: the payer echoes it on the 277CA and
-/// the 835, which is how their answers find the claim again.
-pub fn patient_control_number(claim_id: i64) -> String {
-    format!("RCM{claim_id}")
-}
+pub use rcm_claims::posting::patient_control_number;
 
 /// The documented claim for a stored claim's content. Professional claims only: the store does
 /// not yet keep the institutional fields (type of bill, statement period, PCS procedures).

@@ -282,8 +282,9 @@ impl Store {
         let now = Timestamp::now();
         let row = sqlx::query(
             "INSERT INTO claims (organization_id, encounter_id, coverage_id, kind, status, frequency_code, \
-             total_charge_cents, version, created_at, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, 'draft', $5, $6, 1, $7, $7, $8) RETURNING id",
+             total_charge_cents, version, created_at, updated_at, updated_by, service_date) \
+             VALUES ($1, $2, $3, $4, 'draft', $5, $6, 1, $7, $7, $8, \
+             (SELECT e.service_date FROM encounters e WHERE e.id = $2)) RETURNING id",
         )
         .bind(new.organization_id)
         .bind(new.encounter_id)
@@ -669,7 +670,7 @@ impl Store {
         for &id in &ids {
             let done = sqlx::query(
                 "UPDATE claims SET status = 'submitted', batch_id = $1, version = version + 1, updated_at = $2, \
-                 updated_by = $3 WHERE id = $4 AND organization_id = $5 AND kind = $6 AND status = 'ready'",
+                 updated_by = $3, submitted_at = COALESCE(submitted_at, $2) WHERE id = $4 AND organization_id = $5 AND kind = $6 AND status = 'ready'",
             )
             .bind(batch_id)
             .bind(ts_text(now))

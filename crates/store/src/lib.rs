@@ -14,6 +14,8 @@ pub mod crypto;
 mod entities;
 mod error;
 pub mod model;
+mod payments;
+mod receivables;
 mod records;
 mod users;
 mod workspace;
@@ -31,6 +33,11 @@ pub use audit::{AuditBreak, AuditProblem, AuditVerification, verify_audit};
 pub use crypto::{EncryptionKey, KeySource};
 pub use error::{Result, StoreError};
 pub use model::*;
+pub use payments::{AckReport, ImportOutcome, ImportReport, PaymentReport, ReceivedFile};
+pub use receivables::{
+    AGING_BUCKETS, Acknowledgement, AgingBy, AgingRow, ClaimMoney, DenialRate, PeriodTotals,
+    PostedPayment, ReceivablesSummary, UnmatchedPayment, WorkFilter, WorkGroup, WorkItem, WorkNote,
+};
 pub use records::ClaimRecords;
 pub use users::{hash_password, verify_password};
 pub use workspace::{ApiToken, IdempotentResponse, PatientRow};
@@ -117,7 +124,7 @@ impl std::fmt::Debug for Store {
 }
 
 fn migrator(engine: Engine) -> Migrator {
-    let steps: [(&'static str, &'static str); 2] = match engine {
+    let steps: [(&'static str, &'static str); 3] = match engine {
         Engine::Sqlite => [
             (
                 "initial",
@@ -126,6 +133,10 @@ fn migrator(engine: Engine) -> Migrator {
             (
                 "application",
                 include_str!("../migrations/sqlite/0002_application.sql"),
+            ),
+            (
+                "payments",
+                include_str!("../migrations/sqlite/0003_payments.sql"),
             ),
         ],
         Engine::Postgres => [
@@ -136,6 +147,10 @@ fn migrator(engine: Engine) -> Migrator {
             (
                 "application",
                 include_str!("../migrations/postgres/0002_application.sql"),
+            ),
+            (
+                "payments",
+                include_str!("../migrations/postgres/0003_payments.sql"),
             ),
         ],
     };

@@ -115,6 +115,7 @@ closed_enum!(
         SignInFailed = "sign-in-failed",
         SignOut = "sign-out",
         KeyRotation = "key-rotation",
+        Import = "import",
     }
 );
 

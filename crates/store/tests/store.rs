@@ -1356,6 +1356,450 @@ async fn claims_saved_with_their_records_and_verdict_in_one_transaction(db: &Tes
     );
 }
 
+// ---------------------------------------------------------------- getting paid
+
+/// One interchange around one transaction set: `segments` are the ST..SE body without ST and SE.
+fn x12_file(
+    functional: &str,
+    set: &str,
+    version: &str,
+    control: u32,
+    segments: &[String],
+) -> Vec<u8> {
+    let mut out = format!(
+        "ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*LAKESIDE       *261124*1200*^*00501*{control:09}*0*T*:~\
+         GS*{functional}*CLEARINGHOUSE*LAKESIDE*20261124*1200*{control}*X*{version}~ST*{set}*0001*{version}~"
+    );
+    for seg in segments {
+        out.push_str(seg);
+        out.push('~');
+    }
+    out.push_str(&format!(
+        "SE*{}*0001~GE*1*{control}~IEA*1*{control:09}~",
+        segments.len() + 2
+    ));
+    out.into_bytes()
+}
+
+fn ack_999(group_control: i64, accepted: bool, control: u32) -> Vec<u8> {
+    let mut segs = vec![
+        format!("AK1*HC*{group_control}*005010X222A1"),
+        "AK2*837*0001*005010X222A1".to_string(),
+    ];
+    if accepted {
+        segs.push("IK5*A".into());
+        segs.push("AK9*A*1*1*1".into());
+    } else {
+        segs.push("IK3*NM1*17**8".into());
+        segs.push("IK4*9*67*7".into());
+        segs.push("IK5*R*5".into());
+        segs.push("AK9*R*1*1*0".into());
+    }
+    x12_file("FA", "999", "005010X231A1", control, &segs)
+}
+
+/// A 277CA answering claims: (patient control number, STC01, payer claim control number).
+fn ack_277(answers: &[(String, &str, &str)], control: u32) -> Vec<u8> {
+    let mut segs = vec![
+        "BHT*0085*08*ACK277REF*20261124*1200*TH".to_string(),
+        "HL*1**20*1".into(),
+        "NM1*PR*2*PRAIRIE MUTUAL HEALTH*****PI*PMH01".into(),
+        "TRN*1*T277".into(),
+        "DTP*050*D8*20261124".into(),
+        "DTP*009*D8*20261124".into(),
+        "HL*2*1*21*1".into(),
+        "NM1*41*2*LAKESIDE FAMILY PRACTICE*****46*SUB1".into(),
+        "TRN*2*BATCH1".into(),
+        "STC*A1:19*20261124*WQ*375".into(),
+        "HL*3*2*19*1".into(),
+        "NM1*85*2*LAKESIDE FAMILY PRACTICE*****XX*1234567893".into(),
+        "TRN*1*PROV1".into(),
+        "STC*A1:19*20261124*WQ*375".into(),
+    ];
+    for (i, (pcn, stc, ccn)) in answers.iter().enumerate() {
+        segs.push(format!("HL*{}*3*PT", 4 + i));
+        segs.push("NM1*QC*1*QUIXLEYWORTH*MARGUERITE****MI*ZQX98765432".into());
+        segs.push(format!("TRN*2*{pcn}"));
+        segs.push(format!("STC*{stc}*20261124*WQ*125"));
+        if !ccn.is_empty() {
+            segs.push(format!("REF*1K*{ccn}"));
+        }
+        segs.push("DTP*472*D8*20240305".into());
+    }
+    x12_file("HN", "277", "005010X214", control, &segs)
+}
+
+fn billed(claim: &Claim) -> rcm_x12::synth::BilledForRemit {
+    rcm_x12::synth::BilledForRemit {
+        patient_control_number: rcm_claims::posting::patient_control_number(claim.id),
+        patient_last_name: "QUIXLEYWORTH".into(),
+        patient_first_name: "MARGUERITE".into(),
+        member_id: "ZQX98765432".into(),
+        lines: claim
+            .content
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    l.procedure_code.clone(),
+                    l.modifiers.clone(),
+                    rcm_x12::Money(l.charge_cents),
+                )
+            })
+            .collect(),
+    }
+}
+
+async fn import(s: &Store, org: i64, bytes: &[u8]) -> ImportOutcome {
+    let read = rcm_claims::posting::read_received(bytes).unwrap();
+    assert!(read.notices.is_empty(), "{:?}", read.notices);
+    s.import_received(&me(), org, bytes, &read.content)
+        .await
+        .unwrap()
+}
+
+fn imported(o: ImportOutcome) -> ImportReport {
+    match o {
+        ImportOutcome::Imported(r) => r,
+        other => panic!("expected an import, got {other:?}"),
+    }
+}
+
+async fn money_of(s: &Store, org: i64, id: i64) -> (i64, i64, i64, i64, ClaimStatus) {
+    let m = s.claim_money(org, id).await.unwrap();
+    let status = s.claim(&me(), id).await.unwrap().status;
+    (
+        m.paid_cents,
+        m.adjusted_cents,
+        m.patient_resp_cents,
+        m.insurance_balance(),
+        status,
+    )
+}
+
+async fn acknowledgements_posting_queue_and_receivables(db: &TestDb) {
+    use rcm_x12::model::remit835::Remittance;
+    let s = &db.store;
+    let f = fixture(s).await;
+    let org = f.org.id;
+    let mut claims = Vec::new();
+    for _ in 0..3 {
+        let c = new_claim(s, &f).await;
+        let c = s
+            .set_claim_status(&me(), c.id, c.version, ClaimStatus::Ready, None)
+            .await
+            .unwrap();
+        claims.push(c);
+    }
+    let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
+    let batch = s
+        .create_batch(&me(), org, ClaimKind::Professional, &ids)
+        .await
+        .unwrap();
+
+    // 999: the file was readable; claims stay submitted with the acknowledgement recorded.
+    let r = imported(import(s, org, &ack_999(batch.group_control_number, true, 901)).await);
+    assert_eq!((r.kind, r.acknowledged.len()), ("999", 3));
+    assert!(
+        r.acknowledged
+            .iter()
+            .all(|a| a.accepted && a.new_status.is_none())
+    );
+    assert_eq!(
+        s.claim(&me(), ids[0]).await.unwrap().status,
+        ClaimStatus::Submitted
+    );
+    // A 999 for a group we never sent names nothing.
+    let r = imported(import(s, org, &ack_999(987_654, true, 902)).await);
+    assert_eq!(r.unknown, vec!["987654".to_string()]);
+
+    // 277CA: claims 1 and 3 accepted (with the payer's claim number), claim 2 rejected.
+    let pcn = |i: usize| rcm_claims::posting::patient_control_number(ids[i]);
+    let file_277 = ack_277(
+        &[
+            (pcn(0), "A2:20", "PAYER0001"),
+            (pcn(1), "A7:562:85", ""),
+            (pcn(2), "A2:20", "PAYER0003"),
+            ("RCM999999999".to_string(), "A2:20", ""),
+        ],
+        903,
+    );
+    let r = imported(import(s, org, &file_277).await);
+    assert_eq!(r.acknowledged.len(), 3);
+    assert_eq!(r.unknown, vec!["RCM999999999".to_string()]);
+    let rejected = r
+        .acknowledged
+        .iter()
+        .find(|a| a.claim_id == ids[1])
+        .unwrap();
+    assert!(!rejected.accepted);
+    assert_eq!(rejected.new_status, Some(ClaimStatus::Rejected));
+    assert!(
+        rejected.message.contains("invalid information")
+            && rejected.message.contains("National Provider Identifier"),
+        "{}",
+        rejected.message
+    );
+    assert_eq!(
+        s.claim(&me(), ids[0]).await.unwrap().status,
+        ClaimStatus::Accepted
+    );
+    let m = s.claim_money(org, ids[0]).await.unwrap();
+    assert_eq!(m.payer_claim_control_number.as_deref(), Some("PAYER0001"));
+    assert_eq!(m.acknowledgements.len(), 2);
+    // The same file again changes nothing.
+    assert!(matches!(
+        import(s, org, &file_277).await,
+        ImportOutcome::AlreadyImported { .. }
+    ));
+
+    // The rejection is in the work queue.
+    let (items, total) = s
+        .work_items(
+            &WorkFilter {
+                organization_id: org,
+                ..WorkFilter::default()
+            },
+            50,
+            0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(
+        (
+            items[0].claim_id,
+            items[0].kind.as_str(),
+            items[0].reason_code.as_str()
+        ),
+        (ids[1], "rejected", "A7:562")
+    );
+
+    // 835: claim 1 paid (80 % allowed, 20 % coinsurance), claim 3 denied (CO-50), one unknown claim.
+    let mut unknown = billed(&claims[0]);
+    unknown.patient_control_number = "RCM999999999".into();
+    let remit = rcm_x12::synth::remittance_paying(
+        "EFT0000001",
+        &[billed(&claims[0]), billed(&claims[2]), unknown],
+        2,
+    );
+    let file_835 = rcm_x12::synth::remit_interchange(std::slice::from_ref(&remit), 904).unwrap();
+    let r = imported(import(s, org, &file_835).await);
+    let p = &r.payments[0];
+    assert_eq!(
+        (
+            p.claims_posted,
+            p.claims_unmatched,
+            p.denials,
+            p.payment_cents
+        ),
+        (2, 1, 1, 8_000 + 8_000)
+    );
+    assert_eq!(
+        money_of(s, org, ids[0]).await,
+        (8_000, 2_500, 2_000, 0, ClaimStatus::Paid)
+    );
+    assert_eq!(
+        money_of(s, org, ids[2]).await,
+        (0, 12_500, 0, 0, ClaimStatus::Denied)
+    );
+    let unmatched = s.unmatched_payments(org, false).await.unwrap();
+    assert_eq!(unmatched.len(), 1);
+    assert_eq!(
+        (
+            unmatched[0].patient_control_number.as_str(),
+            unmatched[0].paid_cents,
+            unmatched[0].reason.as_str()
+        ),
+        ("RCM999999999", 8_000, "unknown_claim")
+    );
+
+    // The same 835 again, and the same payment in another interchange: nothing changes.
+    assert!(matches!(
+        import(s, org, &file_835).await,
+        ImportOutcome::AlreadyImported { .. }
+    ));
+    let resent = rcm_x12::synth::remit_interchange(std::slice::from_ref(&remit), 905).unwrap();
+    let r = imported(import(s, org, &resent).await);
+    assert_eq!(r.payments[0].remittance_id, None);
+    assert_eq!(
+        money_of(s, org, ids[0]).await,
+        (8_000, 2_500, 2_000, 0, ClaimStatus::Paid)
+    );
+    assert_eq!(s.unmatched_payments(org, false).await.unwrap().len(), 1);
+
+    // A reversal of claim 1 and its correction (coinsurance 10 %): the claim holds the corrected money.
+    let original = remit.claims[0].clone();
+    let mut reversal = original.clone();
+    reversal.status = "22".into();
+    reversal.charge = rcm_x12::Money(-original.charge.cents());
+    reversal.paid = rcm_x12::Money(-original.paid.cents());
+    reversal.patient_responsibility = original
+        .patient_responsibility
+        .map(|m| rcm_x12::Money(-m.cents()));
+    for svc in &mut reversal.services {
+        svc.charge = rcm_x12::Money(-svc.charge.cents());
+        svc.paid = rcm_x12::Money(-svc.paid.cents());
+        svc.allowed = None;
+        for a in &mut svc.adjustments {
+            a.amount = rcm_x12::Money(-a.amount.cents());
+        }
+    }
+    let mut correction = original.clone();
+    correction.paid = rcm_x12::Money(9_000);
+    correction.patient_responsibility = Some(rcm_x12::Money(1_000));
+    correction.services[0].paid = rcm_x12::Money(9_000);
+    correction.services[0].adjustments[1].amount = rcm_x12::Money(1_000);
+    let mut second: Remittance = remit.clone();
+    second.trace.number = "EFT0000002".into();
+    second.claims = vec![reversal, correction];
+    second.payment.amount = rcm_x12::Money(1_000);
+    let file = rcm_x12::synth::remit_interchange(&[second], 906).unwrap();
+    let r = imported(import(s, org, &file).await);
+    assert_eq!(r.payments[0].claims_posted, 2);
+    assert_eq!(
+        money_of(s, org, ids[0]).await,
+        (9_000, 2_500, 1_000, 0, ClaimStatus::Paid)
+    );
+    assert_eq!(s.claim_money(org, ids[0]).await.unwrap().payments.len(), 3);
+
+    // An unbalanced 835 is refused before anything is written.
+    let mut bad = remit.clone();
+    bad.trace.number = "EFT0000003".into();
+    bad.payment.amount = rcm_x12::Money(bad.payment.amount.cents() + 1);
+    let bytes = rcm_x12::synth::remit_interchange(&[bad], 907).unwrap();
+    let err = rcm_claims::posting::read_received(&bytes).unwrap_err();
+    assert!(err.to_string().contains("nothing was posted"), "{err}");
+    // Truncated: refused too.
+    assert!(rcm_claims::posting::read_received(&file_835[..file_835.len() / 2]).is_err());
+
+    // The work queue: the rejection and the denial, grouped; notes, assignment, resolution.
+    let groups = s.work_groups(org).await.unwrap();
+    let mut kinds: Vec<(String, String)> = groups
+        .iter()
+        .map(|g| (g.kind.clone(), g.reason_code.clone()))
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        vec![
+            ("denied".to_string(), "50".to_string()),
+            ("rejected".to_string(), "A7:562".to_string())
+        ]
+    );
+    let (items, _) = s
+        .work_items(
+            &WorkFilter {
+                organization_id: org,
+                kind: Some("denied".into()),
+                ..WorkFilter::default()
+            },
+            50,
+            0,
+        )
+        .await
+        .unwrap();
+    let denial = &items[0];
+    assert_eq!(
+        (
+            denial.claim_id,
+            denial.group_code.as_str(),
+            denial.remark_code.as_str(),
+            denial.amount_cents
+        ),
+        (ids[2], "CO", "N115", 12_500)
+    );
+    s.create_user(
+        &me(),
+        "biller7",
+        "Biller Seven",
+        "a long enough passphrase 7",
+        &[Role::Biller],
+    )
+    .await
+    .unwrap();
+    s.assign_work_item(&me(), org, denial.id, Some("biller7"))
+        .await
+        .unwrap();
+    assert!(
+        s.assign_work_item(&me(), org, denial.id, Some("nobody"))
+            .await
+            .is_err()
+    );
+    s.add_work_note(
+        &me(),
+        org,
+        denial.id,
+        "Appeal with the visit note for Marguerite",
+    )
+    .await
+    .unwrap();
+    let notes = s.work_notes(&me(), org, denial.id).await.unwrap();
+    assert_eq!(notes[0].note, "Appeal with the visit note for Marguerite");
+    // Another organization sees no such item.
+    assert!(matches!(
+        s.resolve_work_item(&me(), org + 1000, denial.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    s.resolve_work_item(&me(), org, denial.id).await.unwrap();
+    assert_eq!(s.work_groups(org).await.unwrap().len(), 1);
+
+    // Receivables on 2024-04-10 (36 days after the date of service): the rejected claim's full
+    // charge is owed by the payer, the paid claim's coinsurance by the patient.
+    let aging = s
+        .ar_aging(&me(), org, jiff::civil::date(2024, 4, 10), AgingBy::Payer)
+        .await
+        .unwrap();
+    assert_eq!(aging.len(), 1);
+    assert_eq!(
+        (aging[0].label.as_str(), aging[0].buckets, aging[0].total),
+        ("Prairie Mutual Health", [0, 12_500, 0, 0, 0], 12_500)
+    );
+    let aging = s
+        .ar_aging(&me(), org, jiff::civil::date(2024, 9, 1), AgingBy::Patient)
+        .await
+        .unwrap();
+    assert_eq!(
+        (aging[0].label.as_str(), aging[0].buckets),
+        ("Quixleyworth, Marguerite", [0, 0, 0, 0, 1_000])
+    );
+    let sum = s
+        .receivables_summary(org, jiff::civil::date(2024, 4, 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            sum.insurance_ar_cents,
+            sum.patient_ar_cents,
+            sum.charges_90_days_cents
+        ),
+        (12_500, 1_000, 37_500)
+    );
+    assert_eq!((sum.first_answers, sum.first_pass_accepted), (3, 2));
+    assert_eq!((sum.adjudicated_claims, sum.denied_claims), (2, 1));
+    assert_eq!(sum.days_in_ar_tenths(), Some(324));
+    let rates = s.denial_rates(org).await.unwrap();
+    assert_eq!(
+        (
+            rates[0].reason_code.as_str(),
+            rates[0].denied_claims,
+            rates[0].adjudicated_claims
+        ),
+        ("50", 1, 2)
+    );
+    let periods = s
+        .period_totals(
+            org,
+            jiff::civil::date(2024, 1, 1),
+            jiff::civil::date(2026, 12, 31),
+        )
+        .await
+        .unwrap();
+    let charges: i64 = periods.iter().map(|p| p.charges_cents).sum();
+    let paid: i64 = periods.iter().map(|p| p.payments_cents).sum();
+    assert_eq!((charges, paid), (37_500, 9_000));
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1393,6 +1837,7 @@ on_both_engines!(
     bad_input_is_refused_without_writing,
     tokens_idempotency_edi_and_batches_with_their_file,
     claims_saved_with_their_records_and_verdict_in_one_transaction,
+    acknowledgements_posting_queue_and_receivables,
 );
 
 // ---------------------------------------------------------------- engine-specific tests

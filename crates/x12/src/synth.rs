@@ -629,3 +629,169 @@ pub fn remit_interchange(txs: &[Remittance], control: u32) -> Result<Vec<u8>, Wr
         |w: &mut SegmentWriter| txs.iter().try_for_each(|t| remit835::write(t, w)),
     )
 }
+
+/// A billed claim for [`remittance_paying`]: its CLM01 and lines (procedure, modifiers, charge).
+#[derive(Clone, Debug)]
+pub struct BilledForRemit {
+    pub patient_control_number: String,
+    /// The patient's last and first name and member id, as the payer echoes them (NM1*QC).
+    pub patient_last_name: String,
+    pub patient_first_name: String,
+    pub member_id: String,
+    pub lines: Vec<(String, Vec<String>, Money)>,
+}
+
+/// An 835 (one payment) answering billed claims the way a commercial payer does, for tests,
+/// the demo office and benchmarks: per line the allowed amount is 80 % of the charge (CO-45 for
+/// the rest), the patient owes 20 % of it as coinsurance (PR-2) and the payer pays the remainder;
+/// every `deny_every`-th claim (1-based; 0 = none) is denied as not medically necessary (CLP02 4,
+/// CO-50, remark N115). Balanced at line, claim and payment level.
+pub fn remittance_paying(trace: &str, claims: &[BilledForRemit], deny_every: usize) -> Remittance {
+    let mut r = Remittance {
+        control_number: "0001".into(),
+        trace: Trace {
+            trace_type: "1".into(),
+            number: trace.into(),
+            originator: "1123456789".into(),
+            ..Trace::default()
+        },
+        production_date: Some(Date {
+            year: 2026,
+            month: 11,
+            day: 18,
+        }),
+        payer: RemitParty {
+            name: "DEMO PAYER".into(),
+            address: Some(Address::new("1 PAYER WAY", "HARTFORD", "CT", "06101")),
+            contacts: vec![vec![
+                "BL".into(),
+                "PROVIDER SERVICES".into(),
+                "TE".into(),
+                "8005550100".into(),
+            ]],
+            ..RemitParty::default()
+        },
+        payee: RemitParty {
+            name: "DEMO MEDICAL GROUP".into(),
+            id_qualifier: "XX".into(),
+            id: "1234567893".into(),
+            ..RemitParty::default()
+        },
+        ..Remittance::default()
+    };
+    let mut total = Money::ZERO;
+    for (i, b) in claims.iter().enumerate() {
+        let denied = deny_every > 0 && (i + 1) % deny_every == 0;
+        let mut c = ClaimPayment {
+            header_number: Some(1),
+            patient_control_number: b.patient_control_number.as_str().into(),
+            status: if denied { "4" } else { "1" }.into(),
+            filing_indicator: "12".into(),
+            payer_claim_control_number: format!("{trace}C{:06}", i + 1).into(),
+            ..ClaimPayment::default()
+        };
+        c.parties.push(Party::person(
+            "QC",
+            &b.patient_last_name,
+            &b.patient_first_name,
+            "MI",
+            &b.member_id,
+        ));
+        let mut pr = Money::ZERO;
+        for (n, (code, modifiers, charge)) in b.lines.iter().enumerate() {
+            let mods: Vec<&str> = modifiers.iter().map(String::as_str).collect();
+            let (paid, adjustments, allowed, remarks) = if denied {
+                (
+                    Money::ZERO,
+                    vec![Adjustment {
+                        group: "CO".into(),
+                        reason: "50".into(),
+                        amount: *charge,
+                        quantity: None,
+                    }],
+                    None,
+                    vec!["N115".into()],
+                )
+            } else {
+                let allowed = Money(charge.cents() * 80 / 100);
+                let coinsurance = Money(allowed.cents() * 20 / 100);
+                pr += coinsurance;
+                let mut adj = Vec::new();
+                if *charge - allowed != Money::ZERO {
+                    adj.push(Adjustment {
+                        group: "CO".into(),
+                        reason: "45".into(),
+                        amount: *charge - allowed,
+                        quantity: None,
+                    });
+                }
+                if coinsurance != Money::ZERO {
+                    adj.push(Adjustment {
+                        group: "PR".into(),
+                        reason: "2".into(),
+                        amount: coinsurance,
+                        quantity: None,
+                    });
+                }
+                (allowed - coinsurance, adj, Some(allowed), vec![])
+            };
+            c.charge += *charge;
+            c.paid += paid;
+            c.services.push(ServicePayment {
+                procedure: Procedure::hc(code, &mods),
+                charge: *charge,
+                paid,
+                units_paid: Some(Decimal::from_int(1)),
+                adjustments,
+                refs: vec![Reference::new("6R", &(n + 1).to_string())],
+                allowed,
+                remarks,
+                ..ServicePayment::default()
+            });
+        }
+        if !denied {
+            c.patient_responsibility = Some(pr);
+        }
+        total += c.paid;
+        r.claims.push(c);
+    }
+    r.payment = Payment {
+        handling_code: if total == Money::ZERO { "H" } else { "I" }.into(),
+        amount: total,
+        credit_debit: "C".into(),
+        method: if total == Money::ZERO { "NON" } else { "ACH" }.into(),
+        format: if total == Money::ZERO { "" } else { "CCP" }.into(),
+        sender_bank: if total == Money::ZERO {
+            vec![]
+        } else {
+            vec![
+                "01".into(),
+                "011000015".into(),
+                "DA".into(),
+                "123456".into(),
+            ]
+        },
+        originating_company_id: if total == Money::ZERO {
+            String::new()
+        } else {
+            "1123456789".into()
+        },
+        receiver_bank: if total == Money::ZERO {
+            vec![]
+        } else {
+            vec![
+                "01".into(),
+                "021000021".into(),
+                "DA".into(),
+                "987654".into(),
+            ]
+        },
+        date: Some(Date {
+            year: 2026,
+            month: 11,
+            day: 20,
+        }),
+        ..Payment::default()
+    };
+    r
+}
