@@ -894,3 +894,37 @@ pub fn claim_id_of_pcn(pcn: &str) -> Option<i64> {
     }
     digits.parse().ok().filter(|&id| id > 0)
 }
+
+/// One CSV record (RFC 4180): fields with a comma, quote or line break are quoted, quotes doubled.
+/// A field starting with `=`, `+`, `-` or `@` gets a leading apostrophe so a spreadsheet does not
+/// run it as a formula (amounts are written without a sign prefix problem: `-12.50` stays a number).
+pub fn csv_record(fields: &[String]) -> String {
+    let mut out = String::new();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let is_number = f.parse::<f64>().is_ok();
+        let guarded = if !is_number && f.starts_with(['=', '+', '-', '@']) {
+            format!("'{f}")
+        } else {
+            f.clone()
+        };
+        if guarded.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&guarded.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&guarded);
+        }
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// Cents as a plain decimal amount (`1234.50`, `-3.00`), for CSV and JSON.
+pub fn amount(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", c / 100, c % 100)
+}

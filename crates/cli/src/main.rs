@@ -3,6 +3,7 @@
 //! Exit status: 0 success, 1 the input has problems (invalid codes, findings), 2 the
 //! command could not run (bad arguments, unreadable file, nothing imported).
 
+mod ar_cmd;
 mod claims_cmd;
 mod codes_cmd;
 mod demo;
@@ -56,6 +57,8 @@ pub enum Command {
     Store(store_cmd::StoreArgs),
     /// The web application and HTTP API (127.0.0.1:8080 by default).
     Serve(serve_cmd::ServeArgs),
+    /// Getting paid: import 835 remittances and 999/277CA acknowledgements, the work queue, A/R aging.
+    Ar(ar_cmd::ArArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => store_cmd::run_audit(args, &cli.data_dir, cli.json),
         Command::Store(args) => store_cmd::run_store(args, &cli.data_dir, cli.json),
         Command::Serve(args) => serve_cmd::run(args, &cli.data_dir),
+        Command::Ar(args) => ar_cmd::run(args, &cli.data_dir, cli.json),
     };
     match result {
         Ok(code) => code,

@@ -83,3 +83,12 @@ impl Bar {
         self.0.finish_and_clear();
     }
 }
+
+/// Writes text to standard output as is (CSV, files), returning a closed pipe as an error.
+pub fn out_raw(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}

@@ -181,7 +181,7 @@ impl Target {
     }
 
     /// The error with every secret of the URL replaced by `***`.
-    fn scrub(&self, e: anyhow::Error) -> anyhow::Error {
+    pub(crate) fn scrub(&self, e: anyhow::Error) -> anyhow::Error {
         let secrets = url_secrets(&self.url);
         if secrets.is_empty() {
             return e;
@@ -629,7 +629,7 @@ fn new_key(args: &RotateKeyArgs) -> anyhow::Result<(EncryptionKey, NewKeyFrom)> 
 }
 
 /// The user running the command, for the audit entry.
-fn os_user() -> String {
+pub(crate) fn os_user() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))

@@ -1080,7 +1080,7 @@ fn replay(status: u16, body: Vec<u8>) -> Response {
     r
 }
 
-fn json_value<T: Serialize>(v: &T) -> ApiResult<serde_json::Value> {
+pub(crate) fn json_value<T: Serialize>(v: &T) -> ApiResult<serde_json::Value> {
     serde_json::to_value(v).map_err(|_| Problem::internal())
 }
 
@@ -1287,7 +1287,7 @@ pub async fn reference(State(state): State<AppState>) -> ApiResult<axum::Json<Re
     reference_data(&state).await.map(axum::Json)
 }
 
-fn paging(offset: Option<i64>, limit: Option<i64>) -> (i64, i64) {
+pub(crate) fn paging(offset: Option<i64>, limit: Option<i64>) -> (i64, i64) {
     (
         offset.unwrap_or(0).max(0),
         limit.unwrap_or(50).clamp(1, 500),
@@ -1346,7 +1346,9 @@ pub async fn create_patient(
     .await
 }
 
-fn id_param(p: Result<Path<i64>, axum::extract::rejection::PathRejection>) -> ApiResult<i64> {
+pub(crate) fn id_param(
+    p: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> ApiResult<i64> {
     p.map(|Path(id)| id)
         .map_err(|_| Problem::not_found("record (ids are whole numbers)"))
 }

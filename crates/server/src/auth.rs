@@ -27,6 +27,10 @@ pub enum Permission {
     ViewAudit,
     /// Users, roles and the organization's EDI settings.
     Administer,
+    /// The work queue, unmatched payments, a claim's payments and the receivables reports.
+    ViewReceivables,
+    /// Import 835 remittances and 999/277CA acknowledgements; work the queue (assign, notes, resolve).
+    PostPayments,
 }
 
 impl Permission {
@@ -39,6 +43,8 @@ impl Permission {
         Permission::SubmitClaims,
         Permission::ViewAudit,
         Permission::Administer,
+        Permission::ViewReceivables,
+        Permission::PostPayments,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +57,8 @@ impl Permission {
             Permission::SubmitClaims => "submit-claims",
             Permission::ViewAudit => "view-audit",
             Permission::Administer => "administer",
+            Permission::ViewReceivables => "view-receivables",
+            Permission::PostPayments => "post-payments",
         }
     }
 }
@@ -69,6 +77,8 @@ pub fn role_permissions(role: Role) -> &'static [Permission] {
             EditPatients,
             CodeClaims,
             SubmitClaims,
+            ViewReceivables,
+            PostPayments,
         ],
         Role::Supervisor => &[
             UseApp,
@@ -78,8 +88,16 @@ pub fn role_permissions(role: Role) -> &'static [Permission] {
             CodeClaims,
             SubmitClaims,
             ViewAudit,
+            ViewReceivables,
+            PostPayments,
         ],
-        Role::Auditor => &[UseApp, SearchCodes, ViewPatients, ViewAudit],
+        Role::Auditor => &[
+            UseApp,
+            SearchCodes,
+            ViewPatients,
+            ViewAudit,
+            ViewReceivables,
+        ],
     }
 }
 

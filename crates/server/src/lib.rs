@@ -14,6 +14,7 @@ pub mod forms;
 pub mod openapi;
 pub mod pages;
 pub mod problem;
+pub mod receivables;
 pub mod routes;
 pub mod service;
 
@@ -211,6 +212,7 @@ struct Guard {
     state: AppState,
     access: Access,
     kind: Kind,
+    max_body: usize,
 }
 
 fn refuse(kind: Kind, status: StatusCode, problem: Problem, path: &str) -> Response {
@@ -276,7 +278,7 @@ async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
             let (parts, body) = req.into_parts();
-            let bytes = match axum::body::to_bytes(body, g.state.config.max_body_bytes).await {
+            let bytes = match axum::body::to_bytes(body, g.max_body).await {
                 Ok(b) => b,
                 Err(_) => {
                     return refuse(
@@ -285,19 +287,21 @@ async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
                         Problem::new(
                             StatusCode::PAYLOAD_TOO_LARGE,
                             "too-large",
-                            format!(
-                                "the request is larger than {} bytes",
-                                g.state.config.max_body_bytes
-                            ),
+                            format!("the request is larger than {} bytes", g.max_body),
                         ),
                         &path,
                     );
                 }
             };
-            let form_ok = is_form
-                && forms::pairs(&bytes)
+            let form_ok = if is_form {
+                forms::pairs(&bytes)
                     .iter()
-                    .any(|(k, v)| k == CSRF_FIELD && auth::same_secret(v, csrf));
+                    .any(|(k, v)| k == CSRF_FIELD && auth::same_secret(v, csrf))
+            } else {
+                multipart_csrf(&parts.headers, bytes.clone())
+                    .await
+                    .is_some_and(|v| auth::same_secret(&v, csrf))
+            };
             if !form_ok {
                 let p = Problem::new(
                     StatusCode::FORBIDDEN,
@@ -311,6 +315,23 @@ async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
     }
     req.extensions_mut().insert(principal);
     next.run(req).await
+}
+
+/// The `_csrf` field of a multipart form (file uploads), when the body is one.
+async fn multipart_csrf(headers: &HeaderMap, body: axum::body::Bytes) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    if !ct.starts_with("multipart/form-data") {
+        return None;
+    }
+    let boundary = multer::parse_boundary(ct).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(CSRF_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Security headers on every response; PHI pages and API answers are never cached.
@@ -380,12 +401,17 @@ pub fn app(state: AppState) -> Router {
 }
 
 fn add_route(router: Router<AppState>, spec: &RouteSpec, state: &AppState) -> Router<AppState> {
+    let max_body = spec.max_body.unwrap_or(state.config.max_body_bytes);
     let g = Guard {
         state: state.clone(),
         access: spec.access,
         kind: spec.kind,
+        max_body,
     };
-    let method_router = (spec.handler)().route_layer(middleware::from_fn_with_state(g, guard));
+    let mut method_router = (spec.handler)().route_layer(middleware::from_fn_with_state(g, guard));
+    if spec.max_body.is_some() {
+        method_router = method_router.layer(axum::extract::DefaultBodyLimit::max(max_body));
+    }
     router.route(spec.path, method_router)
 }
 

@@ -47,7 +47,7 @@ fn asset(body: &'static str, ct: &'static str) -> Response {
     r
 }
 
-fn layout(who: Option<&Principal>, title: &str, body: Markup) -> Markup {
+pub(crate) fn layout(who: Option<&Principal>, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -70,6 +70,9 @@ fn layout(who: Option<&Principal>, title: &str, body: Markup) -> Markup {
                             @if p.can(Permission::ViewPatients) { a href="/patients" accesskey="p" { "Patients" } }
                             @if p.can(Permission::ViewPatients) { a href="/claims" accesskey="c" { "Claims" } }
                             @if p.can(Permission::SubmitClaims) { a href="/batches" accesskey="b" { "Batches" } }
+                            @if p.can(Permission::PostPayments) { a href="/payments" accesskey="y" { "Payments" } }
+                            @if p.can(Permission::ViewReceivables) { a href="/work-queue" accesskey="w" { "Work queue" } }
+                            @if p.can(Permission::ViewReceivables) { a href="/reports" accesskey="r" { "Reports" } }
                             @if p.can(Permission::SearchCodes) { a href="/codes" accesskey="s" { "Code search" } }
                             @if p.can(Permission::ViewAudit) { a href="/audit" { "Audit log" } }
                             @if p.can(Permission::Administer) { a href="/admin" { "Admin" } }
@@ -95,7 +98,7 @@ fn page(who: &Principal, title: &str, body: Markup) -> Response {
     html_response(StatusCode::OK, layout(Some(who), title, body))
 }
 
-fn html_response(status: StatusCode, m: Markup) -> Response {
+pub(crate) fn html_response(status: StatusCode, m: Markup) -> Response {
     let mut r = (status, m.into_string()).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -123,11 +126,11 @@ pub fn error_page(p: &Problem) -> Response {
     )
 }
 
-fn fail(p: Problem) -> Response {
+pub(crate) fn fail(p: Problem) -> Response {
     error_page(&p)
 }
 
-fn csrf_field(who: &Principal) -> Markup {
+pub(crate) fn csrf_field(who: &Principal) -> Markup {
     html! { input type="hidden" name="_csrf" value=(who.csrf()); }
 }
 
@@ -1269,6 +1272,10 @@ async fn claim_page(
         (Err(e), _, _) => return fail(e.into()),
         (_, Err(p), _) | (_, _, Err(p)) => return fail(p),
     };
+    let money = match state.store.claim_money(state.org(), claim.id).await {
+        Ok(m) => m,
+        Err(e) => return fail(e.into()),
+    };
     let editable = claim.status.is_editable() && who.can(Permission::CodeClaims);
     let (diagnoses, lines, errors, coverage_id) = match form {
         Some((f, errors)) => {
@@ -1349,6 +1356,7 @@ async fn claim_page(
                         @if claim.status == ClaimStatus::Draft && findings.errors > 0 { p.muted { "Fix the errors to mark the claim ready." } }
                     }
                 }
+                (crate::receivables::claim_money_section(&money))
                 section.history {
                     h2 { "History" }
                     table {

@@ -6,7 +6,7 @@ use axum::routing::{MethodRouter, get, post, put};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::auth::Permission;
-use crate::{AppState, api, pages};
+use crate::{AppState, api, pages, receivables};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -43,6 +43,8 @@ pub struct RouteSpec {
     pub response: Option<SchemaFn>,
     /// API creates take an `Idempotency-Key` header.
     pub idempotent: bool,
+    /// The largest request body, when not the server's default (file uploads).
+    pub max_body: Option<usize>,
     pub handler: fn() -> MethodRouter<AppState>,
 }
 
@@ -63,6 +65,7 @@ const fn page(
         query: None,
         response: None,
         idempotent: false,
+        max_body: None,
         handler,
     }
 }
@@ -88,12 +91,18 @@ const fn api(
         query,
         response,
         idempotent: false,
+        max_body: None,
         handler,
     }
 }
 
 const fn idempotent(mut r: RouteSpec) -> RouteSpec {
     r.idempotent = true;
+    r
+}
+
+const fn upload(mut r: RouteSpec) -> RouteSpec {
+    r.max_body = Some(crate::receivables::MAX_RECEIVED_FILE_BYTES);
     r
 }
 
@@ -289,6 +298,69 @@ pub static ROUTES: &[RouteSpec] = &[
         Signed(SubmitClaims),
         "Download a batch's 837",
         || get(api::batch_file),
+    ),
+    page(
+        "GET",
+        "/payments",
+        Signed(PostPayments),
+        "Import payer files; unmatched payments",
+        || get(receivables::payments),
+    ),
+    upload(page(
+        "POST",
+        "/payments",
+        Signed(PostPayments),
+        "Import an 835, 999 or 277CA (form upload)",
+        || post(receivables::upload),
+    )),
+    page(
+        "POST",
+        "/payments/unmatched/{id}/resolve",
+        Signed(PostPayments),
+        "Mark an unmatched payment handled",
+        || post(receivables::resolve_unmatched_page),
+    ),
+    page(
+        "GET",
+        "/work-queue",
+        Signed(ViewReceivables),
+        "Work queue",
+        || get(receivables::work_queue),
+    ),
+    page(
+        "GET",
+        "/work-queue/{id}",
+        Signed(ViewReceivables),
+        "A work item with its notes",
+        || get(receivables::work_item),
+    ),
+    page(
+        "POST",
+        "/work-queue/{id}/notes",
+        Signed(PostPayments),
+        "Add a note to a work item",
+        || post(receivables::work_note),
+    ),
+    page(
+        "POST",
+        "/work-queue/{id}/assign",
+        Signed(PostPayments),
+        "Assign a work item",
+        || post(receivables::work_assign),
+    ),
+    page(
+        "POST",
+        "/work-queue/{id}/resolve",
+        Signed(PostPayments),
+        "Resolve a work item",
+        || post(receivables::work_resolve),
+    ),
+    page(
+        "GET",
+        "/reports",
+        Signed(ViewReceivables),
+        "Receivables reports",
+        || get(receivables::reports),
     ),
     page(
         "GET",
@@ -538,6 +610,176 @@ pub static ROUTES: &[RouteSpec] = &[
         None,
         None,
         || get(api::batch_file),
+    ),
+    upload(api(
+        "POST",
+        "/api/received-files",
+        Signed(PostPayments),
+        "Import an 835, 999 or 277CA (the X12 file is the body): all or nothing, a file seen before changes nothing",
+        None,
+        None,
+        Some(schema::<receivables::ImportOut>),
+        || post(receivables::api_import),
+    )),
+    api(
+        "GET",
+        "/api/received-files",
+        Signed(PostPayments),
+        "Files received from payers, newest first",
+        None,
+        None,
+        Some(schema::<Vec<receivables::ReceivedFileOut>>),
+        || get(receivables::api_received_files),
+    ),
+    api(
+        "GET",
+        "/api/work-items",
+        Signed(ViewReceivables),
+        "The work queue (rejections and denials), filtered and paged",
+        None,
+        Some(schema::<receivables::WorkQuery>),
+        Some(schema::<api::Page<receivables::WorkItemOut>>),
+        || get(receivables::api_work_items),
+    ),
+    api(
+        "GET",
+        "/api/work-items/groups",
+        Signed(ViewReceivables),
+        "Open work grouped by reason and payer",
+        None,
+        None,
+        Some(schema::<Vec<receivables::WorkGroupOut>>),
+        || get(receivables::api_work_groups),
+    ),
+    api(
+        "POST",
+        "/api/work-items/{id}/assign",
+        Signed(PostPayments),
+        "Assign a work item (null to unassign)",
+        Some(schema::<receivables::AssignBody>),
+        None,
+        None,
+        || post(receivables::api_assign),
+    ),
+    api(
+        "GET",
+        "/api/work-items/{id}/notes",
+        Signed(ViewReceivables),
+        "A work item's notes",
+        None,
+        None,
+        Some(schema::<Vec<receivables::NoteOut>>),
+        || get(receivables::api_notes),
+    ),
+    api(
+        "POST",
+        "/api/work-items/{id}/notes",
+        Signed(PostPayments),
+        "Add a note to a work item",
+        Some(schema::<receivables::NoteBody>),
+        None,
+        None,
+        || post(receivables::api_add_note),
+    ),
+    api(
+        "POST",
+        "/api/work-items/{id}/resolve",
+        Signed(PostPayments),
+        "Resolve a work item",
+        None,
+        None,
+        None,
+        || post(receivables::api_resolve),
+    ),
+    api(
+        "GET",
+        "/api/unmatched-payments",
+        Signed(ViewReceivables),
+        "Payments that matched no claim",
+        None,
+        None,
+        Some(schema::<Vec<receivables::UnmatchedOut>>),
+        || get(receivables::api_unmatched),
+    ),
+    api(
+        "POST",
+        "/api/unmatched-payments/{id}/resolve",
+        Signed(PostPayments),
+        "Mark an unmatched payment handled",
+        None,
+        None,
+        None,
+        || post(receivables::api_resolve_unmatched),
+    ),
+    api(
+        "GET",
+        "/api/claims/{id}/payments",
+        Signed(ViewReceivables),
+        "A claim's balances, postings and acknowledgements",
+        None,
+        None,
+        Some(schema::<receivables::ClaimMoneyOut>),
+        || get(receivables::api_claim_payments),
+    ),
+    api(
+        "GET",
+        "/api/reports/aging",
+        Signed(ViewReceivables),
+        "A/R aging by payer or patient",
+        None,
+        Some(schema::<receivables::AgingQuery>),
+        Some(schema::<receivables::AgingOut>),
+        || get(receivables::api_aging),
+    ),
+    api(
+        "GET",
+        "/api/reports/aging.csv",
+        Signed(ViewReceivables),
+        "A/R aging as CSV",
+        None,
+        Some(schema::<receivables::AgingQuery>),
+        None,
+        || get(receivables::api_aging_csv),
+    ),
+    api(
+        "GET",
+        "/api/reports/summary",
+        Signed(ViewReceivables),
+        "A/R, days in A/R, first-pass acceptance and denial counts",
+        None,
+        Some(schema::<receivables::AsOfQuery>),
+        Some(schema::<receivables::SummaryOut>),
+        || get(receivables::api_summary),
+    ),
+    api(
+        "GET",
+        "/api/reports/denials",
+        Signed(ViewReceivables),
+        "Denials by payer and reason",
+        None,
+        None,
+        Some(schema::<Vec<receivables::DenialRateOut>>),
+        || get(receivables::api_denials),
+    ),
+    api(
+        "GET",
+        "/api/reports/periods",
+        Signed(ViewReceivables),
+        "Charges, payments and adjustments by month and billing provider",
+        None,
+        Some(schema::<receivables::PeriodQuery>),
+        Some(schema::<Vec<receivables::PeriodOut>>),
+        || get(receivables::api_periods),
+    ),
+    api(
+        "GET",
+        "/api/reports/periods.csv",
+        Signed(ViewReceivables),
+        "Charges, payments and adjustments as CSV",
+        None,
+        Some(schema::<receivables::PeriodQuery>),
+        None,
+        || get(receivables::api_periods_csv),
     ),
     api(
         "GET",

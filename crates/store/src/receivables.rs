@@ -69,6 +69,7 @@ pub struct WorkFilter {
     pub payer_id: Option<i64>,
     pub assigned_to: Option<String>,
     pub claim_id: Option<i64>,
+    pub item_id: Option<i64>,
 }
 
 /// Open work grouped by reason and payer.
@@ -573,6 +574,25 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
         Ok((items, total))
+    }
+
+    /// One work item of the organization.
+    pub async fn work_item(&self, organization_id: i64, id: i64) -> Result<WorkItem> {
+        let filter = WorkFilter {
+            organization_id,
+            include_resolved: true,
+            item_id: Some(id),
+            ..WorkFilter::default()
+        };
+        self.work_items(&filter, 1, 0)
+            .await?
+            .0
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound {
+                record: "work item",
+                id,
+            })
     }
 
     /// Open work grouped by kind, reason and payer, largest amount first.

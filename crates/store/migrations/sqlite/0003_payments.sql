@@ -48,7 +48,7 @@ CREATE TABLE claim_payments (
     payer_claim_control_number TEXT NOT NULL,
     UNIQUE (remittance_id, position)
 );
-CREATE INDEX claim_payments_claim ON claim_payments (claim_id);
+CREATE INDEX claim_payments_claim ON claim_payments (claim_id, id);
 
 -- CAS adjustments (line_number NULL: claim level) and SVC payments per service line.
 CREATE TABLE payment_adjustments (
