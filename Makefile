@@ -5,7 +5,7 @@ DATA_DIR ?= var/rcm
 RCM      := target/release/rcm
 WHEEL    := $(CURDIR)/var/cache/simple_icd_10_cm-1.5.0-py3-none-any.whl
 
-.PHONY: run build data test lint unit browser bench bench-x12 bench-claims bench-server clean-data
+.PHONY: run build data test lint unit browser bench bench-x12 bench-claims bench-server bench-receivables clean-data
 
 run: data
 	$(RCM) --data-dir $(DATA_DIR) serve --demo
@@ -39,6 +39,9 @@ bench-server:
 
 bench-claims:
 	scripts/bench/claims-bench.sh
+
+bench-receivables:
+	scripts/bench/receivables-bench.sh
 
 bench-x12:
 	cargo build --release -p rcm-x12 --examples

@@ -216,7 +216,6 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
     }
     // Twelve synthetic patients with coverage; every other one has a coded visit.
     let today = crate::coding::today();
-    type Visit = (&'static [&'static str], &'static [(&'static str, i64)]);
     let visits: &[Visit] = &[
         (&["E119", "I10"], &[("99214", 15_000), ("36415", 2_500)]),
         (&["J069"], &[("99213", 11_000)]),
@@ -225,6 +224,7 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
         (&["Z0000"], &[("99396", 22_000)]),
         (&["E11"], &[("99213", 11_000)]),
     ];
+    let mut past = Vec::new();
     for i in 0..12usize {
         let (first, sex) = FIRST[i % FIRST.len()];
         let year = 1948 + (i as i16 * 5) % 50;
@@ -272,58 +272,49 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
             .await
             .map_err(e)?;
         if i % 2 == 1 {
+            // Older visits, already sent and (mostly) answered: the work queue, the aging and
+            // the reports have something to show.
+            let (dx, lines) = visits[(i / 2 + 1) % visits.len()];
+            let service_date = today
+                .checked_sub(jiff::Span::new().days(20 + 26 * (i as i64 / 2)))
+                .unwrap_or(today);
+            let claim = visit(
+                store,
+                &actor,
+                org.id,
+                patient.id,
+                billing.id,
+                rendering[i % 2].id,
+                coverage.id,
+                (dx, lines),
+                service_date,
+            )
+            .await
+            .map_err(e)?;
+            let claim = store
+                .set_claim_status(&actor, claim.id, claim.version, store::ClaimStatus::Ready, None)
+                .await
+                .map_err(e)?;
+            past.push((claim, patient.data.last_name.clone(), patient.data.first_name.clone()));
             continue;
         }
         let (dx, lines) = visits[(i / 2) % visits.len()];
         let service_date = today
             .checked_sub(jiff::Span::new().days(3 + i as i64))
             .unwrap_or(today);
-        let encounter = store
-            .create_encounter(
-                &actor,
-                &store::EncounterData {
-                    organization_id: org.id,
-                    patient_id: patient.id,
-                    billing_provider_id: billing.id,
-                    rendering_provider_id: Some(rendering[i % 2].id),
-                    service_date,
-                    place_of_service: "11".into(),
-                    notes: Some(
-                        "Synthetic demo visit note: follow-up of chronic conditions.".into(),
-                    ),
-                },
-            )
-            .await
-            .map_err(e)?;
-        let claim = store
-            .create_claim(
-                &actor,
-                &store::NewClaim {
-                    organization_id: org.id,
-                    encounter_id: encounter.id,
-                    kind: store::ClaimKind::Professional,
-                    content: store::ClaimContent {
-                        coverage_id: coverage.id,
-                        frequency_code: "1".into(),
-                        diagnoses: dx.iter().map(|d| d.to_string()).collect(),
-                        lines: lines
-                            .iter()
-                            .map(|(code, cents)| store::ServiceLine {
-                                procedure_code: (*code).into(),
-                                modifiers: Vec::new(),
-                                charge_cents: *cents,
-                                units_milli: 1000,
-                                diagnosis_pointers: (1..=dx.len().min(4) as u8).collect(),
-                                service_date,
-                                place_of_service: None,
-                                rendering_provider_id: None,
-                            })
-                            .collect(),
-                    },
-                },
-            )
-            .await
-            .map_err(e)?;
+        let claim = visit(
+            store,
+            &actor,
+            org.id,
+            patient.id,
+            billing.id,
+            rendering[i % 2].id,
+            coverage.id,
+            (dx, lines),
+            service_date,
+        )
+        .await
+        .map_err(e)?;
         // The first two visits are ready to send; the rest wait as drafts (one with a header code
         // the scrubber catches).
         if i < 4 {
@@ -339,6 +330,7 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
                 .map_err(e)?;
         }
     }
+    paid_history(store, &actor, org.id, &past).await.map_err(e)?;
     write_login(data_dir, &password)
         .map_err(|x| format!("{}: {x}", data_dir.join(LOGIN_FILE).display()))?;
     Ok(DemoLogin {
@@ -346,6 +338,116 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
         password,
         users,
     })
+}
+
+type Visit = (&'static [&'static str], &'static [(&'static str, i64)]);
+
+/// An encounter and its draft claim.
+#[allow(clippy::too_many_arguments)]
+async fn visit(
+    store: &Store,
+    actor: &Actor,
+    organization_id: i64,
+    patient_id: i64,
+    billing_provider_id: i64,
+    rendering_provider_id: i64,
+    coverage_id: i64,
+    (dx, lines): Visit,
+    service_date: Date,
+) -> store::Result<store::Claim> {
+    let encounter = store
+        .create_encounter(
+            actor,
+            &store::EncounterData {
+                organization_id,
+                patient_id,
+                billing_provider_id,
+                rendering_provider_id: Some(rendering_provider_id),
+                service_date,
+                place_of_service: "11".into(),
+                notes: Some("Synthetic demo visit note: follow-up of chronic conditions.".into()),
+            },
+        )
+        .await?;
+    store
+        .create_claim(
+            actor,
+            &store::NewClaim {
+                organization_id,
+                encounter_id: encounter.id,
+                kind: store::ClaimKind::Professional,
+                content: store::ClaimContent {
+                    coverage_id,
+                    frequency_code: "1".into(),
+                    diagnoses: dx.iter().map(|d| d.to_string()).collect(),
+                    lines: lines
+                        .iter()
+                        .map(|(code, cents)| store::ServiceLine {
+                            procedure_code: (*code).into(),
+                            modifiers: Vec::new(),
+                            charge_cents: *cents,
+                            units_milli: 1000,
+                            diagnosis_pointers: (1..=dx.len().min(4) as u8).collect(),
+                            service_date,
+                            place_of_service: None,
+                            rendering_provider_id: None,
+                        })
+                        .collect(),
+                },
+            },
+        )
+        .await
+}
+
+/// The older visits are sent in one batch and a payer answers the first four with an 835 (one
+/// denied for medical necessity); the last two are still waiting, so they age.
+async fn paid_history(
+    store: &Store,
+    actor: &Actor,
+    organization_id: i64,
+    past: &[(store::Claim, String, String)],
+) -> store::Result<()> {
+    if past.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = past.iter().map(|(c, ..)| c.id).collect();
+    store
+        .create_batch(actor, organization_id, store::ClaimKind::Professional, &ids)
+        .await?;
+    let billed: Vec<rcm_x12::synth::BilledForRemit> = past
+        .iter()
+        .take(4)
+        .map(|(c, last, first)| rcm_x12::synth::BilledForRemit {
+            patient_control_number: rcm_claims::posting::patient_control_number(c.id),
+            patient_last_name: last.clone(),
+            patient_first_name: first.clone(),
+            member_id: format!("DM{:08}", c.id),
+            lines: c
+                .content
+                .lines
+                .iter()
+                .map(|l| {
+                    (
+                        l.procedure_code.clone(),
+                        l.modifiers.clone(),
+                        rcm_x12::Money(l.charge_cents),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let remit = rcm_x12::synth::remittance_paying("DEMOEFT0001", &billed, 3);
+    let invalid = |what: &str| store::StoreError::Invalid {
+        field: "demo 835",
+        reason: what.to_string(),
+    };
+    let bytes = rcm_x12::synth::remit_interchange(&[remit], 1)
+        .map_err(|x| invalid(&x.to_string()))?;
+    let read = rcm_claims::posting::read_received(&bytes).map_err(|x| invalid(&x.to_string()))?;
+    store
+        .import_received(actor, organization_id, &bytes, &read.content)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]
