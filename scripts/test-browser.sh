@@ -64,7 +64,7 @@ PASSWORD="$(sed -n 's/^password: //p' "$DATA/demo-login.txt")"
 [ -n "$PASSWORD" ] || { echo "no demo password in $DATA/demo-login.txt" >&2; exit 1; }
 
 status=0
-RCM_BASE_URL="$BASE" RCM_DEMO_PASSWORD="$PASSWORD" RCM_X12VALID="$ROOT/.venv/bin/x12valid" \
+RCM_BIN="$RCM" RCM_BASE_URL="$BASE" RCM_DEMO_PASSWORD="$PASSWORD" RCM_X12VALID="$ROOT/.venv/bin/x12valid" \
   RCM_ARTIFACTS="$ROOT/tests/browser/artifacts" RCM_CHROMIUM="${RCM_CHROMIUM:-/usr/bin/chromium}" \
   node --test --test-reporter=spec "$ROOT/tests/browser/workflow.test.mjs" || status=$?
 if [ "$status" -ne 0 ]; then

@@ -1,7 +1,9 @@
 // The OpenRCM web application in a real browser (headless Chromium driven by playwright-core):
 // sign in, register a patient, add a coverage, start an encounter, code it with the live code
 // search, see the scrubber's findings live and after saving, fix them, mark the claim ready,
-// write a batch, download its 837P and validate it with pyx12, sign out.
+// write a batch, download its 837P and validate it with pyx12; then get paid: upload the 999,
+// the 277CA and the 835 (and the same 835 again, and an unbalanced one), check the balances, the
+// reports and the work queue; sign out.
 //
 // Run by scripts/test-browser.sh, which starts `rcm serve --demo` and sets:
 //   RCM_BASE_URL       http://127.0.0.1:PORT of the running server
@@ -9,6 +11,7 @@
 //   RCM_X12VALID       pyx12's x12valid
 //   RCM_ARTIFACTS      where screenshots (and, on a failure, the page's HTML) go
 //   RCM_CHROMIUM       the Chromium binary (default /usr/bin/chromium)
+//   RCM_BIN            the rcm binary (writes the clearinghouse's 999 for the downloaded 837P)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -23,6 +26,7 @@ const PASSWORD = required("RCM_DEMO_PASSWORD");
 const X12VALID = process.env.RCM_X12VALID || path.join(here, "../../.venv/bin/x12valid");
 const ARTIFACTS = process.env.RCM_ARTIFACTS || path.join(here, "artifacts");
 const CHROMIUM = process.env.RCM_CHROMIUM || "/usr/bin/chromium";
+const RCM = required("RCM_BIN");
 const STEP_TIMEOUT = 15_000;
 // A past date of service (and a coverage that covers it).
 const SERVICE_DATE = "2026-11-02";
@@ -37,11 +41,23 @@ function required(name) {
   return v;
 }
 
+/// One interchange around one transaction set (the segments between ST and SE).
+function x12File(functional, set, version, control, segments) {
+  const c9 = String(control).padStart(9, "0");
+  return (
+    `ISA*00*          *00*          *ZZ*DEMOCLEARING   *ZZ*RIVERSIDEFM    *261124*1200*^*00501*${c9}*0*T*:~` +
+    `GS*${functional}*DEMOCLEARING*RIVERSIDEFM*20261124*1200*${control}*X*${version}~` +
+    `ST*${set}*0001*${version}~` +
+    segments.map((s) => `${s}~`).join("") +
+    `SE*${segments.length + 2}*0001~GE*1*${control}~IEA*1*${c9}~`
+  );
+}
+
 function escapeRe(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-test("OpenRCM in the browser: patient to 837P", { timeout: 180_000 }, async (t) => {
+test("OpenRCM in the browser: patient to 837P to payment", { timeout: 180_000 }, async (t) => {
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -348,6 +364,106 @@ test("OpenRCM in the browser: patient to 837P", { timeout: 180_000 }, async (t) 
       // point exits 1 even when the file is OK, as the project's Rust pyx12 tests also assume).
       assert.match(last, /: OK$/, `x12valid:\n${report}`);
       assert.doesNotMatch(report, /\bERROR\b/, report);
+    });
+
+    // ---- getting paid: the clearinghouse's 999, the payer's 277CA and 835, uploaded on the
+    // Payments page; balances to the cent; the same 835 again changes nothing.
+    let file999;
+    await step("the clearinghouse's 999 for the batch: accepted, the claim stays submitted", async () => {
+      file999 = path.join(ARTIFACTS, "batch.999");
+      const r = spawnSync(RCM, ["x12", "validate", file837, "--ack", file999], { encoding: "utf8" });
+      if (r.error) assert.fail(`cannot run ${RCM}: ${r.error.message}`);
+      assert.equal(r.status, 0, `rcm x12 validate --ack:\n${r.stdout}${r.stderr}`);
+      await page.goto("/payments");
+      await page.setInputFiles("#file", file999);
+      const resp = await submit(page.locator("button", { hasText: "Import" }), "/payments");
+      assert.equal(resp.status(), 200);
+      await page.locator("#import-result", { hasText: "999 file" }).waitFor();
+      await page.locator("#import-result li", { hasText: "accepted" }).first().waitFor();
+    });
+
+    await step("the payer's 277CA accepts the claim (payer claim number PCC1)", async () => {
+      const f = path.join(ARTIFACTS, "ack.277");
+      writeFileSync(f, x12File("HN", "277", "005010X214", 7701, [
+        "BHT*0085*08*BROWSER277*20261124*1200*TH", "HL*1**20*1", "NM1*PR*2*DEMO PAYER*****PI*DEMO1",
+        "TRN*1*T1", "DTP*050*D8*20261124", "DTP*009*D8*20261124", "HL*2*1*21*1",
+        "NM1*41*2*RIVERSIDE FAMILY MEDICINE*****46*RIVERSIDEFM", "TRN*2*B1", "STC*A1:19*20261124*WQ*125",
+        "HL*3*2*19*1", "NM1*85*2*RIVERSIDE FAMILY MEDICINE*****XX*1234567893", "TRN*1*P1",
+        "STC*A1:19*20261124*WQ*125", "HL*4*3*PT", "NM1*QC*1*BROWSERTEST*PAT****MI*BT1", `TRN*2*${pcn}`,
+        "STC*A2:20*20261124*WQ*125", "REF*1K*PCC1", `DTP*472*D8*${SERVICE_DATE.replaceAll("-", "")}`,
+      ]));
+      await page.setInputFiles("#file", f);
+      const resp = await submit(page.locator("button", { hasText: "Import" }), "/payments");
+      assert.equal(resp.status(), 200);
+      await page.locator("#import-result li", { hasText: "now accepted" }).waitFor();
+    });
+
+    let file835;
+    await step("the payer's 835 pays $80.00, $20.00 coinsurance, $25.00 contractual", async () => {
+      file835 = path.join(ARTIFACTS, "remit.835");
+      writeFileSync(file835, x12File("HP", "835", "005010X221A1", 7702, [
+        "BPR*I*80*C*ACH*CCP*01*011000015*DA*123456*1123456789**01*021000021*DA*987654*20261120",
+        "TRN*1*BROWSEREFT1*1123456789", "DTM*405*20261118", "N1*PR*DEMO PAYER", "N3*1 PAYER WAY",
+        "N4*HARTFORD*CT*06101", "PER*BL*PROVIDER SERVICES*TE*8005550100",
+        "N1*PE*RIVERSIDE FAMILY MEDICINE*XX*1234567893", "LX*1",
+        `CLP*${pcn}*1*125*80*20*12*PCC1`, "NM1*QC*1*BROWSERTEST*PAT****MI*BT1",
+        "SVC*HC:99213*125*80**1", `DTM*472*${SERVICE_DATE.replaceAll("-", "")}`,
+        "CAS*CO*45*25", "CAS*PR*2*20", "REF*6R*1", "AMT*B6*100",
+      ]));
+      await page.setInputFiles("#file", file835);
+      const resp = await submit(page.locator("button", { hasText: "Import" }), "/payments");
+      assert.equal(resp.status(), 200);
+      await page.locator("#import-result", { hasText: "1 claim(s) posted, 0 unmatched" }).waitFor();
+      await page.screenshot({ path: path.join(ARTIFACTS, "payments.png"), fullPage: true });
+      await page.goto(`/claims/${claimId}`);
+      await page.locator("h1 span.status", { hasText: "paid" }).waitFor();
+      assert.equal((await page.locator("#insurance-balance").textContent()).trim(), "$0.00");
+      assert.equal((await page.locator("#patient-balance").textContent()).trim(), "$20.00");
+      await page.locator("table.payment", { hasText: "Charge exceeds fee schedule" }).waitFor();
+      await page.screenshot({ path: path.join(ARTIFACTS, "claim-paid.png"), fullPage: true });
+    });
+
+    await step("the same 835 again changes nothing", async () => {
+      await page.goto("/payments");
+      await page.setInputFiles("#file", file835);
+      await submit(page.locator("button", { hasText: "Import" }), "/payments");
+      await page.locator("#import-result", { hasText: "imported before" }).waitFor();
+      await page.goto(`/claims/${claimId}`);
+      assert.equal((await page.locator("#patient-balance").textContent()).trim(), "$20.00");
+      assert.equal(await page.locator("table.payment").count(), 1, "one posting");
+    });
+
+    await step("an unbalanced 835 is refused whole", async () => {
+      const bad = path.join(ARTIFACTS, "unbalanced.835");
+      writeFileSync(bad, readFileSync(file835, "latin1").replace("BPR*I*80*", "BPR*I*81*").replace("BROWSEREFT1", "BROWSEREFT2"));
+      await page.goto("/payments");
+      await page.setInputFiles("#file", bad);
+      const resp = await submit(page.locator("button", { hasText: "Import" }), "/payments");
+      assert.equal(resp.status(), 422);
+      await page.locator("#import-error", { hasText: "nothing was imported" }).waitFor();
+    });
+
+    await step("reports: the patient's $20.00 in the aging, charts drawn", async () => {
+      await page.goto("/reports");
+      await page.locator("#kpis").waitFor();
+      const row = page.locator("#aging-patient tr", { hasText: "Browsertest, Pat" });
+      await row.waitFor();
+      assert.match(await row.textContent(), /\$20\.00/);
+      assert.ok((await page.locator("svg.chart").count()) >= 1, "an SVG chart");
+      await page.screenshot({ path: path.join(ARTIFACTS, "reports.png"), fullPage: true });
+    });
+
+    await step("work queue: the demo's denial, a note and an owner", async () => {
+      await page.goto("/work-queue");
+      await page.locator("#work-groups", { hasText: "50" }).waitFor();
+      await page.locator("#work-items a", { hasText: "Work" }).first().click();
+      await page.waitForURL(/\/work-queue\/\d+$/);
+      await page.locator("#next-step", { hasText: "appeal" }).waitFor();
+      await page.fill("#note", "Appeal with the visit note");
+      await submit(page.locator("button", { hasText: "Add note" }), "/work-queue/");
+      await page.locator("#notes li", { hasText: "Appeal with the visit note" }).waitFor();
+      await submit(page.locator("button", { hasText: "Assign" }), "/work-queue/");
+      assert.equal((await page.locator("#assigned").textContent()).trim(), "demo-biller");
     });
 
     await step("sign out; signed-out pages go to the sign-in form", async () => {

@@ -986,6 +986,7 @@ fn import_result(out: &ImportOut) -> Markup {
                     ul { @for a in &out.acknowledged { li {
                         a href={ "/claims/" (a.claim_id) } { "Claim #" (a.claim_id) } ": "
                         @if a.accepted { "accepted" } @else { strong.bad { "rejected" } } " — " (a.message)
+                        @if let Some(st) = &a.new_status { " (now " (st) ")" }
                     } } }
                 }
                 @if !out.unknown.is_empty() { p.warn { "Not ours: " (out.unknown.join(", ")) } }
