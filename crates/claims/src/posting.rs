@@ -928,3 +928,114 @@ pub fn amount(cents: i64) -> String {
     let c = cents.unsigned_abs();
     format!("{sign}{}.{:02}", c / 100, c % 100)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use rcm_x12::model::Procedure;
+    use rcm_x12::values::Money;
+
+    fn line(n: u32, code: &str, mods: &[&str], cents: i64) -> BilledLine {
+        BilledLine {
+            line_number: n,
+            procedure_code: code.into(),
+            modifiers: mods.iter().map(|m| m.to_string()).collect(),
+            charge_cents: cents,
+        }
+    }
+
+    fn svc(code: &str, mods: &[&str], cents: i64) -> ServicePayment {
+        ServicePayment {
+            procedure: Procedure::hc(code, mods),
+            charge: Money(cents),
+            ..ServicePayment::default()
+        }
+    }
+
+    #[test]
+    fn service_lines_match_by_code_modifiers_and_charge_without_a_line_number() {
+        let claim = BilledClaim {
+            claim_id: 1,
+            state: BilledState::Sent,
+            charge_cents: 0,
+            lines: vec![
+                line(1, "99213", &["25"], 10_000),
+                line(2, "36415", &[], 2_500),
+                line(3, "36415", &[], 3_000),
+            ],
+        };
+        let mut taken = vec![false; 3];
+        // Same code, the second charge first: the charge decides between equal codes.
+        assert_eq!(
+            match_line(&svc("36415", &[], 3_000), &claim, &mut taken),
+            Some(3)
+        );
+        assert_eq!(
+            match_line(&svc("36415", &[], 2_500), &claim, &mut taken),
+            Some(2)
+        );
+        // Modifier differs: still the same procedure, matched on the code alone.
+        assert_eq!(
+            match_line(&svc("99213", &[], 9_000), &claim, &mut taken),
+            Some(1)
+        );
+        // Nothing left.
+        assert_eq!(
+            match_line(&svc("99213", &["25"], 10_000), &claim, &mut taken),
+            None
+        );
+        // The payer changed the code: SVC06 names the billed one.
+        let mut changed = svc("99212", &[], 10_000);
+        changed.original_procedure = Some(Procedure::hc("99213", &["25"]));
+        let mut taken = vec![false; 3];
+        assert_eq!(match_line(&changed, &claim, &mut taken), Some(1));
+    }
+
+    #[test]
+    fn patient_control_numbers_round_trip_and_foreign_ones_are_not_ours() {
+        assert_eq!(claim_id_of_pcn(&patient_control_number(42)), Some(42));
+        for foreign in [
+            "42",
+            "RCM",
+            "RCM-1",
+            "RCM0",
+            "RCMx1",
+            "rcm42",
+            "RCM99999999999999999999",
+        ] {
+            assert_eq!(claim_id_of_pcn(foreign), None, "{foreign}");
+        }
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_it_and_defuses_formulas() {
+        let r = csv_record(&[
+            "plain".into(),
+            "a,b".into(),
+            "say \"hi\"".into(),
+            "=SUM(A1)".into(),
+            "-12.50".into(),
+        ]);
+        assert_eq!(r, "plain,\"a,b\",\"say \"\"hi\"\"\",'=SUM(A1),-12.50\r\n");
+        assert_eq!(amount(-305), "-3.05");
+        assert_eq!(amount(123_456), "1234.56");
+    }
+
+    #[test]
+    fn a_277ca_rejection_reads_in_plain_words() {
+        let s = Status {
+            category: "A7".into(),
+            code: "562".into(),
+            entity: "85".into(),
+            message: "NPI NOT ON FILE".into(),
+            ..Status::default()
+        };
+        assert_eq!(
+            status_words(&s),
+            "Rejected for invalid information: Entity's National Provider Identifier (NPI) — NPI NOT ON FILE"
+        );
+        assert!(next_step("97").contains("NCCI"));
+        assert!(reason_meaning("ZZZ9").contains("not in this build's list"));
+    }
+}

@@ -275,6 +275,9 @@ pub fn claim_input(
         }],
         place_of_service: Some(ctx.encounter.data.place_of_service.clone()),
         frequency: Some(content.frequency_code.clone()),
+        original_claim_reference: matches!(content.frequency_code.as_str(), "7" | "8")
+            .then(|| ctx.original_claim_reference.clone())
+            .flatten(),
         diagnoses: content.diagnoses.clone(),
         total_charge: money(content.total_charge_cents()),
         lines,

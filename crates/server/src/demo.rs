@@ -292,10 +292,20 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
             .await
             .map_err(e)?;
             let claim = store
-                .set_claim_status(&actor, claim.id, claim.version, store::ClaimStatus::Ready, None)
+                .set_claim_status(
+                    &actor,
+                    claim.id,
+                    claim.version,
+                    store::ClaimStatus::Ready,
+                    None,
+                )
                 .await
                 .map_err(e)?;
-            past.push((claim, patient.data.last_name.clone(), patient.data.first_name.clone()));
+            past.push((
+                claim,
+                patient.data.last_name.clone(),
+                patient.data.first_name.clone(),
+            ));
             continue;
         }
         let (dx, lines) = visits[(i / 2) % visits.len()];
@@ -330,7 +340,9 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
                 .map_err(e)?;
         }
     }
-    paid_history(store, &actor, org.id, &past).await.map_err(e)?;
+    paid_history(store, &actor, org.id, &past)
+        .await
+        .map_err(e)?;
     write_login(data_dir, &password)
         .map_err(|x| format!("{}: {x}", data_dir.join(LOGIN_FILE).display()))?;
     Ok(DemoLogin {
@@ -441,8 +453,8 @@ async fn paid_history(
         field: "demo 835",
         reason: what.to_string(),
     };
-    let bytes = rcm_x12::synth::remit_interchange(&[remit], 1)
-        .map_err(|x| invalid(&x.to_string()))?;
+    let bytes =
+        rcm_x12::synth::remit_interchange(&[remit], 1).map_err(|x| invalid(&x.to_string()))?;
     let read = rcm_claims::posting::read_received(&bytes).map_err(|x| invalid(&x.to_string()))?;
     store
         .import_received(actor, organization_id, &bytes, &read.content)

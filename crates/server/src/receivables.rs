@@ -109,6 +109,8 @@ pub struct WorkItemOut {
     pub service_date: Option<String>,
     pub opened_at: String,
     pub assigned_to: Option<String>,
+    /// When an appeal was sent.
+    pub appealed_at: Option<String>,
     pub resolved_at: Option<String>,
     pub resolved_by: Option<String>,
 }
@@ -354,6 +356,7 @@ fn item_out(w: &store::WorkItem) -> WorkItemOut {
         service_date: w.service_date.map(|d| d.to_string()),
         opened_at: w.opened_at.to_string(),
         assigned_to: w.assigned_to.clone(),
+        appealed_at: w.appealed_at.map(|t| t.to_string()),
         resolved_at: w.resolved_at.map(|t| t.to_string()),
         resolved_by: w.resolved_by.clone(),
     }
@@ -585,6 +588,22 @@ pub async fn api_add_note(
         .add_work_note(&who.actor(), state.org(), id, &b.note)
         .await?;
     Ok(StatusCode::CREATED)
+}
+
+pub async fn api_appeal(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let id = id_param(id)?;
+    let b: NoteBody = read_json(&headers, &body)?;
+    state
+        .store
+        .record_appeal(&who.actor(), state.org(), id, &b.note)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn api_notes(
@@ -1209,7 +1228,7 @@ pub async fn work_queue(
                         td.num { "$" (amount(w.amount_cents)) }
                         td { (w.opened_at.strftime("%Y-%m-%d")) }
                         td { (w.assigned_to.clone().unwrap_or_default()) }
-                        td { @if w.resolved_at.is_some() { "resolved" } @else if can_work { a href={ "/work-queue/" (w.id) } { "Work" } } }
+                        td { @if w.resolved_at.is_some() { "resolved" } @else if w.appealed_at.is_some() { "appealed" } @else if can_work { a href={ "/work-queue/" (w.id) } { "Work" } } }
                     } } }
                 }
             },
@@ -1252,6 +1271,7 @@ pub async fn work_item(
                     dt { "Payer" } dd { (w.payer) }
                     dt { "Amount" } dd { "$" (w.amount) }
                     dt { "Opened" } dd { (w.opened_at) }
+                    @if let Some(a) = &w.appealed_at { dt { "Appeal sent" } dd #appealed { (a) } }
                     dt { "Assigned to" } dd #assigned { (w.assigned_to.clone().unwrap_or_else(|| "nobody".into())) }
                     @if let Some(r) = &w.resolved_at { dt { "Resolved" } dd { (r) " by " (w.resolved_by.clone().unwrap_or_default()) } }
                 }
@@ -1268,6 +1288,14 @@ pub async fn work_item(
                         (csrf_field(&who))
                         label { "Assign to " input name="assigned_to" value=(w.assigned_to.clone().unwrap_or_else(|| who.user.username.clone())) size="16"; }
                         button type="submit" { "Assign" }
+                    }
+                    @if w.kind != "rejected" && w.appealed_at.is_none() {
+                        form method="post" action={ "/work-queue/" (w.id) "/appeal" } {
+                            (csrf_field(&who))
+                            label.field for="appeal-note" { span.label { "Appeal sent: what went to the payer" }
+                                input id="appeal-note" name="note" required maxlength="2000"; }
+                            button type="submit" { "Record appeal" }
+                        }
                     }
                     form.inline method="post" action={ "/work-queue/" (w.id) "/resolve" } {
                         (csrf_field(&who))
@@ -1324,6 +1352,27 @@ pub async fn work_assign(
         state
             .store
             .assign_work_item(&who.actor(), state.org(), id, to.as_deref())
+            .await,
+    )
+}
+
+pub async fn work_appeal(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    body: Bytes,
+) -> Response {
+    let id = match id_param(id) {
+        Ok(i) => i,
+        Err(p) => return fail(p),
+    };
+    let f = Form::parse(&body);
+    let note = f.opt("note").unwrap_or_default();
+    back_to_item(
+        id,
+        state
+            .store
+            .record_appeal(&who.actor(), state.org(), id, &note)
             .await,
     )
 }

@@ -350,6 +350,13 @@ pub static ROUTES: &[RouteSpec] = &[
     ),
     page(
         "POST",
+        "/work-queue/{id}/appeal",
+        Signed(PostPayments),
+        "Record an appeal sent for a denial",
+        || post(receivables::work_appeal),
+    ),
+    page(
+        "POST",
         "/work-queue/{id}/resolve",
         Signed(PostPayments),
         "Resolve a work item",
@@ -680,6 +687,16 @@ pub static ROUTES: &[RouteSpec] = &[
         None,
         None,
         || post(receivables::api_add_note),
+    ),
+    api(
+        "POST",
+        "/api/work-items/{id}/appeal",
+        Signed(PostPayments),
+        "Record an appeal sent for a denial (the note says what was sent)",
+        Some(schema::<receivables::NoteBody>),
+        None,
+        None,
+        || post(receivables::api_appeal),
     ),
     api(
         "POST",

@@ -349,11 +349,34 @@ async fn getting_paid(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    // The appeal is recorded with what was sent; the item stays open until the payer answers.
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/work-items/{item}/appeal"),
+            &biller,
+            &json!({"note": "Records and letter of medical necessity faxed"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    let appealed = t
+        .get(&format!("/api/work-items?claim_id={}", ids[2]), &biller)
+        .await
+        .json();
+    assert!(
+        appealed["items"][0]["appealed_at"].is_string(),
+        "{appealed}"
+    );
+    assert!(appealed["items"][0]["resolved_at"].is_null(), "{appealed}");
     let notes = t
         .get(&format!("/api/work-items/{item}/notes"), &biller)
         .await
         .json();
     assert_eq!(notes[0]["note"], "Appeal sent with the visit note");
+    assert_eq!(
+        notes[1]["note"],
+        "Appeal sent: Records and letter of medical necessity faxed"
+    );
     // The auditor reads the queue but cannot work it.
     let auditor = t.token("demo-auditor").await;
     assert_eq!(
@@ -411,6 +434,64 @@ async fn getting_paid(t: &TestApp) {
         periods
             .text()
             .starts_with("period,provider,charges,payments,adjustments")
+    );
+
+    // A correction of the paid claim goes out as a replacement (frequency 7) naming the payer's
+    // claim number (REF*F8), in a new batch.
+    let paid = t
+        .get(&format!("/api/claims/{}", ids[0]), &biller)
+        .await
+        .json();
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/claims/{}/status", ids[0]),
+            &biller,
+            &json!({"status": "draft", "version": paid["version"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let draft = r.json();
+    let r = t
+        .json(
+            "PUT",
+            &format!("/api/claims/{}", ids[0]),
+            &biller,
+            &json!({"version": draft["version"], "coverage_id": draft["coverage_id"], "frequency_code": "7",
+                    "diagnoses": draft["diagnoses"], "lines": draft["lines"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["scrub"]["errors"], 0, "{}", r.text());
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/claims/{}/status", ids[0]),
+            &biller,
+            &json!({"status": "ready", "version": r.json()["version"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let batch = t
+        .json(
+            "POST",
+            "/api/batches",
+            &biller,
+            &json!({"claim_ids": [ids[0]]}),
+        )
+        .await;
+    assert_eq!(batch.status, StatusCode::CREATED, "{}", batch.text());
+    let replacement = t
+        .get(batch.json()["file"].as_str().unwrap(), &biller)
+        .await
+        .text();
+    assert!(
+        replacement.contains(&format!("CLM*RCM{}*", ids[0])) && replacement.contains(":B:7*"),
+        "{replacement}"
+    );
+    assert!(
+        replacement.contains("REF*F8*EFT7001C000001~"),
+        "{replacement}"
     );
 
     // The pages: the upload form (with its CSRF token in the multipart body), the queue, reports.

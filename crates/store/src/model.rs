@@ -45,8 +45,9 @@ closed_enum!(
 
 impl ClaimStatus {
     /// The allowed moves: a draft is marked ready (or back), a ready claim goes out in a batch, the payer
-    /// accepts or rejects it, an accepted claim is paid or denied; a rejected or denied claim is corrected
-    /// as a draft again; anything not yet paid can be voided.
+    /// accepts or rejects it, an accepted claim is paid or denied; a rejected, denied or paid claim is
+    /// corrected as a draft again (sent as a replacement, frequency 7, or a void, 8, once the payer
+    /// gave it a claim number); anything not yet paid can be voided here.
     pub fn can_move_to(self, to: ClaimStatus) -> bool {
         use ClaimStatus::*;
         matches!(
@@ -60,6 +61,7 @@ impl ClaimStatus {
                 | (Accepted, Denied)
                 | (Rejected, Draft)
                 | (Denied, Draft)
+                | (Paid, Draft)
                 | (Draft | Ready | Rejected | Denied | Accepted, Void)
         )
     }

@@ -12,8 +12,9 @@ use crate::error::Result;
 use crate::model::*;
 use crate::{Store, StoreError, get, parse_date, parse_ts, ts_text};
 
-/// Claims that are owed something: sent and not void.
-const OWED: &str = "c.status IN ('submitted', 'accepted', 'rejected', 'paid', 'denied')";
+/// Claims that are owed something: sent at least once (a paid claim back in draft for a
+/// replacement still carries its balances) and not void.
+const OWED: &str = "c.submitted_at IS NOT NULL AND c.status <> 'void'";
 const INSURANCE_BALANCE: &str =
     "(c.total_charge_cents - c.paid_cents - c.adjusted_cents - c.patient_resp_cents)";
 const PATIENT_BALANCE: &str = "(c.patient_resp_cents - c.patient_paid_cents)";
@@ -53,6 +54,8 @@ pub struct WorkItem {
     pub amount_cents: i64,
     pub opened_at: Timestamp,
     pub assigned_to: Option<String>,
+    /// When an appeal was sent to the payer (the item stays open until the answer comes).
+    pub appealed_at: Option<Timestamp>,
     pub resolved_at: Option<Timestamp>,
     pub resolved_by: Option<String>,
     pub payer_id: i64,
@@ -529,7 +532,7 @@ impl Store {
         let n = 1 + texts.len() + ints.len();
         let list_sql = format!(
             "SELECT w.id, w.claim_id, w.kind, w.source, w.group_code, w.reason_code, w.remark_code, w.amount_cents, \
-             w.opened_at, w.assigned_to, w.resolved_at, w.resolved_by, cv.payer_id AS payer_id, py.name AS payer_name, \
+             w.opened_at, w.assigned_to, w.appealed_at, w.resolved_at, w.resolved_by, cv.payer_id AS payer_id, py.name AS payer_name, \
              c.service_date AS service_date {from} WHERE {wheres} ORDER BY w.id DESC LIMIT ${} OFFSET ${}",
             n + 1,
             n + 2
@@ -563,6 +566,7 @@ impl Store {
                     amount_cents: get(r, "amount_cents")?,
                     opened_at: parse_ts("work_items.opened_at", &opened)?,
                     assigned_to: get(r, "assigned_to")?,
+                    appealed_at: opt_ts("work_items.appealed_at", get(r, "appealed_at")?)?,
                     resolved_at: opt_ts("work_items.resolved_at", get(r, "resolved_at")?)?,
                     resolved_by: get(r, "resolved_by")?,
                     payer_id: get(r, "payer_id")?,
@@ -768,6 +772,65 @@ impl Store {
         .bind(ts_text(now))
         .bind(&actor.name)
         .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        append_in(
+            &mut tx,
+            &actor.name,
+            AuditAction::Update.as_str(),
+            "work_item",
+            &id.to_string(),
+            &actor.ip,
+            now,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Records that an appeal was sent for a denial, with a note saying what was sent; the item
+    /// stays open until the payer answers (a later payment resolves it).
+    pub async fn record_appeal(
+        &self,
+        actor: &Actor,
+        organization_id: i64,
+        id: i64,
+        note: &str,
+    ) -> Result<()> {
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > 2000 {
+            return Err(StoreError::Invalid {
+                field: "note",
+                reason: "say what was sent, 1 to 2000 characters".into(),
+            });
+        }
+        let now = Timestamp::now();
+        let mut tx = self.write_tx().await?;
+        item_in_org(&mut tx, organization_id, id).await?;
+        let done = sqlx::query(
+            "UPDATE work_items SET appealed_at = $1 WHERE id = $2 AND resolved_at IS NULL \
+             AND kind IN ('denied', 'line_denied')",
+        )
+        .bind(ts_text(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Invalid {
+                field: "work_item",
+                reason: "only an open denial can be appealed (a rejection is corrected and resent)"
+                    .into(),
+            });
+        }
+        sqlx::query(
+            "INSERT INTO work_item_notes (work_item_id, written_at, author, note_enc) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(ts_text(now))
+        .bind(&actor.name)
+        .bind(
+            self.cipher
+                .encrypt_str("work_item_notes.note", &format!("Appeal sent: {note}"))?,
+        )
         .execute(&mut *tx)
         .await?;
         append_in(

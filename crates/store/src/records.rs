@@ -9,7 +9,7 @@ use crate::entities::{billing_from_row, payer_from_row};
 use crate::error::Result;
 use crate::model::*;
 use crate::workspace::rendering_from_row;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, get};
 
 /// What a claim refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,9 @@ pub struct ClaimRecords {
     pub rendering: Option<RenderingProvider>,
     /// Rendering providers named on lines.
     pub line_rendering: Vec<RenderingProvider>,
+    /// The payer's claim control number of this encounter's claim, once a 277CA or 835 gave one:
+    /// a replacement (frequency 7) or void (8) must name it (REF*F8).
+    pub original_claim_reference: Option<String>,
 }
 
 fn invalid(field: &'static str, reason: &str) -> StoreError {
@@ -161,7 +164,17 @@ impl Store {
             }
             line_rendering.push(r);
         }
+        let original_claim_reference = sqlx::query(
+            "SELECT payer_claim_control_number FROM claims WHERE encounter_id = $1 \
+             AND payer_claim_control_number IS NOT NULL ORDER BY id DESC LIMIT 1",
+        )
+        .bind(encounter.id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| get::<String>(&r, "payer_claim_control_number"))
+        .transpose()?;
         Ok(ClaimRecords {
+            original_claim_reference,
             encounter,
             patient,
             coverage,

@@ -129,6 +129,7 @@ CREATE TABLE work_items (
     amount_cents BIGINT NOT NULL,
     opened_at TEXT NOT NULL,
     assigned_to TEXT,
+    appealed_at TEXT,
     resolved_at TEXT,
     resolved_by TEXT
 );
