@@ -17,6 +17,7 @@ use crate::model::*;
 use crate::{Store, StoreError, get, ts_text};
 
 /// A value of a row written by [`insert_rows`].
+#[derive(Clone)]
 pub(crate) enum V {
     I(i64),
     N(Option<i64>),
@@ -61,7 +62,7 @@ pub(crate) async fn insert_rows(
             }
             sql.push(')');
         }
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(cache_plans(conn));
         for row in batch {
             if row.len() != per_row {
                 return Err(StoreError::Invalid {
@@ -83,6 +84,56 @@ pub(crate) async fn insert_rows(
     Ok(())
 }
 
+/// Runs `sql` over many rows: `{rows}` in it becomes a multi-row `VALUES` list (its columns are
+/// `v.column1…` on both engines), after the `fixed` parameters `$1…`, chunked like [`insert_rows`].
+pub(crate) async fn update_rows(
+    conn: &mut AnyConnection,
+    sql: &str,
+    fixed: &[V],
+    per_row: usize,
+    rows: Vec<Vec<V>>,
+) -> Result<()> {
+    let budget = if conn.backend_name() == "SQLite" {
+        300
+    } else {
+        PG_PARAMS
+    };
+    let chunk = (budget / per_row).clamp(1, 5_000);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<Vec<V>> = rows.by_ref().take(chunk).collect();
+        let mut values = String::new();
+        let mut n = fixed.len();
+        for (i, _) in batch.iter().enumerate() {
+            if i > 0 {
+                values.push_str(", ");
+            }
+            values.push('(');
+            for c in 0..per_row {
+                if c > 0 {
+                    values.push_str(", ");
+                }
+                n += 1;
+                values.push('$');
+                values.push_str(&n.to_string());
+            }
+            values.push(')');
+        }
+        let text = sql.replace("{rows}", &values);
+        let mut q = sqlx::query(&text).persistent(cache_plans(conn));
+        for v in fixed.iter().cloned().chain(batch.into_iter().flatten()) {
+            q = match v {
+                V::I(x) => q.bind(x),
+                V::N(x) => q.bind(x),
+                V::T(x) => q.bind(x),
+                V::B(x) => q.bind(x),
+            };
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// `$first, $first+1, …` for an `IN (…)` list of `count` values.
 fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
@@ -92,6 +143,13 @@ fn placeholders(first: usize, count: usize) -> String {
 }
 
 const IN_CHUNK: usize = 500;
+
+/// Whether bulk statements are kept as prepared statements: yes on SQLite (preparing is most of
+/// their cost); not on PostgreSQL, whose generic plan for a cached one (after five runs) scans the
+/// organization's claims instead of looking the listed ids up, a hundred times slower.
+fn cache_plans(conn: &AnyConnection) -> bool {
+    conn.backend_name() == "SQLite"
+}
 const PG_PARAMS: usize = 4_000;
 
 /// What importing a received file did.
@@ -162,6 +220,8 @@ struct Billed {
     claims: HashMap<i64, BilledClaim>,
     status: HashMap<i64, ClaimStatus>,
     by_ccn: HashMap<String, i64>,
+    /// (paid, adjusted, patient responsibility) as stored: the sums of the claim's postings so far.
+    money: HashMap<i64, (i64, i64, i64)>,
 }
 
 async fn load_billed(
@@ -174,15 +234,19 @@ async fn load_billed(
         claims: HashMap::new(),
         status: HashMap::new(),
         by_ccn: HashMap::new(),
+        money: HashMap::new(),
     };
     let mut rows = Vec::new();
     for chunk in ids.chunks(IN_CHUNK) {
         let sql = format!(
-            "SELECT id, status, total_charge_cents, payer_claim_control_number FROM claims \
+            "SELECT id, status, total_charge_cents, payer_claim_control_number, paid_cents, adjusted_cents, \
+             patient_resp_cents FROM claims \
              WHERE organization_id = $1 AND id IN ({})",
             placeholders(2, chunk.len())
         );
-        let mut q = sqlx::query(&sql).bind(organization_id);
+        let mut q = sqlx::query(&sql)
+            .persistent(cache_plans(conn))
+            .bind(organization_id);
         for id in chunk {
             q = q.bind(*id);
         }
@@ -190,11 +254,14 @@ async fn load_billed(
     }
     for chunk in ccns.chunks(IN_CHUNK) {
         let sql = format!(
-            "SELECT id, status, total_charge_cents, payer_claim_control_number FROM claims \
+            "SELECT id, status, total_charge_cents, payer_claim_control_number, paid_cents, adjusted_cents, \
+             patient_resp_cents FROM claims \
              WHERE organization_id = $1 AND payer_claim_control_number IN ({})",
             placeholders(2, chunk.len())
         );
-        let mut q = sqlx::query(&sql).bind(organization_id);
+        let mut q = sqlx::query(&sql)
+            .persistent(cache_plans(conn))
+            .bind(organization_id);
         for c in chunk {
             q = q.bind(c.as_str());
         }
@@ -209,6 +276,14 @@ async fn load_billed(
         if let Some(s) = ClaimStatus::parse(&status) {
             b.status.insert(id, s);
         }
+        b.money.insert(
+            id,
+            (
+                get(r, "paid_cents")?,
+                get(r, "adjusted_cents")?,
+                get(r, "patient_resp_cents")?,
+            ),
+        );
         b.claims.entry(id).or_insert(BilledClaim {
             claim_id: id,
             state: billed_state(&status),
@@ -223,7 +298,7 @@ async fn load_billed(
              WHERE claim_id IN ({}) ORDER BY claim_id, line_number",
             placeholders(1, chunk.len())
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(cache_plans(conn));
         for id in chunk {
             q = q.bind(*id);
         }
@@ -256,6 +331,41 @@ async fn move_claims(
     now: Timestamp,
     by: &str,
 ) -> Result<()> {
+    write_history(conn, moves, now, by).await?;
+    let mut by_target: HashMap<ClaimStatus, Vec<i64>> = HashMap::new();
+    for (id, from, to) in moves {
+        if from != to {
+            by_target.entry(*to).or_default().push(*id);
+        }
+    }
+    for (to, ids) in by_target {
+        for chunk in ids.chunks(IN_CHUNK) {
+            let sql = format!(
+                "UPDATE claims SET status = $1, version = version + 1, updated_at = $2, updated_by = $3 \
+                 WHERE id IN ({})",
+                placeholders(4, chunk.len())
+            );
+            let mut q = sqlx::query(&sql)
+                .persistent(cache_plans(conn))
+                .bind(to.as_str())
+                .bind(ts_text(now))
+                .bind(by);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The status history rows of these moves (those that change the status).
+async fn write_history(
+    conn: &mut AnyConnection,
+    moves: &[(i64, ClaimStatus, ClaimStatus)],
+    now: Timestamp,
+    by: &str,
+) -> Result<()> {
     let history: Vec<Vec<V>> = moves
         .iter()
         .filter(|(_, from, to)| from != to)
@@ -281,31 +391,7 @@ async fn move_claims(
         ],
         history,
     )
-    .await?;
-    let mut by_target: HashMap<ClaimStatus, Vec<i64>> = HashMap::new();
-    for (id, from, to) in moves {
-        if from != to {
-            by_target.entry(*to).or_default().push(*id);
-        }
-    }
-    for (to, ids) in by_target {
-        for chunk in ids.chunks(IN_CHUNK) {
-            let sql = format!(
-                "UPDATE claims SET status = $1, version = version + 1, updated_at = $2, updated_by = $3 \
-                 WHERE id IN ({})",
-                placeholders(4, chunk.len())
-            );
-            let mut q = sqlx::query(&sql)
-                .bind(to.as_str())
-                .bind(ts_text(now))
-                .bind(by);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.execute(&mut *conn).await?;
-        }
-    }
-    Ok(())
+    .await
 }
 
 /// Resolves the open work items of these kinds on these claims (the payer has since paid or
@@ -324,7 +410,10 @@ async fn resolve_items(
             placeholders(3, kinds.len()),
             placeholders(3 + kinds.len(), chunk.len())
         );
-        let mut q = sqlx::query(&sql).bind(ts_text(now)).bind(by);
+        let mut q = sqlx::query(&sql)
+            .persistent(cache_plans(conn))
+            .bind(ts_text(now))
+            .bind(by);
         for k in kinds {
             q = q.bind(*k);
         }
@@ -347,7 +436,7 @@ async fn open_items(
             "SELECT claim_id, kind, reason_code FROM work_items WHERE resolved_at IS NULL AND claim_id IN ({})",
             placeholders(1, chunk.len())
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(cache_plans(conn));
         for id in chunk {
             q = q.bind(*id);
         }
@@ -813,22 +902,48 @@ impl Store {
             };
             moves.push((id, from, to));
         }
-        // The history first, then the claims (see move_claims).
-        move_claims(conn, &moves, now, by).await?;
-        // Balances: the sum of every posting of each touched claim.
-        sqlx::query(
-            "UPDATE claims SET \
-             paid_cents = (SELECT COALESCE(SUM(p.paid_cents), 0) FROM claim_payments p WHERE p.claim_id = claims.id), \
-             adjusted_cents = (SELECT COALESCE(SUM(p.adjusted_cents), 0) FROM claim_payments p WHERE p.claim_id = claims.id), \
-             patient_resp_cents = (SELECT COALESCE(SUM(p.patient_resp_cents), 0) FROM claim_payments p WHERE p.claim_id = claims.id), \
-             first_response = COALESCE(first_response, 'accepted'), \
-             payer_claim_control_number = COALESCE((SELECT q.payer_claim_control_number FROM claim_payments q \
-               WHERE q.id = (SELECT MAX(p.id) FROM claim_payments p \
-               WHERE p.claim_id = claims.id AND p.payer_claim_control_number <> '')), payer_claim_control_number) \
-             WHERE id IN (SELECT claim_id FROM claim_payments WHERE remittance_id = $1)",
+        // The history first (see move_claims), then every touched claim in one multi-row UPDATE:
+        // status, and the balances as the stored sums plus this payment's postings.
+        write_history(conn, &moves, now, by).await?;
+        let mut delta: HashMap<i64, (i64, i64, i64, &str)> = HashMap::new();
+        for c in &plan.claims {
+            let d = delta.entry(c.claim_id).or_insert((0, 0, 0, ""));
+            d.0 += c.paid_cents;
+            d.1 += c.adjusted_cents;
+            d.2 += c.patient_resp_cents;
+            if !c.payer_claim_control_number.is_empty() {
+                d.3 = &c.payer_claim_control_number;
+            }
+        }
+        let rows: Vec<Vec<V>> = moves
+            .iter()
+            .map(|(id, _, to)| {
+                let (paid, adjusted, pr) = billed.money.get(id).copied().unwrap_or((0, 0, 0));
+                let (dp, da, dr, ccn) = delta.get(id).copied().unwrap_or((0, 0, 0, ""));
+                vec![
+                    V::I(*id),
+                    V::T(to.as_str().into()),
+                    V::I(paid + dp),
+                    V::I(adjusted + da),
+                    V::I(pr + dr),
+                    V::T(ccn.into()),
+                ]
+            })
+            .collect();
+        update_rows(
+            conn,
+            "UPDATE claims SET status = v.column2, \
+             version = claims.version + CASE WHEN claims.status = v.column2 THEN 0 ELSE 1 END, \
+             updated_at = CASE WHEN claims.status = v.column2 THEN claims.updated_at ELSE $1 END, \
+             updated_by = CASE WHEN claims.status = v.column2 THEN claims.updated_by ELSE $2 END, \
+             paid_cents = v.column3, adjusted_cents = v.column4, patient_resp_cents = v.column5, \
+             payer_claim_control_number = COALESCE(NULLIF(v.column6, ''), claims.payer_claim_control_number), \
+             first_response = COALESCE(claims.first_response, 'accepted') \
+             FROM (VALUES {rows}) AS v WHERE claims.id = v.column1",
+            &[V::T(ts_text(now)), V::T(by.into())],
+            6,
+            rows,
         )
-        .bind(remittance_id)
-        .execute(&mut *conn)
         .await?;
         resolve_items(conn, &paid_now, &["denied", "rejected"], now, "835 payment").await?;
 
