@@ -993,6 +993,46 @@ mod tests {
     }
 
     #[test]
+    fn outcomes_follow_the_claim_status_code() {
+        let claim = BilledClaim {
+            claim_id: 7,
+            state: BilledState::Sent,
+            charge_cents: 10_000,
+            lines: vec![line(1, "99213", &[], 10_000)],
+        };
+        let outcome = |status: &str, paid: i64, pr: Option<i64>| {
+            let clp = ClaimPayment {
+                patient_control_number: "RCM7".into(),
+                status: status.into(),
+                charge: Money(10_000),
+                paid: Money(paid),
+                patient_responsibility: pr.map(Money),
+                ..ClaimPayment::default()
+            };
+            post_claim(1, &clp, &claim).outcome
+        };
+        assert_eq!(outcome("1", 8_000, Some(2_000)), Outcome::Paid);
+        assert_eq!(
+            outcome("1", 0, Some(10_000)),
+            Outcome::Paid,
+            "all to the deductible"
+        );
+        assert_eq!(
+            outcome("1", 0, None),
+            Outcome::Denied,
+            "nothing paid, nothing owed"
+        );
+        assert_eq!(outcome("4", 0, None), Outcome::Denied);
+        assert_eq!(outcome("22", -8_000, Some(-2_000)), Outcome::Reversed);
+        assert_eq!(outcome("25", 0, None), Outcome::Informational);
+        assert_eq!(
+            outcome("2", 1_500, Some(500)),
+            Outcome::Paid,
+            "as secondary"
+        );
+    }
+
+    #[test]
     fn patient_control_numbers_round_trip_and_foreign_ones_are_not_ours() {
         assert_eq!(claim_id_of_pcn(&patient_control_number(42)), Some(42));
         for foreign in [

@@ -907,6 +907,10 @@ impl Store {
         write_history(conn, &moves, now, by).await?;
         let mut delta: HashMap<i64, (i64, i64, i64, &str)> = HashMap::new();
         for c in &plan.claims {
+            // A predetermination (25) or "not our claim" (23) is recorded but moves no money.
+            if c.outcome == Outcome::Informational {
+                continue;
+            }
             let d = delta.entry(c.claim_id).or_insert((0, 0, 0, ""));
             d.0 += c.paid_cents;
             d.1 += c.adjusted_cents;

@@ -34,7 +34,7 @@ CREATE TABLE remittances (
 );
 
 -- What one CLP said about one claim. A reversal (CLP02 = 22) is a row with negative amounts, so
--- a claim's money is always the sum of its rows.
+-- a claim's money is the sum of its rows (but for predeterminations, which move none).
 CREATE TABLE claim_payments (
     id INTEGER PRIMARY KEY,
     remittance_id BIGINT NOT NULL REFERENCES remittances(id),
@@ -145,7 +145,8 @@ CREATE TABLE work_item_notes (
 );
 CREATE INDEX work_item_notes_item ON work_item_notes (work_item_id);
 
--- The claim's money, kept as the sum of its postings so A/R reads one row per claim:
+-- The claim's money, kept as the sum of its postings (predeterminations and "not our claim" answers
+-- are recorded but move no money) so A/R reads one row per claim:
 -- insurance balance = charge - paid - adjusted - patient responsibility;
 -- patient balance = patient responsibility - patient paid.
 ALTER TABLE claims ADD COLUMN paid_cents BIGINT NOT NULL DEFAULT 0;
