@@ -664,6 +664,87 @@ pub async fn api_unmatched(
     Ok(axum::Json(rows.iter().map(unmatched_out).collect()))
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostUnmatchedBody {
+    /// The claim this payment belongs to.
+    pub claim_id: i64,
+}
+
+pub async fn api_post_unmatched(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<axum::Json<PaymentOut>> {
+    let id = id_param(id)?;
+    let b: PostUnmatchedBody = read_json(&headers, &body)?;
+    let p = state
+        .store
+        .post_unmatched(&who.actor(), state.org(), id, b.claim_id)
+        .await?;
+    Ok(axum::Json(PaymentOut {
+        remittance_id: p.remittance_id,
+        payer: p.payer_name,
+        trace_number: p.trace_number,
+        payment: amount(p.payment_cents),
+        claims_posted: p.claims_posted,
+        claims_unmatched: 0,
+        denials: p.denials,
+        provider_adjustments: amount(0),
+    }))
+}
+
+pub async fn post_unmatched_page(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    body: Bytes,
+) -> Response {
+    let id = match id_param(id) {
+        Ok(i) => i,
+        Err(p) => return fail(p),
+    };
+    let f = Form::parse(&body);
+    let Some(claim_id) = f
+        .opt("claim_id")
+        .and_then(|v| v.trim().trim_start_matches('#').parse::<i64>().ok())
+    else {
+        return payments_page(
+            &state,
+            &who,
+            Some(html! { p.error role="alert" id="import-error" { "Give the claim number (digits) to post this payment to." } }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    match state
+        .store
+        .post_unmatched(&who.actor(), state.org(), id, claim_id)
+        .await
+    {
+        Ok(p) => payments_page(
+            &state,
+            &who,
+            Some(html! { p.notice role="status" id="import-result" {
+                "Posted $" (amount(p.payment_cents)) " to " a href={ "/claims/" (claim_id) } { "claim #" (claim_id) } "." } }),
+            StatusCode::OK,
+        )
+        .await,
+        Err(e) => {
+            let p = Problem::from(e);
+            payments_page(
+                &state,
+                &who,
+                Some(html! { p.error role="alert" id="import-error" { "Not posted: " (p.detail) } }),
+                p.status(),
+            )
+            .await
+        }
+    }
+}
+
 pub async fn api_resolve_unmatched(
     State(state): State<AppState>,
     Extension(who): Extension<Principal>,
@@ -1052,8 +1133,15 @@ async fn payments_page(
                             td { (u.payer_name) } td { (u.trace_number) } td { (u.patient_control_number) } td { (u.payer_claim_control_number) }
                             td.num { "$" (amount(u.charge_cents)) } td.num { "$" (amount(u.paid_cents)) }
                             td { (u.reason.replace('_', " ")) }
-                            td { form.inline method="post" action={ "/payments/unmatched/" (u.id) "/resolve" } {
-                                (csrf_field(who)) button type="submit" { "Mark handled" } } }
+                            td {
+                                form.inline method="post" action={ "/payments/unmatched/" (u.id) "/post" } {
+                                    (csrf_field(who))
+                                    input name="claim_id" size="6" placeholder="claim #" aria-label="Claim number" required;
+                                    button type="submit" { "Post to claim" }
+                                }
+                                form.inline method="post" action={ "/payments/unmatched/" (u.id) "/resolve" } {
+                                    (csrf_field(who)) button type="submit" { "Mark handled" } }
+                            }
                         } } }
                     }
                 }

@@ -315,6 +315,13 @@ pub static ROUTES: &[RouteSpec] = &[
     )),
     page(
         "POST",
+        "/payments/unmatched/{id}/post",
+        Signed(PostPayments),
+        "Post an unmatched payment to a chosen claim",
+        || post(receivables::post_unmatched_page),
+    ),
+    page(
+        "POST",
         "/payments/unmatched/{id}/resolve",
         Signed(PostPayments),
         "Mark an unmatched payment handled",
@@ -717,6 +724,16 @@ pub static ROUTES: &[RouteSpec] = &[
         None,
         Some(schema::<Vec<receivables::UnmatchedOut>>),
         || get(receivables::api_unmatched),
+    ),
+    api(
+        "POST",
+        "/api/unmatched-payments/{id}/post",
+        Signed(PostPayments),
+        "Post an unmatched payment to the claim it belongs to",
+        Some(schema::<receivables::PostUnmatchedBody>),
+        None,
+        Some(schema::<receivables::PaymentOut>),
+        || post(receivables::api_post_unmatched),
     ),
     api(
         "POST",

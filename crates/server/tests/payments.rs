@@ -396,7 +396,6 @@ async fn getting_paid(t: &TestApp) {
     let unmatched = t.get("/api/unmatched-payments", &biller).await.json();
     assert_eq!(unmatched.as_array().unwrap().len(), 1, "{unmatched}");
     assert_eq!(unmatched[0]["patient_control_number"], "XYZ123");
-
     // Reports: the rejected claim is owed by the payer, the coinsurance by the patient.
     let charge1 = cents(
         &t.get(&format!("/api/claims/{}", ids[1]), &biller)
@@ -427,6 +426,53 @@ async fn getting_paid(t: &TestApp) {
         (1, 2),
         "{summary}"
     );
+    // The payer mistyped the patient control number: the biller posts it to the right claim.
+    let before = t
+        .get(&format!("/api/claims/{}/payments", ids[1]), &biller)
+        .await
+        .json();
+    assert_eq!(before["paid"], "0.00");
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/unmatched-payments/{}/post", unmatched[0]["id"]),
+            &biller,
+            &json!({"claim_id": 999_999_999}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/unmatched-payments/{}/post", unmatched[0]["id"]),
+            &biller,
+            &json!({"claim_id": ids[1]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let after = t
+        .get(&format!("/api/claims/{}/payments", ids[1]), &biller)
+        .await
+        .json();
+    assert_eq!(after["paid"], unmatched[0]["paid"], "{after}");
+    assert_eq!(
+        t.get(&format!("/api/claims/{}", ids[1]), &biller)
+            .await
+            .json()["status"],
+        "paid"
+    );
+    let left = t.get("/api/unmatched-payments", &biller).await.json();
+    assert_eq!(left.as_array().unwrap().len(), 0, "{left}");
+    // Posted once: a second try finds nothing to post.
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/unmatched-payments/{}/post", unmatched[0]["id"]),
+            &biller,
+            &json!({"claim_id": ids[1]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     let bad = t.get("/api/reports/aging?as_of=yesterday", &biller).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let periods = t.get("/api/reports/periods.csv", &biller).await;

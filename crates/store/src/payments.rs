@@ -1001,6 +1001,105 @@ impl Store {
         .await
     }
 
+    /// Posts an unmatched payment to the claim a biller chose (the payer mistyped the patient
+    /// control number, say): the CLP kept whole is planned against that claim and written as if it
+    /// had matched, in one transaction, and the unmatched entry is resolved.
+    pub async fn post_unmatched(
+        &self,
+        actor: &Actor,
+        organization_id: i64,
+        unmatched_id: i64,
+        claim_id: i64,
+    ) -> Result<PaymentReport> {
+        let now = Timestamp::now();
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE organizations SET id = id WHERE id = $1")
+            .bind(organization_id)
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query(
+            "SELECT u.remittance_id, u.position, u.detail_enc, r.payer_name, r.trace_number FROM unmatched_payments u \
+             JOIN remittances r ON r.id = u.remittance_id \
+             WHERE u.id = $1 AND r.organization_id = $2 AND u.resolved_at IS NULL",
+        )
+        .bind(unmatched_id)
+        .bind(organization_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound {
+            record: "unmatched payment",
+            id: unmatched_id,
+        })?;
+        let remittance_id: i64 = get(&row, "remittance_id")?;
+        let position: i64 = get(&row, "position")?;
+        let enc: Vec<u8> = get(&row, "detail_enc")?;
+        let detail = self.cipher.decrypt("unmatched_payments.detail", &enc)?;
+        let clp: rcm_x12::model::remit835::ClaimPayment =
+            serde_json::from_slice(&detail).map_err(|_| StoreError::Invalid {
+                field: "unmatched_payments.detail",
+                reason: "the kept payment could not be read".into(),
+            })?;
+        let billed = load_billed(&mut tx, organization_id, &[claim_id], &[]).await?;
+        let claim = billed.claims.get(&claim_id).ok_or(StoreError::NotFound {
+            record: "claim",
+            id: claim_id,
+        })?;
+        if claim.state != BilledState::Sent {
+            return Err(StoreError::Invalid {
+                field: "claim_id",
+                reason: "the claim was never sent, or is void".into(),
+            });
+        }
+        let remittance = rcm_x12::model::remit835::Remittance {
+            claims: vec![clp],
+            ..Default::default()
+        };
+        let mut plan = posting::plan_remittance(&remittance, |_| Some(claim), |_| None);
+        for c in &mut plan.claims {
+            c.position = u32::try_from(position).unwrap_or(u32::MAX);
+        }
+        self.write_plan(
+            &mut tx,
+            organization_id,
+            remittance_id,
+            &remittance,
+            &plan,
+            &billed,
+            now,
+            &actor.name,
+        )
+        .await?;
+        sqlx::query(
+            "UPDATE unmatched_payments SET resolved_at = $1, resolved_by = $2 WHERE id = $3",
+        )
+        .bind(ts_text(now))
+        .bind(&actor.name)
+        .bind(unmatched_id)
+        .execute(&mut *tx)
+        .await?;
+        append_in(
+            &mut tx,
+            &actor.name,
+            AuditAction::Update.as_str(),
+            "unmatched_payment",
+            &unmatched_id.to_string(),
+            &actor.ip,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(PaymentReport {
+            remittance_id: Some(remittance_id),
+            payer_name: get(&row, "payer_name")?,
+            trace_number: get(&row, "trace_number")?,
+            payment_cents: plan.claims.iter().map(|c| c.paid_cents).sum(),
+            claims_posted: plan.claims.len(),
+            claims_unmatched: 0,
+            denials: plan.claims.iter().map(|c| c.denials.len()).sum(),
+            provider_adjustment_cents: 0,
+        })
+    }
+
     #[allow(clippy::too_many_arguments)]
     async fn record_answers(
         &self,
