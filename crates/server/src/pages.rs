@@ -783,6 +783,9 @@ async fn patient_page(
                 h1 { (d.last_name) ", " (d.first_name) @if let Some(m) = &d.middle_name { " " (m) } }
                 p.muted { "Patient #" (p.id) " · born " (d.birth_date) " · sex " (d.sex.as_str())
                     @if let Some(a) = &d.address { " · " (a.line1) ", " (a.city) " " (a.state) " " (a.postal_code) } }
+                @if who.can(Permission::ViewReceivables) {
+                    p { a href={ "/patients/" (id) "/statement.pdf" } download { "Patient statement (PDF)" } }
+                }
                 h2 { "Coverages" }
                 @if coverages.is_empty() { p.warn { "No coverage yet: add the patient's insurance before coding a claim." } }
                 table {

@@ -1689,3 +1689,78 @@ fn aging_table(who: &str, rows: &[store::AgingRow], t: [i64; 5]) -> Markup {
         }
     }
 }
+
+/// A patient's statement as a PDF download (the patient's name and address are read through the
+/// audited patient view).
+pub async fn statement_pdf(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Response {
+    match statement(&state, &who, id).await {
+        Ok(bytes) => {
+            let mut r = bytes.into_response();
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            );
+            h.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"statement.pdf\""),
+            );
+            r
+        }
+        Err(p) => p.into_response(),
+    }
+}
+
+async fn statement(
+    state: &AppState,
+    who: &Principal,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> ApiResult<Vec<u8>> {
+    let id = id_param(id)?;
+    let patient = state.store.patient(&who.actor(), id).await?;
+    if patient.data.organization_id != state.org() {
+        return Err(Problem::not_found("patient"));
+    }
+    let claims = state.store.statement_claims(state.org(), id).await?;
+    let org = state.store.organization(state.org()).await?;
+    let billing = state.store.billing_providers(state.org()).await?;
+    let mut practice = vec![org.name.clone()];
+    if let Some(b) = billing.first() {
+        practice.push(b.provider.address_line1.clone());
+        practice.push(format!(
+            "{} {} {}",
+            b.provider.city, b.provider.state, b.provider.postal_code
+        ));
+    }
+    let d = &patient.data;
+    let mut patient_lines = vec![format!("{} {}", d.first_name, d.last_name)];
+    if let Some(a) = &d.address {
+        patient_lines.push(a.line1.clone());
+        if let Some(l2) = &a.line2 {
+            patient_lines.push(l2.clone());
+        }
+        patient_lines.push(format!("{} {} {}", a.city, a.state, a.postal_code));
+    }
+    let doc = rcm_documents::Statement {
+        practice,
+        patient: patient_lines,
+        account: format!("P{id}"),
+        statement_date: today().to_string(),
+        lines: claims
+            .iter()
+            .map(|c| rcm_documents::StatementLine {
+                date_of_service: c.service_date.map(|d| d.to_string()).unwrap_or_default(),
+                description: format!("Claim {}: {}", c.claim_id, c.procedure_codes.join(", ")),
+                charge_cents: c.charge_cents,
+                insurance_paid_cents: c.paid_cents,
+                adjusted_cents: c.adjusted_cents,
+                patient_owes_cents: c.patient_owes_cents,
+            })
+            .collect(),
+    };
+    Ok(rcm_documents::statement_pdf(&doc))
+}

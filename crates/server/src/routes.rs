@@ -329,6 +329,13 @@ pub static ROUTES: &[RouteSpec] = &[
     ),
     page(
         "GET",
+        "/patients/{id}/statement.pdf",
+        Signed(ViewReceivables),
+        "A patient's statement of what they owe (PDF)",
+        || get(receivables::statement_pdf),
+    ),
+    page(
+        "GET",
         "/work-queue",
         Signed(ViewReceivables),
         "Work queue",

@@ -540,6 +540,63 @@ async fn getting_paid(t: &TestApp) {
         "{replacement}"
     );
 
+    // The patient's statement: a PDF that a reader renders (PDFium), with the coinsurance due.
+    let patient_id = t
+        .get(&format!("/api/claims/{}", ids[0]), &biller)
+        .await
+        .json()["patient_id"]
+        .as_i64()
+        .unwrap();
+    let session0 = t.session("demo-biller").await;
+    let pdf = t
+        .get(
+            &format!("/patients/{patient_id}/statement.pdf"),
+            &Auth::Session(session0),
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("statement.pdf");
+    std::fs::write(&file, &pdf.body).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let python = root.join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is not installed: run scripts/install-test-tools.sh (make test does)",
+        python.display()
+    );
+    let out = std::process::Command::new(&python)
+        .arg(root.join("scripts/pdf-render.py"))
+        .arg(&file)
+        .arg(dir.path().join("statement"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rendered: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let page = &rendered["pages"][0];
+    assert_eq!(
+        (page["width"].as_i64(), page["height"].as_i64()),
+        (Some(918), Some(1188))
+    );
+    let ink = page["ink"].as_f64().unwrap();
+    assert!(ink > 0.005 && ink < 0.2, "ink share {ink}");
+    let text = page["text"].as_str().unwrap();
+    let due = format!("${}.{:02}", coins / 100, coins % 100);
+    assert!(
+        text.contains("STATEMENT") && text.contains("Amount due"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Claim {}", ids[0])) && text.contains(&due),
+        "{due} in {text}"
+    );
+    assert!(dir.path().join("statement-1.png").exists());
+
     // The pages: the upload form (with its CSRF token in the multipart body), the queue, reports.
     let session = t.session("demo-biller").await;
     let auth = Auth::Session(session.clone());

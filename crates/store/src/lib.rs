@@ -36,7 +36,8 @@ pub use model::*;
 pub use payments::{AckReport, ImportOutcome, ImportReport, PaymentReport, ReceivedFile};
 pub use receivables::{
     AGING_BUCKETS, Acknowledgement, AgingBy, AgingRow, ClaimMoney, DenialRate, PeriodTotals,
-    PostedPayment, ReceivablesSummary, UnmatchedPayment, WorkFilter, WorkGroup, WorkItem, WorkNote,
+    PostedPayment, ReceivablesSummary, StatementClaim, UnmatchedPayment, WorkFilter, WorkGroup,
+    WorkItem, WorkNote,
 };
 pub use records::ClaimRecords;
 pub use users::{hash_password, verify_password};

@@ -158,6 +158,19 @@ pub struct Acknowledgement {
     pub received_at: Timestamp,
 }
 
+/// A visit on a patient's statement: a sent claim the patient still owes something on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementClaim {
+    pub claim_id: i64,
+    pub service_date: Option<Date>,
+    pub procedure_codes: Vec<String>,
+    pub charge_cents: i64,
+    pub paid_cents: i64,
+    pub adjusted_cents: i64,
+    /// Patient responsibility less what the patient paid.
+    pub patient_owes_cents: i64,
+}
+
 /// The headline numbers of receivables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivablesSummary {
@@ -233,6 +246,52 @@ async fn item_in_org(conn: &mut AnyConnection, organization_id: i64, id: i64) ->
 }
 
 impl Store {
+    /// What a patient owes, visit by visit (sent claims with a patient balance), oldest first.
+    /// The caller reads the patient (an audited view) for the name and address.
+    pub async fn statement_claims(
+        &self,
+        organization_id: i64,
+        patient_id: i64,
+    ) -> Result<Vec<StatementClaim>> {
+        let sql = format!(
+            "SELECT c.id, c.service_date, c.total_charge_cents, c.paid_cents, c.adjusted_cents, \
+             {PATIENT_BALANCE} AS owes FROM claims c JOIN encounters e ON e.id = c.encounter_id \
+             WHERE c.organization_id = $1 AND e.patient_id = $2 AND {OWED} AND {PATIENT_BALANCE} <> 0 \
+             ORDER BY c.service_date, c.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(organization_id)
+            .bind(patient_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = get(r, "id")?;
+            let sd: Option<String> = get(r, "service_date")?;
+            let codes = sqlx::query(
+                "SELECT procedure_code FROM claim_lines WHERE claim_id = $1 ORDER BY line_number",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|l| get::<String>(l, "procedure_code"))
+            .collect::<Result<Vec<_>>>()?;
+            out.push(StatementClaim {
+                claim_id: id,
+                service_date: sd
+                    .map(|d| parse_date("claims.service_date", &d))
+                    .transpose()?,
+                procedure_codes: codes,
+                charge_cents: get(r, "total_charge_cents")?,
+                paid_cents: get(r, "paid_cents")?,
+                adjusted_cents: get(r, "adjusted_cents")?,
+                patient_owes_cents: get(r, "owes")?,
+            });
+        }
+        Ok(out)
+    }
+
     /// A/R aging as of a date: insurance balances by payer or patient balances by patient, in the
     /// five buckets of days since the date of service. Rows with nothing owed are left out.
     pub async fn ar_aging(
