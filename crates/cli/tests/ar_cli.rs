@@ -186,7 +186,7 @@ fn import_an_835_read_the_queue_aging_and_summary() {
     let file = data.join("remit.835");
     std::fs::write(
         &file,
-        rcm_x12::synth::remit_interchange(&[remit.clone()], 5).unwrap(),
+        rcm_x12::synth::remit_interchange(std::slice::from_ref(&remit), 5).unwrap(),
     )
     .unwrap();
     let f = file.to_str().unwrap();
