@@ -145,6 +145,14 @@ async fn import(
     let mut refused = false;
     let mut docs = Vec::new();
     for file in files {
+        let refuse = |docs: &mut Vec<serde_json::Value>, refused: &mut bool, why: String| {
+            *refused = true;
+            if json {
+                docs.push(json!({"file": file.display().to_string(), "refused": why}));
+            } else {
+                eprintln!("{}: refused: {why}", file.display());
+            }
+        };
         let bytes = match std::fs::read(file) {
             Ok(b) => b,
             Err(e) => {
@@ -155,14 +163,7 @@ async fn import(
         let read = match posting::read_received(&bytes) {
             Ok(r) => r,
             Err(e) => {
-                refused = true;
-                if json {
-                    docs.push(
-                        json!({"file": file.display().to_string(), "refused": e.to_string()}),
-                    );
-                } else {
-                    eprintln!("{}: refused: {e}", file.display());
-                }
+                refuse(&mut docs, &mut refused, e.to_string());
                 continue;
             }
         };
@@ -173,14 +174,7 @@ async fn import(
         {
             Ok(o) => o,
             Err(e) => {
-                refused = true;
-                if json {
-                    docs.push(
-                        json!({"file": file.display().to_string(), "refused": e.to_string()}),
-                    );
-                } else {
-                    eprintln!("{}: refused: {e}", file.display());
-                }
+                refuse(&mut docs, &mut refused, e.to_string());
                 continue;
             }
         };

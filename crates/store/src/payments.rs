@@ -144,6 +144,19 @@ fn placeholders(first: usize, count: usize) -> String {
 
 const IN_CHUNK: usize = 500;
 
+/// The columns a new work item is written with.
+const WORK_ITEM_COLUMNS: &[&str] = &[
+    "organization_id",
+    "claim_id",
+    "kind",
+    "source",
+    "group_code",
+    "reason_code",
+    "remark_code",
+    "amount_cents",
+    "opened_at",
+];
+
 /// Whether bulk statements are kept as prepared statements: yes on SQLite (preparing is most of
 /// their cost); not on PostgreSQL, whose generic plan for a cached one (after five runs) scans the
 /// organization's claims instead of looking the listed ids up, a hundred times slower.
@@ -982,23 +995,7 @@ impl Store {
                 ]);
             }
         }
-        insert_rows(
-            conn,
-            "work_items",
-            &[
-                "organization_id",
-                "claim_id",
-                "kind",
-                "source",
-                "group_code",
-                "reason_code",
-                "remark_code",
-                "amount_cents",
-                "opened_at",
-            ],
-            items,
-        )
-        .await
+        insert_rows(conn, "work_items", WORK_ITEM_COLUMNS, items).await
     }
 
     /// Posts an unmatched payment to the claim a biller chose (the payer mistyped the patient
@@ -1077,16 +1074,8 @@ impl Store {
         .bind(unmatched_id)
         .execute(&mut *tx)
         .await?;
-        append_in(
-            &mut tx,
-            &actor.name,
-            AuditAction::Update.as_str(),
-            "unmatched_payment",
-            &unmatched_id.to_string(),
-            &actor.ip,
-            now,
-        )
-        .await?;
+        crate::receivables::audit_update(&mut tx, actor, "unmatched_payment", unmatched_id, now)
+            .await?;
         tx.commit().await?;
         Ok(PaymentReport {
             remittance_id: Some(remittance_id),
@@ -1208,23 +1197,7 @@ impl Store {
             acks,
         )
         .await?;
-        insert_rows(
-            conn,
-            "work_items",
-            &[
-                "organization_id",
-                "claim_id",
-                "kind",
-                "source",
-                "group_code",
-                "reason_code",
-                "remark_code",
-                "amount_cents",
-                "opened_at",
-            ],
-            items,
-        )
-        .await?;
+        insert_rows(conn, "work_items", WORK_ITEM_COLUMNS, items).await?;
         resolve_items(conn, &accepted_ids, &["rejected"], now, "277CA acceptance").await
     }
 

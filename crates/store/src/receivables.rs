@@ -232,6 +232,39 @@ fn opt_ts(field: &'static str, v: Option<String>) -> Result<Option<Timestamp>> {
     v.map(|t| parse_ts(field, &t)).transpose()
 }
 
+/// A note as given, trimmed: 1 to 2000 characters.
+fn checked_note<'a>(note: &'a str, reason: &str) -> Result<&'a str> {
+    let note = note.trim();
+    if note.is_empty() || note.chars().count() > 2000 {
+        return Err(StoreError::Invalid {
+            field: "note",
+            reason: reason.into(),
+        });
+    }
+    Ok(note)
+}
+
+/// The audit entry of a change to a work item or an unmatched payment.
+pub(crate) async fn audit_update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    record_type: &str,
+    id: i64,
+    now: Timestamp,
+) -> Result<()> {
+    append_in(
+        conn,
+        &actor.name,
+        AuditAction::Update.as_str(),
+        record_type,
+        &id.to_string(),
+        &actor.ip,
+        now,
+    )
+    .await
+    .map(|_| ())
+}
+
 async fn item_in_org(conn: &mut AnyConnection, organization_id: i64, id: i64) -> Result<()> {
     sqlx::query("SELECT id FROM work_items WHERE id = $1 AND organization_id = $2")
         .bind(id)
@@ -246,6 +279,27 @@ async fn item_in_org(conn: &mut AnyConnection, organization_id: i64, id: i64) ->
 }
 
 impl Store {
+    /// A note on a work item, encrypted (notes speak of patients).
+    async fn write_note(
+        &self,
+        conn: &mut AnyConnection,
+        id: i64,
+        author: &str,
+        note: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO work_item_notes (work_item_id, written_at, author, note_enc) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(ts_text(now))
+        .bind(author)
+        .bind(self.cipher.encrypt_str("work_item_notes.note", note)?)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
     /// What a patient owes, visit by visit (sent claims with a patient balance), oldest first.
     /// The caller reads the patient (an audited view) for the name and address.
     pub async fn statement_claims(
@@ -721,16 +775,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        append_in(
-            &mut tx,
-            &actor.name,
-            AuditAction::Update.as_str(),
-            "work_item",
-            &id.to_string(),
-            &actor.ip,
-            now,
-        )
-        .await?;
+        audit_update(&mut tx, actor, "work_item", id, now).await?;
         tx.commit().await
     }
 
@@ -742,35 +787,12 @@ impl Store {
         id: i64,
         note: &str,
     ) -> Result<()> {
-        let note = note.trim();
-        if note.is_empty() || note.chars().count() > 2000 {
-            return Err(StoreError::Invalid {
-                field: "note",
-                reason: "1 to 2000 characters".into(),
-            });
-        }
+        let note = checked_note(note, "1 to 2000 characters")?;
         let now = Timestamp::now();
         let mut tx = self.write_tx().await?;
         item_in_org(&mut tx, organization_id, id).await?;
-        sqlx::query(
-            "INSERT INTO work_item_notes (work_item_id, written_at, author, note_enc) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(ts_text(now))
-        .bind(&actor.name)
-        .bind(self.cipher.encrypt_str("work_item_notes.note", note)?)
-        .execute(&mut *tx)
-        .await?;
-        append_in(
-            &mut tx,
-            &actor.name,
-            AuditAction::Update.as_str(),
-            "work_item",
-            &id.to_string(),
-            &actor.ip,
-            now,
-        )
-        .await?;
+        self.write_note(&mut tx, id, &actor.name, note, now).await?;
+        audit_update(&mut tx, actor, "work_item", id, now).await?;
         tx.commit().await
     }
 
@@ -833,16 +855,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        append_in(
-            &mut tx,
-            &actor.name,
-            AuditAction::Update.as_str(),
-            "work_item",
-            &id.to_string(),
-            &actor.ip,
-            now,
-        )
-        .await?;
+        audit_update(&mut tx, actor, "work_item", id, now).await?;
         tx.commit().await
     }
 
@@ -855,13 +868,7 @@ impl Store {
         id: i64,
         note: &str,
     ) -> Result<()> {
-        let note = note.trim();
-        if note.is_empty() || note.chars().count() > 2000 {
-            return Err(StoreError::Invalid {
-                field: "note",
-                reason: "say what was sent, 1 to 2000 characters".into(),
-            });
-        }
+        let note = checked_note(note, "say what was sent, 1 to 2000 characters")?;
         let now = Timestamp::now();
         let mut tx = self.write_tx().await?;
         item_in_org(&mut tx, organization_id, id).await?;
@@ -880,28 +887,15 @@ impl Store {
                     .into(),
             });
         }
-        sqlx::query(
-            "INSERT INTO work_item_notes (work_item_id, written_at, author, note_enc) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(ts_text(now))
-        .bind(&actor.name)
-        .bind(
-            self.cipher
-                .encrypt_str("work_item_notes.note", &format!("Appeal sent: {note}"))?,
-        )
-        .execute(&mut *tx)
-        .await?;
-        append_in(
+        self.write_note(
             &mut tx,
+            id,
             &actor.name,
-            AuditAction::Update.as_str(),
-            "work_item",
-            &id.to_string(),
-            &actor.ip,
+            &format!("Appeal sent: {note}"),
             now,
         )
         .await?;
+        audit_update(&mut tx, actor, "work_item", id, now).await?;
         tx.commit().await
     }
 
@@ -965,16 +959,7 @@ impl Store {
                 id,
             });
         }
-        append_in(
-            &mut tx,
-            &actor.name,
-            AuditAction::Update.as_str(),
-            "unmatched_payment",
-            &id.to_string(),
-            &actor.ip,
-            now,
-        )
-        .await?;
+        audit_update(&mut tx, actor, "unmatched_payment", id, now).await?;
         tx.commit().await
     }
 

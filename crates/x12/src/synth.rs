@@ -468,17 +468,7 @@ pub fn remittance(rng: &mut Rng, control: u32, claims: usize) -> Remittance {
             month: 11,
             day: 18,
         }),
-        payer: RemitParty {
-            name: "DEMO PAYER".into(),
-            address: Some(Address::new("1 PAYER WAY", "HARTFORD", "CT", "06101")),
-            contacts: vec![vec![
-                "BL".into(),
-                "PROVIDER SERVICES".into(),
-                "TE".into(),
-                "8005550100".into(),
-            ]],
-            ..RemitParty::default()
-        },
+        payer: demo_payer(),
         payee: RemitParty {
             name: "DEMO MEDICAL GROUP".into(),
             id_qualifier: "XX".into(),
@@ -618,6 +608,21 @@ pub fn remittance(rng: &mut Rng, control: u32, claims: usize) -> Remittance {
     r
 }
 
+/// The synthetic payer of the generated 835s (1000A).
+fn demo_payer() -> RemitParty {
+    RemitParty {
+        name: "DEMO PAYER".into(),
+        address: Some(Address::new("1 PAYER WAY", "HARTFORD", "CT", "06101")),
+        contacts: vec![vec![
+            "BL".into(),
+            "PROVIDER SERVICES".into(),
+            "TE".into(),
+            "8005550100".into(),
+        ]],
+        ..RemitParty::default()
+    }
+}
+
 /// A whole 835 interchange.
 pub fn remit_interchange(txs: &[Remittance], control: u32) -> Result<Vec<u8>, WriteError> {
     let (isa, gs) = headers("HP", "005010X221A1", control);
@@ -660,17 +665,7 @@ pub fn remittance_paying(trace: &str, claims: &[BilledForRemit], deny_every: usi
             month: 11,
             day: 18,
         }),
-        payer: RemitParty {
-            name: "DEMO PAYER".into(),
-            address: Some(Address::new("1 PAYER WAY", "HARTFORD", "CT", "06101")),
-            contacts: vec![vec![
-                "BL".into(),
-                "PROVIDER SERVICES".into(),
-                "TE".into(),
-                "8005550100".into(),
-            ]],
-            ..RemitParty::default()
-        },
+        payer: demo_payer(),
         payee: RemitParty {
             name: "DEMO MEDICAL GROUP".into(),
             id_qualifier: "XX".into(),
