@@ -167,7 +167,7 @@ fn init_verify_and_tampering_on_sqlite() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("schema version: 2"), "{}", run.stdout);
+    assert!(run.stdout.contains("schema version: 3"), "{}", run.stdout);
 
     let v = verify_json(data, &[], 0);
     assert_eq!(v["ok"], true);
