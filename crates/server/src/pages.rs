@@ -1360,6 +1360,9 @@ async fn claim_page(
                     }
                 }
                 (crate::receivables::claim_money_section(&money))
+                @if who.can(Permission::PostPayments) && money.patient_resp_cents != 0 {
+                    (crate::receivables::patient_payment_form(claim.id, csrf_field(who)))
+                }
                 section.history {
                     h2 { "History" }
                     table {

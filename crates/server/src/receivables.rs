@@ -745,6 +745,113 @@ pub async fn post_unmatched_page(
     }
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatientPaymentBody {
+    /// Dollars and cents as a string ("20.00"); negative for a refund.
+    pub amount: String,
+    /// cash, check, card or other.
+    pub method: String,
+    /// Check or receipt number.
+    #[serde(default)]
+    pub reference: String,
+    /// YYYY-MM-DD, default today.
+    pub received_on: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PatientPaymentOut {
+    pub claim_id: i64,
+    /// What the patient still owes on the claim.
+    pub patient_balance: String,
+}
+
+/// Dollars as text to cents: "20", "20.5", "-3.05"; never through a float.
+fn parse_amount(field: &str, v: &str) -> ApiResult<i64> {
+    let v = v.trim().trim_start_matches('$');
+    let (neg, digits) = match v.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, v),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let ok = !whole.is_empty()
+        && whole.len() <= 9
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() <= 2
+        && frac.bytes().all(|b| b.is_ascii_digit());
+    if !ok {
+        return Err(Problem::field(
+            field,
+            "an amount in dollars and cents, e.g. 20.00",
+        ));
+    }
+    let cents =
+        whole.parse::<i64>().unwrap_or(0) * 100 + format!("{frac:0<2}").parse::<i64>().unwrap_or(0);
+    Ok(if neg { -cents } else { cents })
+}
+
+async fn patient_payment(
+    state: &AppState,
+    who: &Principal,
+    claim_id: i64,
+    b: &PatientPaymentBody,
+) -> ApiResult<PatientPaymentOut> {
+    let cents = parse_amount("amount", &b.amount)?;
+    let on = date_param("received_on", b.received_on.as_deref(), today())?;
+    let balance = state
+        .store
+        .record_patient_payment(
+            &who.actor(),
+            state.org(),
+            claim_id,
+            cents,
+            b.method.trim(),
+            &b.reference,
+            on,
+        )
+        .await?;
+    Ok(PatientPaymentOut {
+        claim_id,
+        patient_balance: amount(balance),
+    })
+}
+
+pub async fn api_patient_payment(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, axum::Json<PatientPaymentOut>)> {
+    let id = id_param(id)?;
+    let b: PatientPaymentBody = read_json(&headers, &body)?;
+    let out = patient_payment(&state, &who, id, &b).await?;
+    Ok((StatusCode::CREATED, axum::Json(out)))
+}
+
+pub async fn patient_payment_page(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    body: Bytes,
+) -> Response {
+    let id = match id_param(id) {
+        Ok(i) => i,
+        Err(p) => return fail(p),
+    };
+    let f = Form::parse(&body);
+    let b = PatientPaymentBody {
+        amount: f.opt("amount").unwrap_or_default(),
+        method: f.opt("method").unwrap_or_default(),
+        reference: f.opt("reference").unwrap_or_default(),
+        received_on: f.opt("received_on"),
+    };
+    match patient_payment(&state, &who, id, &b).await {
+        Ok(_) => Redirect::to(&format!("/claims/{id}")).into_response(),
+        Err(p) => fail(p),
+    }
+}
+
 pub async fn api_resolve_unmatched(
     State(state): State<AppState>,
     Extension(who): Extension<Principal>,
@@ -1030,6 +1137,7 @@ pub fn claim_money_section(m: &store::ClaimMoney) -> Markup {
                 dt { "Paid by payers" } dd { "$" (amount(m.paid_cents)) }
                 dt { "Adjusted (written off)" } dd { "$" (amount(m.adjusted_cents)) }
                 dt { "Patient responsibility" } dd { "$" (amount(m.patient_resp_cents)) }
+                @if m.patient_paid_cents != 0 { dt { "Paid by the patient" } dd { "$" (amount(m.patient_paid_cents)) } }
                 dt { "Insurance balance" } dd #insurance-balance { "$" (amount(m.insurance_balance())) }
                 dt { "Patient balance" } dd #patient-balance { "$" (amount(m.patient_balance())) }
                 @if let Some(ccn) = &m.payer_claim_control_number { dt { "Payer claim number" } dd { (ccn) } }
@@ -1063,6 +1171,19 @@ pub fn claim_money_section(m: &store::ClaimMoney) -> Markup {
                 }
             }
             @if m.payments.is_empty() && m.acknowledgements.is_empty() { p.muted { "No answer from the clearinghouse or payer yet." } }
+        }
+    }
+}
+
+/// The form that records what the patient paid on a claim (billers, on the claim page).
+pub fn patient_payment_form(claim_id: i64, csrf: Markup) -> Markup {
+    html! {
+        form.inline #patient-payment method="post" action={ "/claims/" (claim_id) "/patient-payments" } {
+            (csrf)
+            label { "Patient paid $ " input name="amount" size="8" required inputmode="decimal" aria-label="Amount"; }
+            label { " by " select name="method" { option value="cash" { "cash" } option value="check" { "check" } option value="card" { "card" } option value="other" { "other" } } }
+            label { " ref " input name="reference" size="10" maxlength="60"; }
+            button type="submit" { "Record patient payment" }
         }
     }
 }

@@ -328,6 +328,13 @@ pub static ROUTES: &[RouteSpec] = &[
         || post(receivables::resolve_unmatched_page),
     ),
     page(
+        "POST",
+        "/claims/{id}/patient-payments",
+        Signed(PostPayments),
+        "Record what the patient paid on a claim",
+        || post(receivables::patient_payment_page),
+    ),
+    page(
         "GET",
         "/patients/{id}/statement.pdf",
         Signed(ViewReceivables),
@@ -751,6 +758,16 @@ pub static ROUTES: &[RouteSpec] = &[
         None,
         None,
         || post(receivables::api_resolve_unmatched),
+    ),
+    api(
+        "POST",
+        "/api/claims/{id}/patient-payments",
+        Signed(PostPayments),
+        "Record what the patient paid on a claim (negative: a refund)",
+        Some(schema::<receivables::PatientPaymentBody>),
+        None,
+        Some(schema::<receivables::PatientPaymentOut>),
+        || post(receivables::api_patient_payment),
     ),
     api(
         "GET",

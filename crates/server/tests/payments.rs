@@ -597,6 +597,46 @@ async fn getting_paid(t: &TestApp) {
     );
     assert!(dir.path().join("statement-1.png").exists());
 
+    // The patient pays half at the front desk: the patient balance goes down by it, to the cent.
+    let half = coins / 2;
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/claims/{}/patient-payments", ids[0]),
+            &biller,
+            &json!({"amount": format!("{}.{:02}", half / 100, half % 100), "method": "card", "reference": "R-1"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(cents(&r.json()["patient_balance"]), coins - half);
+    for bad in [
+        json!({"amount": "12.345", "method": "card"}),
+        json!({"amount": 12.5, "method": "card"}),
+        json!({"amount": "10.00", "method": "barter"}),
+        json!({"amount": "0", "method": "cash"}),
+    ] {
+        let r = t
+            .json(
+                "POST",
+                &format!("/api/claims/{}/patient-payments", ids[0]),
+                &biller,
+                &bad,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.text()
+        );
+    }
+    let m = t
+        .get(&format!("/api/claims/{}/payments", ids[0]), &biller)
+        .await
+        .json();
+    assert_eq!(cents(&m["patient_balance"]), coins - half, "{m}");
+    assert_eq!(cents(&m["patient_paid"]), half, "{m}");
+
     // The pages: the upload form (with its CSRF token in the multipart body), the queue, reports.
     let session = t.session("demo-biller").await;
     let auth = Auth::Session(session.clone());
@@ -658,6 +698,10 @@ async fn getting_paid(t: &TestApp) {
         "{reports}"
     );
     let claim_page = t.get(&format!("/claims/{}", ids[0]), &auth).await.text();
+    assert!(
+        claim_page.contains("id=\"patient-payment\""),
+        "{claim_page}"
+    );
     assert!(
         claim_page.contains("Payments and acknowledgements") && claim_page.contains("EFT7001"),
         "{claim_page}"

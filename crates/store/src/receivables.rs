@@ -899,6 +899,71 @@ impl Store {
         tx.commit().await
     }
 
+    /// Records what the patient paid on a claim (a negative amount is a refund) and lowers the
+    /// claim's patient balance by it, in one transaction. Returns the new patient balance.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_patient_payment(
+        &self,
+        actor: &Actor,
+        organization_id: i64,
+        claim_id: i64,
+        amount_cents: i64,
+        method: &str,
+        reference: &str,
+        received_on: Date,
+    ) -> Result<i64> {
+        if amount_cents == 0 || amount_cents.unsigned_abs() > 100_000_000 {
+            return Err(StoreError::Invalid {
+                field: "amount",
+                reason: "a non-zero amount up to $1,000,000.00 (negative for a refund)".into(),
+            });
+        }
+        if !matches!(method, "cash" | "check" | "card" | "other") {
+            return Err(StoreError::Invalid {
+                field: "method",
+                reason: "cash, check, card or other".into(),
+            });
+        }
+        if reference.chars().count() > 60 {
+            return Err(StoreError::Invalid {
+                field: "reference",
+                reason: "at most 60 characters (a check or receipt number)".into(),
+            });
+        }
+        let now = Timestamp::now();
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "UPDATE claims SET patient_paid_cents = patient_paid_cents + $1 \
+             WHERE id = $2 AND organization_id = $3 AND submitted_at IS NOT NULL \
+             RETURNING patient_resp_cents - patient_paid_cents AS balance",
+        )
+        .bind(amount_cents)
+        .bind(claim_id)
+        .bind(organization_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound {
+            record: "sent claim",
+            id: claim_id,
+        })?;
+        sqlx::query(
+            "INSERT INTO patient_payments (claim_id, amount_cents, method, reference, received_on, recorded_at, \
+             recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(claim_id)
+        .bind(amount_cents)
+        .bind(method)
+        .bind(reference.trim())
+        .bind(received_on.to_string())
+        .bind(ts_text(now))
+        .bind(&actor.name)
+        .execute(&mut *tx)
+        .await?;
+        audit_update(&mut tx, actor, "claim", claim_id, now).await?;
+        tx.commit().await?;
+        get(&row, "balance")
+    }
+
     /// Payments no claim was found for.
     pub async fn unmatched_payments(
         &self,

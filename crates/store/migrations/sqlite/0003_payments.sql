@@ -145,6 +145,19 @@ CREATE TABLE work_item_notes (
 );
 CREATE INDEX work_item_notes_item ON work_item_notes (work_item_id);
 
+-- What patients paid on a claim (front desk, mail, portal): the patient balance goes down by it.
+CREATE TABLE patient_payments (
+    id INTEGER PRIMARY KEY,
+    claim_id BIGINT NOT NULL REFERENCES claims(id),
+    amount_cents BIGINT NOT NULL CHECK (amount_cents <> 0),
+    method TEXT NOT NULL CHECK (method IN ('cash', 'check', 'card', 'other')),
+    reference TEXT NOT NULL,
+    received_on TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
+);
+CREATE INDEX patient_payments_claim ON patient_payments (claim_id);
+
 -- The claim's money, kept as the sum of its postings (predeterminations and "not our claim" answers
 -- are recorded but move no money) so A/R reads one row per claim:
 -- insurance balance = charge - paid - adjusted - patient responsibility;
