@@ -1360,7 +1360,7 @@ async fn claim_page(
                     }
                 }
                 (crate::receivables::claim_money_section(&money))
-                @if who.can(Permission::PostPayments) && money.patient_resp_cents != 0 {
+                @if who.can(Permission::PostPayments) && claim.status != ClaimStatus::Void {
                     (crate::receivables::patient_payment_form(claim.id, csrf_field(who)))
                 }
                 section.history {

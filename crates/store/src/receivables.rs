@@ -900,7 +900,9 @@ impl Store {
     }
 
     /// Records what the patient paid on a claim (a negative amount is a refund) and lowers the
-    /// claim's patient balance by it, in one transaction. Returns the new patient balance.
+    /// claim's patient balance by it, in one transaction. A copay taken at check-in is recorded
+    /// before the claim is sent (a credit until the payer says what the patient owes). Returns the
+    /// new patient balance.
     #[allow(clippy::too_many_arguments)]
     pub async fn record_patient_payment(
         &self,
@@ -934,7 +936,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "UPDATE claims SET patient_paid_cents = patient_paid_cents + $1 \
-             WHERE id = $2 AND organization_id = $3 AND submitted_at IS NOT NULL \
+             WHERE id = $2 AND organization_id = $3 AND status <> 'void' \
              RETURNING patient_resp_cents - patient_paid_cents AS balance",
         )
         .bind(amount_cents)
@@ -943,7 +945,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound {
-            record: "sent claim",
+            record: "claim",
             id: claim_id,
         })?;
         sqlx::query(
