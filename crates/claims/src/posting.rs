@@ -924,9 +924,31 @@ pub fn csv_record(fields: &[String]) -> String {
 
 /// Cents as a plain decimal amount (`1234.50`, `-3.00`), for CSV and JSON.
 pub fn amount(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let c = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", c / 100, c % 100)
+    crate::types::Money(cents).to_plain()
+}
+
+/// A work item's reason in words: the CARC's meaning for a denial; for a rejection, the 277CA
+/// status code's meaning or the 999's transaction set status.
+pub fn work_reason_meaning(kind: &str, reason: &str) -> String {
+    if kind != "rejected" {
+        return reason_meaning(reason).to_string();
+    }
+    match reason.split_once(':') {
+        Some(("999", status)) => format!("999 transaction set status {status}"),
+        Some((_, code)) => status_code_meaning(code.split(':').next().unwrap_or(""))
+            .unwrap_or("see the acknowledgement")
+            .to_string(),
+        None => reason.to_string(),
+    }
+}
+
+/// What a biller usually does next about a work item.
+pub fn work_next_step(kind: &str, reason: &str) -> &'static str {
+    if kind == "rejected" {
+        "Correct what the rejection names and resubmit the claim: it never reached adjudication."
+    } else {
+        next_step(reason)
+    }
 }
 
 #[cfg(test)]

@@ -387,8 +387,8 @@ async fn queue(store: &Store, org: i64, a: &QueueArgs, json: bool) -> anyhow::Re
             "items": items.iter().map(|w| json!({
                 "id": w.id, "claim_id": w.claim_id, "kind": w.kind, "source": w.source,
                 "group": w.group_code, "reason": w.reason_code,
-                "reason_meaning": reason_text(&w.kind, &w.reason_code),
-                "remark": w.remark_code, "next_step": next_step(&w.kind, &w.reason_code),
+                "reason_meaning": posting::work_reason_meaning(&w.kind, &w.reason_code),
+                "remark": w.remark_code, "next_step": posting::work_next_step(&w.kind, &w.reason_code),
                 "amount": amount(w.amount_cents), "payer": w.payer_name,
                 "opened_at": w.opened_at.to_string(), "assigned_to": w.assigned_to,
                 "resolved_at": w.resolved_at.map(|t| t.to_string()),
@@ -409,35 +409,12 @@ async fn queue(store: &Store, org: i64, a: &QueueArgs, json: bool) -> anyhow::Re
                     format!("{}-{}", w.group_code, w.reason_code)
                 },
                 amount(w.amount_cents),
-                reason_text(&w.kind, &w.reason_code),
-                next_step(&w.kind, &w.reason_code)
+                posting::work_reason_meaning(&w.kind, &w.reason_code),
+                posting::work_next_step(&w.kind, &w.reason_code)
             )?;
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The reason of a work item in words: a CARC for denials, the 277CA/999 status for rejections.
-pub fn reason_text(kind: &str, reason: &str) -> String {
-    if kind == "rejected" {
-        match reason.split_once(':') {
-            Some(("999", status)) => format!("999 transaction status {status}"),
-            Some((_, code)) => posting::status_code_meaning(code.split(':').next().unwrap_or(""))
-                .unwrap_or("see the 277CA")
-                .to_string(),
-            None => reason.to_string(),
-        }
-    } else {
-        posting::reason_meaning(reason).to_string()
-    }
-}
-
-pub fn next_step(kind: &str, reason: &str) -> &'static str {
-    if kind == "rejected" {
-        "Correct what the rejection names and resubmit the claim (it never reached adjudication)."
-    } else {
-        posting::next_step(reason)
-    }
 }
 
 async fn unmatched(store: &Store, org: i64, json: bool) -> anyhow::Result<ExitCode> {

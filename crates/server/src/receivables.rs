@@ -293,12 +293,6 @@ pub struct PeriodOut {
 
 // ---------------------------------------------------------------- shared
 
-fn today() -> Date {
-    jiff::tz::Offset::UTC
-        .to_datetime(jiff::Timestamp::now())
-        .date()
-}
-
 fn date_param(field: &str, v: Option<&str>, default: Date) -> ApiResult<Date> {
     match v.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(default),
@@ -316,28 +310,6 @@ fn aging_by(v: Option<&str>) -> ApiResult<AgingBy> {
     }
 }
 
-fn reason_meaning(kind: &str, reason: &str) -> String {
-    if kind == "rejected" {
-        match reason.split_once(':') {
-            Some(("999", status)) => format!("999 transaction set status {status}"),
-            Some((_, code)) => posting::status_code_meaning(code.split(':').next().unwrap_or(""))
-                .unwrap_or("see the acknowledgement")
-                .to_string(),
-            None => reason.to_string(),
-        }
-    } else {
-        posting::reason_meaning(reason).to_string()
-    }
-}
-
-fn next_step(kind: &str, reason: &str) -> &'static str {
-    if kind == "rejected" {
-        "Correct what the rejection names and resubmit the claim: it never reached adjudication."
-    } else {
-        posting::next_step(reason)
-    }
-}
-
 fn item_out(w: &store::WorkItem) -> WorkItemOut {
     WorkItemOut {
         id: w.id,
@@ -346,10 +318,10 @@ fn item_out(w: &store::WorkItem) -> WorkItemOut {
         source: w.source.clone(),
         group: w.group_code.clone(),
         reason: w.reason_code.clone(),
-        reason_meaning: reason_meaning(&w.kind, &w.reason_code),
+        reason_meaning: posting::work_reason_meaning(&w.kind, &w.reason_code),
         remark: w.remark_code.clone(),
         remark_meaning: rcm_x12::codes::rarc_meaning(&w.remark_code).map(str::to_string),
-        next_step: next_step(&w.kind, &w.reason_code).to_string(),
+        next_step: posting::work_next_step(&w.kind, &w.reason_code).to_string(),
         amount: amount(w.amount_cents),
         payer_id: w.payer_id,
         payer: w.payer_name.clone(),
@@ -541,8 +513,8 @@ fn group_out(g: &store::WorkGroup) -> WorkGroupOut {
     WorkGroupOut {
         kind: g.kind.clone(),
         reason: g.reason_code.clone(),
-        reason_meaning: reason_meaning(&g.kind, &g.reason_code),
-        next_step: next_step(&g.kind, &g.reason_code).to_string(),
+        reason_meaning: posting::work_reason_meaning(&g.kind, &g.reason_code),
+        next_step: posting::work_next_step(&g.kind, &g.reason_code).to_string(),
         payer_id: g.payer_id,
         payer: g.payer_name.clone(),
         items: g.items,
@@ -766,38 +738,20 @@ pub struct PatientPaymentOut {
     pub patient_balance: String,
 }
 
-/// Dollars as text to cents: "20", "20.5", "-3.05"; never through a float.
-fn parse_amount(field: &str, v: &str) -> ApiResult<i64> {
-    let v = v.trim().trim_start_matches('$');
-    let (neg, digits) = match v.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, v),
-    };
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let ok = !whole.is_empty()
-        && whole.len() <= 9
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && frac.len() <= 2
-        && frac.bytes().all(|b| b.is_ascii_digit());
-    if !ok {
-        return Err(Problem::field(
-            field,
-            "an amount in dollars and cents, e.g. 20.00",
-        ));
-    }
-    let cents =
-        whole.parse::<i64>().unwrap_or(0) * 100 + format!("{frac:0<2}").parse::<i64>().unwrap_or(0);
-    Ok(if neg { -cents } else { cents })
-}
-
 async fn patient_payment(
     state: &AppState,
     who: &Principal,
     claim_id: i64,
     b: &PatientPaymentBody,
 ) -> ApiResult<PatientPaymentOut> {
-    let cents = parse_amount("amount", &b.amount)?;
-    let on = date_param("received_on", b.received_on.as_deref(), today())?;
+    let cents = rcm_claims::Money::parse(&b.amount)
+        .map_err(|e| Problem::field("amount", e.to_string()))?
+        .cents();
+    let on = date_param(
+        "received_on",
+        b.received_on.as_deref(),
+        crate::coding::today(),
+    )?;
     let balance = state
         .store
         .record_patient_payment(
@@ -932,7 +886,7 @@ async fn aging_data(
     who: &Principal,
     q: &AgingQuery,
 ) -> ApiResult<(Date, AgingBy, Vec<store::AgingRow>)> {
-    let as_of = date_param("as_of", q.as_of.as_deref(), today())?;
+    let as_of = date_param("as_of", q.as_of.as_deref(), crate::coding::today())?;
     let by = aging_by(q.by.as_deref())?;
     let rows = state
         .store
@@ -1036,7 +990,7 @@ pub async fn api_summary(
     q: Result<Query<AsOfQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<axum::Json<SummaryOut>> {
     let Query(q) = q.map_err(|e| Problem::bad_request(e.body_text()))?;
-    let as_of = date_param("as_of", q.as_of.as_deref(), today())?;
+    let as_of = date_param("as_of", q.as_of.as_deref(), crate::coding::today())?;
     let s = state.store.receivables_summary(state.org(), as_of).await?;
     Ok(axum::Json(summary_out(as_of, &s)))
 }
@@ -1060,7 +1014,7 @@ pub async fn api_denials(
 }
 
 fn period_range(q: &PeriodQuery) -> ApiResult<(Date, Date)> {
-    let to = date_param("to", q.to.as_deref(), today())?;
+    let to = date_param("to", q.to.as_deref(), crate::coding::today())?;
     let default_from = Date::new(to.year() - 1, to.month(), 1).unwrap_or(to);
     let from = date_param("from", q.from.as_deref(), default_from)?;
     if from > to {
@@ -1405,12 +1359,12 @@ pub async fn work_queue(
                         thead { tr { th { "Kind" } th { "Reason" } th { "Payer" } th.num { "Items" } th.num { "Amount" } th { "Oldest" } th { "Next step" } } }
                         tbody { @for g in &groups { tr {
                             td { (g.kind.replace('_', " ")) }
-                            td { a href={ "/work-queue?reason=" (g.reason_code) "&payer_id=" (g.payer_id) } { code { (g.reason_code) } } " " (reason_meaning(&g.kind, &g.reason_code)) }
+                            td { a href={ "/work-queue?reason=" (g.reason_code) "&payer_id=" (g.payer_id) } { code { (g.reason_code) } } " " (posting::work_reason_meaning(&g.kind, &g.reason_code)) }
                             td { (g.payer_name) }
                             td.num { (g.items) }
                             td.num { "$" (amount(g.amount_cents)) }
                             td { (g.oldest.strftime("%Y-%m-%d")) }
-                            td { (next_step(&g.kind, &g.reason_code)) }
+                            td { (posting::work_next_step(&g.kind, &g.reason_code)) }
                         } } }
                     }
                 }
@@ -1703,7 +1657,7 @@ pub async fn reports(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let f = Form::parse(raw.as_deref().unwrap_or("").as_bytes());
-    let as_of = match date_param("as_of", f.opt("as_of").as_deref(), today()) {
+    let as_of = match date_param("as_of", f.opt("as_of").as_deref(), crate::coding::today()) {
         Ok(d) => d,
         Err(p) => return fail(p),
     };
@@ -1870,7 +1824,7 @@ async fn statement(
         practice,
         patient: patient_lines,
         account: format!("P{id}"),
-        statement_date: today().to_string(),
+        statement_date: crate::coding::today().to_string(),
         lines: claims
             .iter()
             .map(|c| rcm_documents::StatementLine {

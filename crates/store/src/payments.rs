@@ -33,59 +33,17 @@ pub(crate) async fn insert_rows(
     columns: &[&str],
     rows: Vec<Vec<V>>,
 ) -> Result<()> {
-    let per_row = columns.len();
-    // SQLite binds slow down with the square of a statement's parameters in the driver, so its
-    // statements stay near 300 parameters; PostgreSQL pays a round trip per statement instead.
-    let budget = if conn.backend_name() == "SQLite" {
-        300
-    } else {
-        PG_PARAMS
-    };
-    let chunk = (budget / per_row).clamp(1, 5_000);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch: Vec<Vec<V>> = rows.by_ref().take(chunk).collect();
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
-        for (i, _) in batch.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for c in 0..per_row {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                n += 1;
-                sql.push('$');
-                sql.push_str(&n.to_string());
-            }
-            sql.push(')');
-        }
-        let mut q = sqlx::query(&sql).persistent(cache_plans(conn));
-        for row in batch {
-            if row.len() != per_row {
-                return Err(StoreError::Invalid {
-                    field: "rows",
-                    reason: format!("a row of {table} has the wrong number of values"),
-                });
-            }
-            for v in row {
-                q = match v {
-                    V::I(x) => q.bind(x),
-                    V::N(x) => q.bind(x),
-                    V::T(x) => q.bind(x),
-                    V::B(x) => q.bind(x),
-                };
-            }
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES {{rows}}",
+        columns.join(", ")
+    );
+    update_rows(conn, &sql, &[], columns.len(), rows).await
 }
 
 /// Runs `sql` over many rows: `{rows}` in it becomes a multi-row `VALUES` list (its columns are
-/// `v.column1…` on both engines), after the `fixed` parameters `$1…`, chunked like [`insert_rows`].
+/// `v.column1…` on both engines), after the `fixed` parameters `$1…`. Chunked: SQLite binds slow
+/// down with the square of a statement's parameters in the driver, so its statements stay near
+/// 300 parameters; PostgreSQL pays a round trip per statement instead.
 pub(crate) async fn update_rows(
     conn: &mut AnyConnection,
     sql: &str,
@@ -93,18 +51,24 @@ pub(crate) async fn update_rows(
     per_row: usize,
     rows: Vec<Vec<V>>,
 ) -> Result<()> {
+    if rows.iter().any(|r| r.len() != per_row) {
+        return Err(StoreError::Invalid {
+            field: "rows",
+            reason: "a row has the wrong number of values".into(),
+        });
+    }
     let budget = if conn.backend_name() == "SQLite" {
         300
     } else {
         PG_PARAMS
     };
-    let chunk = (budget / per_row).clamp(1, 5_000);
+    let chunk = (budget / per_row.max(1)).clamp(1, 5_000);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let batch: Vec<Vec<V>> = rows.by_ref().take(chunk).collect();
         let mut values = String::new();
         let mut n = fixed.len();
-        for (i, _) in batch.iter().enumerate() {
+        for i in 0..batch.len() {
             if i > 0 {
                 values.push_str(", ");
             }
@@ -1254,12 +1218,12 @@ fn summarize(r: &ImportReport) -> String {
                 .map(|p| p.payment_cents)
                 .sum();
             format!(
-                "{} payment(s), {} claim(s) posted, {} unmatched, {} already posted; {}",
+                "{} payment(s), {} claim(s) posted, {} unmatched, {} already posted; ${}",
                 r.payments.len() - skipped,
                 posted,
                 unmatched,
                 skipped,
-                dollars(cents)
+                posting::amount(cents)
             )
         }
         _ => {
@@ -1273,11 +1237,4 @@ fn summarize(r: &ImportReport) -> String {
             )
         }
     }
-}
-
-/// Cents as dollars for summaries: `$1234.50`, `-$3.00`.
-pub(crate) fn dollars(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let c = cents.unsigned_abs();
-    format!("{sign}${}.{:02}", c / 100, c % 100)
 }
