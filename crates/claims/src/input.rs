@@ -7,8 +7,8 @@
 
 use crate::model::{
     Address, BillingProvider, Claim, ClaimAdjustment, ClaimKind, Drug, DrugUnit, Institutional,
-    OtherPayer, Patient, Payer, PcsProcedure, Person, Provider, Responsibility, ServiceLine,
-    Subscriber,
+    LineAdjudication, OtherPayer, Patient, Payer, PcsProcedure, Person, Provider, Responsibility,
+    ServiceLine, Subscriber,
 };
 use crate::types::{
     DiagnosisCode, Modifier, Money, Ndc, Npi, PcsCode, PlaceOfService, ProcedureCode, RevenueCode,
@@ -198,8 +198,25 @@ pub struct PayerInput {
     pub paid: Option<AmountInput>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<AdjustmentInput>,
+    /// Other coverage only: what the patient still owes after that payer (AMT*EAF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_patient_liability: Option<AmountInput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjudication_date: Option<String>,
+}
+
+/// What another payer (one of `payers` after the first) did with a service line: the
+/// secondary payer reads the primary's line payment and adjustments (837 loop 2430).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineAdjudicationInput {
+    /// The `payer_id` of that other payer.
+    pub payer_id: String,
+    pub paid: AmountInput,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<AdjustmentInput>,
+    /// CCYY-MM-DD: when that payer adjudicated the line.
+    pub adjudication_date: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -251,6 +268,9 @@ pub struct LineInput {
     pub revenue_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_covered_charge: Option<AmountInput>,
+    /// Other payers' adjudication of this line (secondary claims).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjudications: Vec<LineAdjudicationInput>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -867,27 +887,15 @@ impl ClaimInput {
                 .paid
                 .as_ref()
                 .and_then(|a| b.money("paid", "the amount paid", a));
-            let mut adjustments = Vec::new();
-            for (j, a) in p.adjustments.iter().enumerate() {
-                b.enter(Step::Item("adjustments", j));
-                let group = a.group.trim().to_ascii_uppercase();
-                if !matches!(group.as_str(), "CO" | "PR" | "OA" | "PI" | "CR") {
-                    b.push(
-                        "group",
-                        ProblemKind::InvalidValue,
-                        "the adjustment group is CO, PR, OA, PI or CR",
-                    );
-                }
-                b.required("reason", &a.reason, "the adjustment reason code (CARC)");
-                if let Some(amount) = b.money("amount", "the adjustment amount", &a.amount) {
-                    adjustments.push(ClaimAdjustment {
-                        group,
-                        reason: a.reason.trim().to_string(),
-                        amount,
-                    });
-                }
-                b.leave();
-            }
+            let adjustments = build_adjustments(&mut b, &p.adjustments);
+            let remaining_patient_liability =
+                p.remaining_patient_liability.as_ref().and_then(|a| {
+                    b.money(
+                        "remaining_patient_liability",
+                        "the remaining patient liability",
+                        a,
+                    )
+                });
             let adjudication_date = b.opt_date(
                 "adjudication_date",
                 "the adjudication date",
@@ -900,6 +908,7 @@ impl ClaimInput {
                 relationship: p.relationship.as_deref().unwrap_or("18").trim().to_string(),
                 paid,
                 adjustments,
+                remaining_patient_liability,
                 adjudication_date,
             });
         }
@@ -981,7 +990,7 @@ impl ClaimInput {
         let mut lines = Vec::with_capacity(self.lines.len());
         for (i, l) in self.lines.iter().enumerate() {
             b.enter(Step::Item("lines", i));
-            if let Some(line) = build_line(&mut b, l, kind) {
+            if let Some(line) = build_line(&mut b, l, kind, &other_payers) {
                 lines.push(line);
             }
             b.leave();
@@ -1055,7 +1064,80 @@ fn non_empty(s: &Option<String>) -> Option<String> {
 }
 
 /// One service line, at the current path (`lines[i]`).
-fn build_line(b: &mut Builder<'_>, l: &LineInput, kind: ClaimKind) -> Option<ServiceLine> {
+/// The adjustments (CAS) of another payer, at the current path.
+fn build_adjustments(b: &mut Builder<'_>, given: &[AdjustmentInput]) -> Vec<ClaimAdjustment> {
+    let mut adjustments = Vec::new();
+    for (j, a) in given.iter().enumerate() {
+        b.enter(Step::Item("adjustments", j));
+        let group = a.group.trim().to_ascii_uppercase();
+        if !matches!(group.as_str(), "CO" | "PR" | "OA" | "PI" | "CR") {
+            b.push(
+                "group",
+                ProblemKind::InvalidValue,
+                "the adjustment group is CO, PR, OA, PI or CR",
+            );
+        }
+        b.required("reason", &a.reason, "the adjustment reason code (CARC)");
+        if let Some(amount) = b.money("amount", "the adjustment amount", &a.amount) {
+            adjustments.push(ClaimAdjustment {
+                group,
+                reason: a.reason.trim().to_string(),
+                amount,
+            });
+        }
+        b.leave();
+    }
+    adjustments
+}
+
+/// Other payers' adjudication of a line, at the current path (`lines[i]`): each names one of
+/// the claim's other payers.
+fn build_line_adjudications(
+    b: &mut Builder<'_>,
+    given: &[LineAdjudicationInput],
+    other_payers: &[OtherPayer],
+) -> Vec<LineAdjudication> {
+    let mut out = Vec::with_capacity(given.len());
+    for (j, a) in given.iter().enumerate() {
+        b.enter(Step::Item("adjudications", j));
+        let payer_id = a.payer_id.trim().to_string();
+        if !other_payers.iter().any(|o| o.payer.payer_id == payer_id) {
+            b.push(
+                "payer_id",
+                ProblemKind::InvalidValue,
+                "the line adjudication names a payer that is not one of the claim's other payers (payers after the first)",
+            );
+        }
+        let paid = b.money(
+            "paid",
+            "the amount the other payer paid on the line",
+            &a.paid,
+        );
+        let adjustments = build_adjustments(b, &a.adjustments);
+        let date = b.date(
+            "adjudication_date",
+            "the line's adjudication date",
+            &a.adjudication_date,
+        );
+        if let (Some(paid), Some(adjudication_date)) = (paid, date) {
+            out.push(LineAdjudication {
+                payer_id,
+                paid,
+                adjustments,
+                adjudication_date,
+            });
+        }
+        b.leave();
+    }
+    out
+}
+
+fn build_line(
+    b: &mut Builder<'_>,
+    l: &LineInput,
+    kind: ClaimKind,
+    other_payers: &[OtherPayer],
+) -> Option<ServiceLine> {
     let procedure = match l.procedure.as_deref().map(str::trim) {
         Some(p) if !p.is_empty() => b.value(
             Some(Step::Field("procedure")),
@@ -1219,6 +1301,7 @@ fn build_line(b: &mut Builder<'_>, l: &LineInput, kind: ClaimKind) -> Option<Ser
         .non_covered_charge
         .as_ref()
         .and_then(|a| b.money("non_covered_charge", "the non-covered charge", a));
+    let adjudications = build_line_adjudications(b, &l.adjudications, other_payers);
     Some(ServiceLine {
         procedure,
         modifiers,
@@ -1232,6 +1315,7 @@ fn build_line(b: &mut Builder<'_>, l: &LineInput, kind: ClaimKind) -> Option<Ser
         drug,
         revenue_code,
         non_covered_charge,
+        adjudications,
     })
 }
 
@@ -1360,6 +1444,17 @@ fn subscriber_input(s: &Subscriber) -> SubscriberInput {
     }
 }
 
+fn adjustment_inputs(adjustments: &[ClaimAdjustment]) -> Vec<AdjustmentInput> {
+    adjustments
+        .iter()
+        .map(|a| AdjustmentInput {
+            group: a.group.clone(),
+            reason: a.reason.clone(),
+            amount: AmountInput(a.amount.to_string()),
+        })
+        .collect()
+}
+
 fn payer_input(p: &Payer) -> PayerInput {
     PayerInput {
         name: p.name.clone(),
@@ -1381,15 +1476,10 @@ impl From<&Claim> for ClaimInput {
             p.subscriber = o.subscriber.as_ref().map(subscriber_input);
             p.relationship = Some(o.relationship.clone());
             p.paid = o.paid.map(|m| AmountInput(m.to_string()));
-            p.adjustments = o
-                .adjustments
-                .iter()
-                .map(|a| AdjustmentInput {
-                    group: a.group.clone(),
-                    reason: a.reason.clone(),
-                    amount: AmountInput(a.amount.to_string()),
-                })
-                .collect();
+            p.adjustments = adjustment_inputs(&o.adjustments);
+            p.remaining_patient_liability = o
+                .remaining_patient_liability
+                .map(|m| AmountInput(m.to_string()));
             p.adjudication_date = o.adjudication_date.map(date_string);
             payers.push(p);
         }
@@ -1444,6 +1534,16 @@ impl From<&Claim> for ClaimInput {
                     ndc_unit: l.drug.as_ref().map(|d| d.unit.code().to_string()),
                     revenue_code: l.revenue_code.map(|r| r.to_string()),
                     non_covered_charge: l.non_covered_charge.map(|m| AmountInput(m.to_string())),
+                    adjudications: l
+                        .adjudications
+                        .iter()
+                        .map(|a| LineAdjudicationInput {
+                            payer_id: a.payer_id.clone(),
+                            paid: AmountInput(a.paid.to_string()),
+                            adjustments: adjustment_inputs(&a.adjustments),
+                            adjudication_date: date_string(a.adjudication_date),
+                        })
+                        .collect(),
                 })
                 .collect(),
             institutional: c.institutional.as_ref().map(|i| InstitutionalInput {

@@ -134,7 +134,20 @@ pub struct OtherPayer {
     pub relationship: String,
     pub paid: Option<Money>,
     pub adjustments: Vec<ClaimAdjustment>,
+    /// AMT*EAF: what the patient still owes after that payer (its deductible, coinsurance, copay).
+    pub remaining_patient_liability: Option<Money>,
     pub adjudication_date: Option<Date>,
+}
+
+/// What another payer did with one service line (837 loop 2430): the secondary payer reads the
+/// primary's line payment and adjustments from here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineAdjudication {
+    /// The other payer's identifier, as in its `OtherPayer` (SVD01 = 2330B NM109).
+    pub payer_id: String,
+    pub paid: Money,
+    pub adjustments: Vec<ClaimAdjustment>,
+    pub adjudication_date: Date,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,6 +167,8 @@ pub struct ServiceLine {
     pub drug: Option<Drug>,
     pub revenue_code: Option<RevenueCode>,
     pub non_covered_charge: Option<Money>,
+    /// Other payers' adjudication of this line (coordination of benefits).
+    pub adjudications: Vec<LineAdjudication>,
 }
 
 /// A drug billed on a service line: its NDC and the quantity given, in its unit (CTP04/05).

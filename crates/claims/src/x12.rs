@@ -6,8 +6,8 @@
 
 use crate::input::{
     AddressInput, AdjustmentInput, AmountInput, BillingProviderInput, ClaimInput,
-    InstitutionalInput, KindInput, LineInput, PatientInput, PayerInput, PcsProcedureInput,
-    PersonFields, ProviderInput, SubscriberInput, UnitsInput,
+    InstitutionalInput, KindInput, LineAdjudicationInput, LineInput, PatientInput, PayerInput,
+    PcsProcedureInput, PersonFields, ProviderInput, SubscriberInput, UnitsInput,
 };
 use crate::model::{Address, Claim, ClaimKind, Person, Provider, Subscriber};
 use jiff::civil::Date;
@@ -98,6 +98,29 @@ fn x_provider(entity: &str, p: &Provider) -> x::ClaimProvider {
 
 fn x_subscriber(s: &Subscriber) -> x::Person {
     x_person("IL", "MI", &s.member_id, &s.person)
+}
+
+fn x_adjustments(adjustments: &[crate::model::ClaimAdjustment]) -> Vec<Adjustment> {
+    adjustments
+        .iter()
+        .map(|a| Adjustment {
+            group: a.group.as_str().into(),
+            reason: a.reason.as_str().into(),
+            amount: a.amount.to_x12(),
+            quantity: None,
+        })
+        .collect()
+}
+
+fn adjustment_inputs(adjustments: &[Adjustment]) -> Vec<AdjustmentInput> {
+    adjustments
+        .iter()
+        .map(|a| AdjustmentInput {
+            group: a.group.to_string(),
+            reason: a.reason.to_string(),
+            amount: AmountInput(crate::types::Money::from_x12(a.amount).to_plain()),
+        })
+        .collect()
 }
 
 fn x_claim(c: &Claim) -> x::Claim {
@@ -199,18 +222,9 @@ fn x_claim(c: &Claim) -> x::Claim {
                     .unwrap_or_default(),
                 ..x::Coverage::default()
             },
-            adjustments: o
-                .adjustments
-                .iter()
-                .map(|a| Adjustment {
-                    group: a.group.as_str().into(),
-                    reason: a.reason.as_str().into(),
-                    amount: a.amount.to_x12(),
-                    quantity: None,
-                })
-                .collect(),
+            adjustments: x_adjustments(&o.adjustments),
             paid: o.paid.map(|m| m.to_x12()),
-            remaining_patient_liability: None,
+            remaining_patient_liability: o.remaining_patient_liability.map(|m| m.to_x12()),
             non_covered: None,
             benefits_assigned: "Y".into(),
             patient_signature_source: if is_p { "P".into() } else { String::new() },
@@ -266,6 +280,19 @@ fn x_claim(c: &Claim) -> x::Claim {
                     unit: d.unit.code().to_string(),
                     prescription_number: String::new(),
                 }),
+                adjudications: l
+                    .adjudications
+                    .iter()
+                    .map(|a| x::LineAdjudication {
+                        payer_id: a.payer_id.clone(),
+                        paid: a.paid.to_x12(),
+                        procedure: l.procedure.map(|p| Procedure::hc(p.as_str(), &modifiers)),
+                        revenue_code: l.revenue_code.map(|r| r.to_string()).unwrap_or_default(),
+                        units: l.units.to_x12(),
+                        adjustments: x_adjustments(&a.adjustments),
+                        adjudication_date: Some(xdate(a.adjudication_date)),
+                    })
+                    .collect(),
                 ..x::ServiceLine::default()
             }
         })
@@ -493,15 +520,10 @@ fn claim_input(
             paid: o
                 .paid
                 .map(|m| AmountInput(crate::types::Money::from_x12(m).to_plain())),
-            adjustments: o
-                .adjustments
-                .iter()
-                .map(|a| AdjustmentInput {
-                    group: a.group.to_string(),
-                    reason: a.reason.to_string(),
-                    amount: AmountInput(crate::types::Money::from_x12(a.amount).to_plain()),
-                })
-                .collect(),
+            adjustments: adjustment_inputs(&o.adjustments),
+            remaining_patient_liability: o
+                .remaining_patient_liability
+                .map(|m| AmountInput(crate::types::Money::from_x12(m).to_plain())),
             adjudication_date: o.adjudication_date.map(from_xdate),
             ..PayerInput::default()
         });
@@ -548,6 +570,16 @@ fn claim_input(
                 non_covered_charge: l
                     .non_covered_charge
                     .map(|m| AmountInput(crate::types::Money::from_x12(m).to_plain())),
+                adjudications: l
+                    .adjudications
+                    .iter()
+                    .map(|a| LineAdjudicationInput {
+                        payer_id: a.payer_id.clone(),
+                        paid: AmountInput(crate::types::Money::from_x12(a.paid).to_plain()),
+                        adjustments: adjustment_inputs(&a.adjustments),
+                        adjudication_date: a.adjudication_date.map(from_xdate).unwrap_or_default(),
+                    })
+                    .collect(),
             }
         })
         .collect();

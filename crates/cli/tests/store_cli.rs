@@ -152,7 +152,7 @@ fn init_verify_and_tampering_on_sqlite() {
         str_field(&v, "location"),
         data.join("rcm.sqlite3").display().to_string()
     );
-    assert_eq!(v["schema_version"], 3);
+    assert_eq!(v["schema_version"], 4);
     assert_eq!(v["created"], true);
     assert_eq!(v["key"]["created"], true);
     assert_eq!(str_field(&v["key"], "id"), key_file(data).key_id());
@@ -167,7 +167,7 @@ fn init_verify_and_tampering_on_sqlite() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("schema version: 3"), "{}", run.stdout);
+    assert!(run.stdout.contains("schema version: 4"), "{}", run.stdout);
 
     let v = verify_json(data, &[], 0);
     assert_eq!(v["ok"], true);
@@ -542,7 +542,7 @@ fn init_and_verify_on_postgres() {
     run.assert_code(0);
     let v = run.json();
     assert_eq!(str_field(&v, "engine"), "postgresql");
-    assert_eq!(v["schema_version"], 3);
+    assert_eq!(v["schema_version"], 4);
     assert!(str_field(&v, "location").contains(&schema));
     assert!(!data.join("rcm.sqlite3").exists());
 

@@ -4,10 +4,18 @@
 //! after insurance) as a PDF. The caller gives the values (names and addresses already
 //! decrypted, money in cents); this crate lays them out and writes the PDF with `pdf-writer`,
 //! in the standard Helvetica font (nothing embedded), US Letter pages, as many as the lines need.
+//! It also renders the CMS-1500 (02/12) professional claim form from a typed `rcm_claims::Claim`
+//! (`cms1500`): over a drawing of the form or as data alone for pre-printed red-ink stock.
 //!
 //! It must not know about storage, HTTP or the terminal, and it must not log: a statement is PHI.
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+
+mod cms1500;
+pub use cms1500::{
+    Cms1500, Cms1500Error, Cms1500Line, FormAddress, FormSex, FormStyle, InsuranceType, LAYOUT,
+    LINES_PER_FORM, LineSlot, MAX_DIAGNOSES, Place, Relationship, Slot, cms1500_pdf,
+};
 
 /// A patient statement.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -361,7 +361,19 @@ impl Scrubber {
         }
         for (i, o) in c.other_payers.iter().enumerate() {
             if let Some(paid) = o.paid {
-                let adjusted: rcm_claims::Money = o.adjustments.iter().map(|a| a.amount).sum();
+                // Claim-level CAS and the CAS of that payer's line adjudications (2430).
+                let adjusted: rcm_claims::Money = o
+                    .adjustments
+                    .iter()
+                    .chain(
+                        c.lines
+                            .iter()
+                            .flat_map(|l| &l.adjudications)
+                            .filter(|a| a.payer_id == o.payer.payer_id)
+                            .flat_map(|a| &a.adjustments),
+                    )
+                    .map(|a| a.amount)
+                    .sum();
                 if paid + adjusted != c.total_charge {
                     out.push(
                         Finding::new(
@@ -377,6 +389,30 @@ impl Scrubber {
                         )
                         .field(format!("payers[{}].adjustments", i + 1))
                         .next("copy the paid amount and every CAS adjustment from that payer's 835"),
+                    );
+                }
+            }
+        }
+        for (n, l) in c.lines.iter().enumerate() {
+            for (j, a) in l.adjudications.iter().enumerate() {
+                let adjusted: rcm_claims::Money = a.adjustments.iter().map(|x| x.amount).sum();
+                if a.paid + adjusted != l.charge {
+                    out.push(
+                        Finding::new(
+                            "structure.cob-unbalanced",
+                            Category::Structure,
+                            Severity::Error,
+                            format!(
+                                "line {}: payer {} paid {} and adjusted {adjusted}: together {} but the line charge is {}",
+                                n + 1,
+                                a.payer_id,
+                                a.paid,
+                                a.paid + adjusted,
+                                l.charge
+                            ),
+                        )
+                        .field(format!("lines[{n}].adjudications[{j}]"))
+                        .next("copy the line's paid amount and every CAS adjustment from that payer's 835"),
                     );
                 }
             }

@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use jiff::civil::Date;
 use rcm_claims::input::{
-    AddressInput, BillingProviderInput, ClaimInput, KindInput, LineInput, PatientInput, PayerInput,
-    PersonFields, ProviderInput, SubscriberInput,
+    AddressInput, AdjustmentInput, BillingProviderInput, ClaimInput, KindInput,
+    LineAdjudicationInput, LineInput, PatientInput, PayerInput, PersonFields, ProviderInput,
+    SubscriberInput,
 };
 use rcm_claims::input::{AmountInput, UnitsInput};
 use rcm_codes::{Catalog, CodeSet, CodeSystem};
@@ -221,7 +222,8 @@ pub fn claim_input(
     let lines = content
         .lines
         .iter()
-        .map(|l| LineInput {
+        .enumerate()
+        .map(|(i, l)| LineInput {
             procedure: Some(l.procedure_code.clone()),
             modifiers: l.modifiers.clone(),
             charge: money(l.charge_cents),
@@ -233,9 +235,40 @@ pub fn claim_input(
                 .rendering_provider_id
                 .and_then(|id| ctx.line_rendering.iter().find(|r| r.id == id))
                 .map(provider),
+            adjudications: ctx
+                .prior
+                .as_ref()
+                .and_then(|p| {
+                    p.lines
+                        .iter()
+                        .find(|pl| {
+                            usize::try_from(pl.line_number).ok() == Some(i + 1)
+                                && pl.procedure_code == l.procedure_code
+                        })
+                        .map(|pl| LineAdjudicationInput {
+                            payer_id: p.payer.payer.payer_code.clone(),
+                            paid: money(pl.paid_cents),
+                            adjustments: adjustments(&pl.adjustments),
+                            adjudication_date: p.adjudication_date.to_string(),
+                        })
+                })
+                .into_iter()
+                .collect(),
             ..LineInput::default()
         })
         .collect();
+    let mut payers = vec![PayerInput {
+        name: ctx.payer.payer.name.clone(),
+        payer_id: ctx.payer.payer.payer_code.clone(),
+        responsibility: responsibility(cov.order),
+        filing_indicator: ctx.payer.payer.claim_filing_indicator.clone(),
+        coverage_start: Some(cov.effective_from.to_string()),
+        coverage_end: cov.effective_to.map(|d| d.to_string()),
+        ..PayerInput::default()
+    }];
+    if let Some(prior) = &ctx.prior {
+        payers.push(prior_payer(prior, p));
+    }
     ClaimInput {
         kind: KindInput::Professional,
         patient_control_number: claim_id
@@ -259,20 +292,7 @@ pub fn claim_input(
         referring_provider: None,
         subscriber,
         patient,
-        payers: vec![PayerInput {
-            name: ctx.payer.payer.name.clone(),
-            payer_id: ctx.payer.payer.payer_code.clone(),
-            responsibility: match cov.order {
-                2 => "secondary",
-                3 => "tertiary",
-                _ => "primary",
-            }
-            .to_owned(),
-            filing_indicator: ctx.payer.payer.claim_filing_indicator.clone(),
-            coverage_start: Some(cov.effective_from.to_string()),
-            coverage_end: cov.effective_to.map(|d| d.to_string()),
-            ..PayerInput::default()
-        }],
+        payers,
         place_of_service: Some(ctx.encounter.data.place_of_service.clone()),
         frequency: Some(content.frequency_code.clone()),
         original_claim_reference: matches!(content.frequency_code.as_str(), "7" | "8")
@@ -282,6 +302,70 @@ pub fn claim_input(
         total_charge: money(content.total_charge_cents()),
         lines,
         ..ClaimInput::default()
+    }
+}
+
+fn responsibility(order: i64) -> String {
+    match order {
+        2 => "secondary",
+        3 => "tertiary",
+        _ => "primary",
+    }
+    .to_owned()
+}
+
+fn adjustments(given: &[store::PriorAdjustment]) -> Vec<AdjustmentInput> {
+    given
+        .iter()
+        .map(|a| AdjustmentInput {
+            group: a.group.clone(),
+            reason: a.reason.clone(),
+            amount: money(a.amount_cents),
+        })
+        .collect()
+}
+
+/// The earlier payer of a claim to the next payer, with its adjudication (837 loops 2320/2330).
+fn prior_payer(prior: &store::PriorAdjudication, patient: &store::PatientData) -> PayerInput {
+    let cov = &prior.coverage.data;
+    let (relationship, person) = match cov.relationship {
+        store::Relationship::Own => (
+            "18",
+            PersonFields {
+                last_name: patient.last_name.clone(),
+                first_name: patient.first_name.clone(),
+                ..PersonFields::default()
+            },
+        ),
+        other => (
+            match other {
+                store::Relationship::Spouse => "01",
+                store::Relationship::Child => "19",
+                _ => "G8",
+            },
+            PersonFields {
+                last_name: cov.subscriber_last_name.clone(),
+                first_name: cov.subscriber_first_name.clone(),
+                ..PersonFields::default()
+            },
+        ),
+    };
+    PayerInput {
+        name: prior.payer.payer.name.clone(),
+        payer_id: prior.payer.payer.payer_code.clone(),
+        responsibility: responsibility(cov.order),
+        filing_indicator: prior.payer.payer.claim_filing_indicator.clone(),
+        subscriber: Some(SubscriberInput {
+            member_id: cov.member_id.clone(),
+            person,
+            group_number: cov.group_number.clone().unwrap_or_default(),
+        }),
+        relationship: Some(relationship.to_owned()),
+        paid: Some(money(prior.paid_cents)),
+        adjustments: adjustments(&prior.adjustments),
+        remaining_patient_liability: Some(money(prior.patient_resp_cents)),
+        adjudication_date: Some(prior.adjudication_date.to_string()),
+        ..PayerInput::default()
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod auth;
 pub mod coding;
+pub mod coordination;
 pub mod demo;
 pub mod forms;
 pub mod openapi;

@@ -1253,7 +1253,7 @@ pub async fn create_claim(
     )
 }
 
-async fn claim_page(
+pub(crate) async fn claim_page(
     state: &AppState,
     who: &Principal,
     checked: &CheckedClaim,
@@ -1360,6 +1360,7 @@ async fn claim_page(
                     }
                 }
                 (crate::receivables::claim_money_section(&money))
+                (crate::receivables::coordination_section(claim.id, claim.status, &money, who.can(Permission::CodeClaims).then(|| csrf_field(who))))
                 @if who.can(Permission::PostPayments) && claim.status != ClaimStatus::Void {
                     (crate::receivables::patient_payment_form(claim.id, csrf_field(who)))
                 }

@@ -173,6 +173,13 @@ pub struct ClaimMoneyOut {
     pub patient_paid: String,
     pub insurance_balance: String,
     pub patient_balance: String,
+    /// On a claim to the secondary (next) payer: the primary's claim and the part of the charge
+    /// it settled (owed by nobody).
+    pub primary_claim_id: Option<i64>,
+    pub prior_payer_settled: String,
+    /// The patient balance a claim to the next payer took over.
+    pub transferred_to_next_payer: String,
+    pub next_payer_claim_ids: Vec<i64>,
     pub payer_claim_control_number: Option<String>,
     pub payments: Vec<PostedPaymentOut>,
     pub acknowledgements: Vec<AcknowledgementOut>,
@@ -828,6 +835,10 @@ fn money_out(m: &store::ClaimMoney) -> ClaimMoneyOut {
         patient_paid: amount(m.patient_paid_cents),
         insurance_balance: amount(m.insurance_balance()),
         patient_balance: amount(m.patient_balance()),
+        primary_claim_id: m.primary_claim_id,
+        prior_payer_settled: amount(m.prior_payer_cents),
+        transferred_to_next_payer: amount(m.transferred_cents),
+        next_payer_claim_ids: m.next_payer_claim_ids.clone(),
         payer_claim_control_number: m.payer_claim_control_number.clone(),
         payments: m
             .payments
@@ -1125,6 +1136,41 @@ pub fn claim_money_section(m: &store::ClaimMoney) -> Markup {
                 }
             }
             @if m.payments.is_empty() && m.acknowledgements.is_empty() { p.muted { "No answer from the clearinghouse or payer yet." } }
+        }
+    }
+}
+
+/// The claim page's links between a claim and the claims to the next payer, the button that bills
+/// the next payer (for those who code claims: `csrf` is given), and the paper form.
+pub fn coordination_section(
+    claim_id: i64,
+    status: store::ClaimStatus,
+    m: &store::ClaimMoney,
+    csrf: Option<Markup>,
+) -> Markup {
+    html! {
+        section.coordination #coordination {
+            h2 { "Other payers and paper" }
+            @if let Some(primary) = m.primary_claim_id {
+                p { "Bills the next payer after " a href={ "/claims/" (primary) } { "claim #" (primary) }
+                    ", which settled $" (amount(m.prior_payer_cents)) " of the charge (its adjudication is sent with this claim)." }
+            }
+            @for next in &m.next_payer_claim_ids {
+                p { "Next payer: " a.next-payer href={ "/claims/" (next) } { "claim #" (next) } }
+            }
+            @if m.transferred_cents != 0 {
+                p { "$" (amount(m.transferred_cents)) " of the patient's balance moved to the next payer." }
+            }
+            @if let Some(csrf) = csrf {
+                @if status == store::ClaimStatus::Paid && m.patient_balance() > 0 {
+                    form.inline method="post" action={ "/claims/" (claim_id) "/next-payer" } {
+                        (csrf)
+                        button type="submit" { "Bill the secondary payer" }
+                    }
+                }
+            }
+            p { a href={ "/claims/" (claim_id) "/cms1500.pdf" } { "CMS-1500 (02/12) form" } " · "
+                a href={ "/claims/" (claim_id) "/cms1500.pdf?style=data-only" } { "data only, for pre-printed red forms" } }
         }
     }
 }

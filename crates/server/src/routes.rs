@@ -335,6 +335,20 @@ pub static ROUTES: &[RouteSpec] = &[
         || post(receivables::patient_payment_page),
     ),
     page(
+        "POST",
+        "/claims/{id}/next-payer",
+        Signed(CodeClaims),
+        "Bill the secondary (next) payer of a paid claim, with the primary's adjudication",
+        || post(crate::coordination::next_payer_page),
+    ),
+    page(
+        "GET",
+        "/claims/{id}/cms1500.pdf",
+        Signed(ViewPatients),
+        "A claim on the CMS-1500 (02/12) paper form (PDF; ?style=data-only for pre-printed forms)",
+        || get(crate::coordination::cms1500_pdf),
+    ),
+    page(
         "GET",
         "/patients/{id}/statement.pdf",
         Signed(ViewReceivables),
@@ -598,6 +612,16 @@ pub static ROUTES: &[RouteSpec] = &[
         None,
         Some(schema::<api::ClaimOut>),
         || post(api::set_status),
+    ),
+    api(
+        "POST",
+        "/api/claims/{id}/next-payer",
+        Signed(CodeClaims),
+        "Create the claim to the secondary (next) payer of a paid claim, carrying the primary's adjudication (2320/2330/2430)",
+        None,
+        None,
+        Some(schema::<api::ClaimOut>),
+        || post(crate::coordination::api_next_payer),
     ),
     api(
         "GET",

@@ -456,6 +456,9 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        if let Some(primary) = crate::coordination::primary_of(&mut tx, id).await? {
+            crate::coordination::recompute_transfer(&mut tx, primary).await?;
+        }
         record_status(
             &mut tx,
             &self.cipher,
@@ -726,6 +729,17 @@ impl Store {
                 None,
             )
             .await?;
+        }
+        // A claim to the next payer, once sent, takes over the earlier claim's patient balance.
+        for primary in sqlx::query(
+            "SELECT DISTINCT primary_claim_id FROM claims WHERE batch_id = $1 AND primary_claim_id IS NOT NULL",
+        )
+        .bind(batch_id)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            crate::coordination::recompute_transfer(&mut tx, get(&primary, "primary_claim_id")?)
+                .await?;
         }
         let batch = Batch {
             id: batch_id,

@@ -10,6 +10,7 @@
 
 mod audit;
 mod claims;
+mod coordination;
 pub mod crypto;
 mod entities;
 mod error;
@@ -30,6 +31,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 
 pub use audit::{AuditBreak, AuditProblem, AuditVerification, verify_audit};
+pub use coordination::{PriorAdjudication, PriorAdjustment, PriorLine};
 pub use crypto::{EncryptionKey, KeySource};
 pub use error::{Result, StoreError};
 pub use model::*;
@@ -125,7 +127,7 @@ impl std::fmt::Debug for Store {
 }
 
 fn migrator(engine: Engine) -> Migrator {
-    let steps: [(&'static str, &'static str); 3] = match engine {
+    let steps: [(&'static str, &'static str); 4] = match engine {
         Engine::Sqlite => [
             (
                 "initial",
@@ -138,6 +140,10 @@ fn migrator(engine: Engine) -> Migrator {
             (
                 "payments",
                 include_str!("../migrations/sqlite/0003_payments.sql"),
+            ),
+            (
+                "coordination",
+                include_str!("../migrations/sqlite/0004_coordination.sql"),
             ),
         ],
         Engine::Postgres => [
@@ -152,6 +158,10 @@ fn migrator(engine: Engine) -> Migrator {
             (
                 "payments",
                 include_str!("../migrations/postgres/0003_payments.sql"),
+            ),
+            (
+                "coordination",
+                include_str!("../migrations/postgres/0004_coordination.sql"),
             ),
         ],
     };

@@ -15,9 +15,16 @@ use crate::{Store, StoreError, get, parse_date, parse_ts, ts_text};
 /// Claims that are owed something: sent at least once (a paid claim back in draft for a
 /// replacement still carries its balances) and not void.
 const OWED: &str = "c.submitted_at IS NOT NULL AND c.status <> 'void'";
-const INSURANCE_BALANCE: &str =
-    "(c.total_charge_cents - c.paid_cents - c.adjusted_cents - c.patient_resp_cents)";
-const PATIENT_BALANCE: &str = "(c.patient_resp_cents - c.patient_paid_cents)";
+/// What payers still owe. On a claim to the next payer, the earlier payer's settled part
+/// (`prior_payer_cents`) is owed by nobody: until that payer's own adjustments (which repeat the
+/// earlier payer's, e.g. OA-23) cover it, the rest of it is taken off here.
+const INSURANCE_BALANCE: &str = "(c.total_charge_cents - c.paid_cents - c.adjusted_cents - c.patient_resp_cents \
+     - CASE WHEN c.prior_payer_cents > 0 AND c.prior_payer_cents > c.adjusted_cents \
+     THEN c.prior_payer_cents - c.adjusted_cents ELSE 0 END)";
+/// What the patient owes: less what they paid and what a claim to the next payer took over.
+const PATIENT_BALANCE: &str = "(c.patient_resp_cents - c.patient_paid_cents - c.transferred_cents)";
+/// Charges are counted once: a claim to the next payer bills the same services again.
+const FIRST_BILLING: &str = "c.primary_claim_id IS NULL";
 
 /// The aging buckets: 0-30, 31-60, 61-90, 91-120 and over 120 days since the date of service.
 pub const AGING_BUCKETS: [&str; 5] = ["0-30", "31-60", "61-90", "91-120", "120+"];
@@ -117,17 +124,37 @@ pub struct ClaimMoney {
     pub adjusted_cents: i64,
     pub patient_resp_cents: i64,
     pub patient_paid_cents: i64,
+    /// On a claim to the next payer: the earlier payer's claim and the part of the charge it
+    /// settled.
+    pub primary_claim_id: Option<i64>,
+    pub prior_payer_cents: i64,
+    /// The patient balance a claim to the next payer took over.
+    pub transferred_cents: i64,
+    /// Claims to the next payer made from this one (void ones included).
+    pub next_payer_claim_ids: Vec<i64>,
     pub payer_claim_control_number: Option<String>,
     pub payments: Vec<PostedPayment>,
     pub acknowledgements: Vec<Acknowledgement>,
 }
 
 impl ClaimMoney {
+    /// As `INSURANCE_BALANCE` in the reports.
     pub fn insurance_balance(&self) -> i64 {
-        self.charge_cents - self.paid_cents - self.adjusted_cents - self.patient_resp_cents
+        let prior_open =
+            if self.prior_payer_cents > 0 && self.prior_payer_cents > self.adjusted_cents {
+                self.prior_payer_cents - self.adjusted_cents
+            } else {
+                0
+            };
+        self.charge_cents
+            - self.paid_cents
+            - self.adjusted_cents
+            - self.patient_resp_cents
+            - prior_open
     }
+    /// As `PATIENT_BALANCE` in the reports.
     pub fn patient_balance(&self) -> i64 {
-        self.patient_resp_cents - self.patient_paid_cents
+        self.patient_resp_cents - self.patient_paid_cents - self.transferred_cents
     }
 }
 
@@ -308,8 +335,12 @@ impl Store {
         patient_id: i64,
     ) -> Result<Vec<StatementClaim>> {
         let sql = format!(
-            "SELECT c.id, c.service_date, c.total_charge_cents, c.paid_cents, c.adjusted_cents, \
+            "SELECT c.id, c.service_date, c.total_charge_cents, c.paid_cents + COALESCE(p.paid_cents, 0) AS paid_cents, \
+             CASE WHEN c.primary_claim_id IS NULL THEN c.adjusted_cents \
+             ELSE (CASE WHEN c.prior_payer_cents > c.adjusted_cents THEN c.prior_payer_cents ELSE c.adjusted_cents END) \
+             - COALESCE(p.paid_cents, 0) END AS adjusted_cents, \
              {PATIENT_BALANCE} AS owes FROM claims c JOIN encounters e ON e.id = c.encounter_id \
+             LEFT JOIN claims p ON p.id = c.primary_claim_id \
              WHERE c.organization_id = $1 AND e.patient_id = $2 AND {OWED} AND {PATIENT_BALANCE} <> 0 \
              ORDER BY c.service_date, c.id"
         );
@@ -467,7 +498,7 @@ impl Store {
             "SELECT \
              CAST(SUM(CASE WHEN {OWED} THEN {INSURANCE_BALANCE} ELSE 0 END) AS BIGINT) AS ins, \
              CAST(SUM(CASE WHEN {OWED} THEN {PATIENT_BALANCE} ELSE 0 END) AS BIGINT) AS pat, \
-             CAST(SUM(CASE WHEN {OWED} AND c.service_date > $2 AND c.service_date <= $3 THEN c.total_charge_cents ELSE 0 END) AS BIGINT) AS charges, \
+             CAST(SUM(CASE WHEN {OWED} AND {FIRST_BILLING} AND c.service_date > $2 AND c.service_date <= $3 THEN c.total_charge_cents ELSE 0 END) AS BIGINT) AS charges, \
              CAST(SUM(CASE WHEN c.first_response IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS answered, \
              CAST(SUM(CASE WHEN c.first_response = 'accepted' THEN 1 ELSE 0 END) AS BIGINT) AS first_pass \
              FROM claims c WHERE c.organization_id = $1"
@@ -539,13 +570,13 @@ impl Store {
         from: Date,
         to: Date,
     ) -> Result<Vec<PeriodTotals>> {
-        let charges = sqlx::query(
+        let charges = sqlx::query(&format!(
             "SELECT SUBSTR(c.service_date, 1, 7) AS period, e.billing_provider_id AS bp, \
              CAST(SUM(c.total_charge_cents) AS BIGINT) AS amount \
              FROM claims c JOIN encounters e ON e.id = c.encounter_id \
-             WHERE c.organization_id = $1 AND c.status <> 'void' AND c.service_date >= $2 AND c.service_date <= $3 \
+             WHERE c.organization_id = $1 AND c.status <> 'void' AND {FIRST_BILLING} AND c.service_date >= $2 AND c.service_date <= $3 \
              GROUP BY SUBSTR(c.service_date, 1, 7), e.billing_provider_id",
-        )
+        ))
         .bind(organization_id)
         .bind(from.to_string())
         .bind(to.to_string())
@@ -553,7 +584,10 @@ impl Store {
         .await?;
         let payments = sqlx::query(
             "SELECT SUBSTR(COALESCE(r.payment_date, SUBSTR(r.posted_at, 1, 10)), 1, 7) AS period, \
-             e.billing_provider_id AS bp, CAST(SUM(p.paid_cents) AS BIGINT) AS paid, CAST(SUM(p.adjusted_cents) AS BIGINT) AS adjusted \
+             e.billing_provider_id AS bp, CAST(SUM(p.paid_cents) AS BIGINT) AS paid, \
+             CAST(SUM(p.adjusted_cents - CASE WHEN c.primary_claim_id IS NULL THEN 0 ELSE COALESCE((SELECT SUM(pa.amount_cents) \
+             FROM payment_adjustments pa WHERE pa.claim_payment_id = p.id AND pa.reason_code = '23' AND pa.group_code <> 'PR'), 0) END) \
+             AS BIGINT) AS adjusted \
              FROM claim_payments p JOIN remittances r ON r.id = p.remittance_id \
              JOIN claims c ON c.id = p.claim_id JOIN encounters e ON e.id = c.encounter_id \
              WHERE r.organization_id = $1 AND COALESCE(r.payment_date, SUBSTR(r.posted_at, 1, 10)) >= $2 \
@@ -1034,6 +1068,7 @@ impl Store {
     pub async fn claim_money(&self, organization_id: i64, claim_id: i64) -> Result<ClaimMoney> {
         let r = sqlx::query(
             "SELECT total_charge_cents, paid_cents, adjusted_cents, patient_resp_cents, patient_paid_cents, \
+             primary_claim_id, prior_payer_cents, transferred_cents, \
              payer_claim_control_number FROM claims WHERE id = $1 AND organization_id = $2",
         )
         .bind(claim_id)
@@ -1050,6 +1085,18 @@ impl Store {
             adjusted_cents: get(&r, "adjusted_cents")?,
             patient_resp_cents: get(&r, "patient_resp_cents")?,
             patient_paid_cents: get(&r, "patient_paid_cents")?,
+            primary_claim_id: get(&r, "primary_claim_id")?,
+            prior_payer_cents: get(&r, "prior_payer_cents")?,
+            transferred_cents: get(&r, "transferred_cents")?,
+            next_payer_claim_ids: sqlx::query(
+                "SELECT id FROM claims WHERE primary_claim_id = $1 ORDER BY id",
+            )
+            .bind(claim_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| get::<i64>(row, "id"))
+            .collect::<Result<Vec<_>>>()?,
             payer_claim_control_number: get(&r, "payer_claim_control_number")?,
             payments: Vec::new(),
             acknowledgements: Vec::new(),

@@ -25,6 +25,9 @@ pub struct ClaimRecords {
     /// The payer's claim control number of this encounter's claim, once a 277CA or 835 gave one:
     /// a replacement (frequency 7) or void (8) must name it (REF*F8).
     pub original_claim_reference: Option<String>,
+    /// On a claim to a secondary or tertiary coverage: the earlier payer's adjudication of the
+    /// same encounter (the 837's 2320/2330/2430 loops), once that payer paid.
+    pub prior: Option<crate::PriorAdjudication>,
 }
 
 fn invalid(field: &'static str, reason: &str) -> StoreError {
@@ -164,17 +167,27 @@ impl Store {
             }
             line_rendering.push(r);
         }
+        // The payer's number of this encounter's claim to the same coverage: a claim to the
+        // secondary payer has its own.
         let original_claim_reference = sqlx::query(
-            "SELECT payer_claim_control_number FROM claims WHERE encounter_id = $1 \
+            "SELECT payer_claim_control_number FROM claims WHERE encounter_id = $1 AND coverage_id = $2 \
              AND payer_claim_control_number IS NOT NULL ORDER BY id DESC LIMIT 1",
         )
         .bind(encounter.id)
+        .bind(coverage.id)
         .fetch_optional(&mut *conn)
         .await?
         .map(|r| get::<String>(&r, "payer_claim_control_number"))
         .transpose()?;
+        let prior = if coverage.data.order > 1 {
+            self.prior_adjudication_in(conn, encounter.id, patient.id, coverage.data.order - 1)
+                .await?
+        } else {
+            None
+        };
         Ok(ClaimRecords {
             original_claim_reference,
+            prior,
             encounter,
             patient,
             coverage,
@@ -257,6 +270,13 @@ impl Store {
             .records_in(&mut tx, new.organization_id, new.encounter_id, &new.content)
             .await?;
         let mut claim = self.create_claim_in(&mut tx, actor, new).await?;
+        crate::coordination::link_prior(
+            &mut tx,
+            claim.id,
+            claim.total_charge_cents,
+            records.prior.as_ref(),
+        )
+        .await?;
         claim.scrub = Some(record_scrub(&mut tx, &claim, check(&claim, &records)).await?);
         tx.commit().await?;
         Ok((claim, records))
@@ -301,6 +321,13 @@ impl Store {
         let mut claim = self
             .update_claim_in(&mut tx, actor, id, expected_version, content)
             .await?;
+        crate::coordination::link_prior(
+            &mut tx,
+            claim.id,
+            claim.total_charge_cents,
+            records.prior.as_ref(),
+        )
+        .await?;
         claim.scrub = Some(record_scrub(&mut tx, &claim, check(&claim, &records)).await?);
         tx.commit().await?;
         Ok((claim, records))
