@@ -47,6 +47,17 @@ pub enum ClaimsCommand {
         #[arg(long, default_value_t = 1)]
         control: u32,
     },
+    /// Print professional claims (claim JSON or an 837P) on the CMS-1500 (02/12) paper form, as
+    /// one PDF: six lines a form, more pages when a claim has more lines.
+    Cms1500 {
+        file: PathBuf,
+        /// The PDF to write.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Only the data, to print on pre-printed red-ink forms (default: the form drawn in red).
+        #[arg(long)]
+        data_only: bool,
+    },
     /// Print the JSON Schema of the claim file.
     Schema,
 }
@@ -60,11 +71,64 @@ pub fn run(args: ClaimsArgs, data_dir: &Path, json: bool) -> anyhow::Result<Exit
             problems_only,
         } => check(&file, &rules, today, problems_only, data_dir, json),
         ClaimsCommand::Convert { file, out, control } => convert(&file, out.as_deref(), control),
+        ClaimsCommand::Cms1500 {
+            file,
+            out,
+            data_only,
+        } => cms1500(&file, &out, data_only),
         ClaimsCommand::Schema => {
             output::json(&rcm_claims::input::json_schema())?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The claims of a file on CMS-1500 forms. A claim that cannot be read or does not fit the form
+/// stops the command (exit 1) with its path, and nothing is written.
+fn cms1500(file: &Path, out: &Path, data_only: bool) -> anyhow::Result<ExitCode> {
+    let built: Vec<BuiltClaim> = match read_input(file)? {
+        Input::Json(f) => f.build(),
+        Input::X12(batch) => {
+            for p in &batch.file_problems {
+                eprintln!("rcm: {p}");
+            }
+            batch.claims
+        }
+    };
+    let signed_on = jiff::ZonedDateTime::now().date();
+    let mut forms = Vec::new();
+    let mut problems = 0usize;
+    for b in &built {
+        let Some(claim) = &b.claim else {
+            for p in &b.problems {
+                eprintln!("rcm: {} {}: {}", b.path, p.path, p.message);
+            }
+            problems += 1;
+            continue;
+        };
+        match rcm_documents::Cms1500::from_claim(claim, signed_on) {
+            Ok(f) => forms.extend(f),
+            Err(e) => {
+                eprintln!("rcm: {} {}: {e}", b.path, b.patient_control_number);
+                problems += 1;
+            }
+        }
+    }
+    if problems > 0 || forms.is_empty() {
+        if forms.is_empty() && problems == 0 {
+            eprintln!("rcm: {}: no claim to print", file.display());
+        }
+        return Ok(ExitCode::from(1));
+    }
+    let style = if data_only {
+        rcm_documents::FormStyle::DataOnly
+    } else {
+        rcm_documents::FormStyle::WithForm
+    };
+    std::fs::write(out, rcm_documents::cms1500_pdf(&forms, style))
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    outln!("{}: {} form page(s)", out.display(), forms.len())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 enum Input {

@@ -344,3 +344,57 @@ fn x12_837p_and_837i_write_from_the_claim_file() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn professional_claims_print_on_the_cms1500_and_institutional_ones_are_refused() {
+    let dir = tempdir();
+    let out = dir.path().join("forms.pdf");
+    let src = repo().join("examples/claims/office-visits.json");
+    let claims = example_json()["claims"].as_array().unwrap().len();
+    let run = rcm(
+        shared_official(),
+        &[
+            "claims",
+            "cms1500",
+            &src.display().to_string(),
+            "-o",
+            &out.display().to_string(),
+        ],
+    );
+    run.assert_code(0);
+    let pdf = std::fs::read(&out).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    // One page per six lines of each claim, at least one per claim.
+    let text = String::from_utf8_lossy(&pdf);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert!(run.stdout.contains("form page(s)"), "{}", run.stdout);
+    let said: usize = run
+        .stdout
+        .split(": ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(said >= claims, "{said} pages for {claims} claims");
+    assert_eq!(pages, said, "page objects in the PDF");
+    // A UB-04 claim cannot print on the CMS-1500: refused with its path, nothing written.
+    let mixed = repo().join("examples/claims/hospital-outpatient-and-secondary.json");
+    let never = dir.path().join("never.pdf");
+    let run = rcm(
+        shared_official(),
+        &[
+            "claims",
+            "cms1500",
+            &mixed.display().to_string(),
+            "-o",
+            &never.display().to_string(),
+        ],
+    );
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("claims[0]") && run.stderr.contains("UB-04"),
+        "{}",
+        run.stderr
+    );
+    assert!(!never.exists());
+}

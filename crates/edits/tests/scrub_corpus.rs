@@ -543,6 +543,25 @@ fn institutional_and_secondary_claims() {
     let mut c = secondary.clone();
     c["payers"][1]["paid"] = json!("60.00");
     assert_eq!(ids(&c), set(&["structure.cob-unbalanced"]));
+    // So must a line's (2430): here the line's paid amount is off, so both the line and the
+    // claim stop balancing.
+    let mut c = secondary.clone();
+    c["lines"][0]["adjudications"][0]["paid"] = json!("67.00");
+    assert_eq!(ids(&c), set(&["structure.cob-unbalanced"]));
+    assert_eq!(
+        scrubber()
+            .check(&build(&c))
+            .findings
+            .iter()
+            .filter(|f| f.id == "structure.cob-unbalanced")
+            .count(),
+        1,
+        "the claim still balances with the payer's claim-level paid amount; the line does not"
+    );
+    // A line adjudication names one of the claim's other payers.
+    let mut c = secondary.clone();
+    c["lines"][0]["adjudications"][0]["payer_id"] = json!("99999");
+    assert_eq!(ids(&c), set(&["structure.invalid-value"]));
     // An institutional line without a revenue code; a bill type that is not one.
     let mut c = hospital.clone();
     c["lines"][1]
