@@ -271,6 +271,29 @@ pub async fn seed(store: &Store, data_dir: &Path) -> Result<DemoLogin, String> {
             )
             .await
             .map_err(e)?;
+        if year < 1960 && i % 2 == 1 {
+            // Medicare with Medicaid behind it (dual eligible): once Medicare pays, the claim
+            // page offers to bill Medicaid with Medicare's adjudication.
+            store
+                .create_coverage(
+                    &actor,
+                    &store::CoverageData {
+                        patient_id: patient.id,
+                        payer_id: payers[2].id,
+                        order: 2,
+                        member_id: format!("MCD{:08}", 52_000_000 + i * 4_111),
+                        group_number: None,
+                        relationship: store::Relationship::Own,
+                        subscriber_last_name: patient.data.last_name.clone(),
+                        subscriber_first_name: patient.data.first_name.clone(),
+                        subscriber_birth_date: Some(patient.data.birth_date),
+                        effective_from: date(2024, 1, 1),
+                        effective_to: None,
+                    },
+                )
+                .await
+                .map_err(e)?;
+        }
         if i % 2 == 1 {
             // Older visits, already sent and (mostly) answered: the work queue, the aging and
             // the reports have something to show.

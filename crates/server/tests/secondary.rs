@@ -367,6 +367,27 @@ async fn secondary_claim(t: &TestApp) {
         "the visit's money: primary paid, secondary paid, the patient owes the dollar"
     );
 
+    // Voiding the secondary claim (back to draft, then void) gives the balance back to the patient.
+    for to in ["draft", "void"] {
+        let c = t
+            .get(&format!("/api/claims/{secondary}"), &biller)
+            .await
+            .json();
+        let r = t
+            .json(
+                "POST",
+                &format!("/api/claims/{secondary}/status"),
+                &biller,
+                &json!({"status": to, "version": c["version"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{to}: {}", r.text());
+    }
+    let p = money(t, &biller, primary).await;
+    assert_eq!(cents(&p["patient_balance"]), coins, "{p}");
+    assert_eq!(p["transferred_to_next_payer"], "0.00");
+    assert_eq!(totals(t, &biller).await, (payer_before, patient_before));
+
     // The claim on paper: the form drawn in red with the data, and the data alone.
     let session = Auth::Session(t.session("demo-biller").await);
     let pdf = t
