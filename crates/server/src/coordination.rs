@@ -3,7 +3,7 @@
 
 use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
@@ -78,22 +78,10 @@ pub async fn cms1500_pdf(
     id: PathId,
     RawQuery(query): RawQuery,
 ) -> Response {
-    match cms1500(&state, &who, id, query.as_deref()).await {
-        Ok(bytes) => {
-            let mut r = bytes.into_response();
-            let h = r.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            );
-            h.insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("inline; filename=\"cms1500.pdf\""),
-            );
-            r
-        }
-        Err(p) => p.into_response(),
-    }
+    crate::receivables::pdf_response(
+        cms1500(&state, &who, id, query.as_deref()).await,
+        "inline; filename=\"cms1500.pdf\"",
+    )
 }
 
 async fn cms1500(

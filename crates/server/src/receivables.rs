@@ -1818,7 +1818,15 @@ pub async fn statement_pdf(
     Extension(who): Extension<Principal>,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    match statement(&state, &who, id).await {
+    pdf_response(
+        statement(&state, &who, id).await,
+        "attachment; filename=\"statement.pdf\"",
+    )
+}
+
+/// A PDF download, or the problem that kept it from being written.
+pub(crate) fn pdf_response(pdf: ApiResult<Vec<u8>>, disposition: &'static str) -> Response {
+    match pdf {
         Ok(bytes) => {
             let mut r = bytes.into_response();
             let h = r.headers_mut();
@@ -1828,7 +1836,7 @@ pub async fn statement_pdf(
             );
             h.insert(
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"statement.pdf\""),
+                HeaderValue::from_static(disposition),
             );
             r
         }

@@ -9,18 +9,8 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Auth, Engine, TestApp, app};
+use common::{Auth, Engine, TestApp, app, cents, post_file};
 use serde_json::{Value, json};
-
-async fn post_file(t: &TestApp, auth: &Auth, bytes: &[u8]) -> common::Reply {
-    t.send(
-        auth.apply(Request::post("/api/received-files"))
-            .header(header::CONTENT_TYPE, "application/edi-x12")
-            .body(Body::from(bytes.to_vec()))
-            .unwrap(),
-    )
-    .await
-}
 
 fn x12_file(
     functional: &str,
@@ -72,14 +62,6 @@ fn ack_277(answers: &[(String, &str, &str)], control: u32) -> Vec<u8> {
         segs.push("DTP*472*D8*20261101".into());
     }
     x12_file("HN", "277", "005010X214", control, &segs)
-}
-
-fn cents(v: &Value) -> i64 {
-    let s = v.as_str().unwrap();
-    let (whole, frac) = s.split_once('.').unwrap();
-    let sign = if whole.starts_with('-') { -1 } else { 1 };
-    sign * (whole.trim_start_matches('-').parse::<i64>().unwrap() * 100
-        + frac.parse::<i64>().unwrap())
 }
 
 async fn getting_paid(t: &TestApp) {
@@ -556,28 +538,7 @@ async fn getting_paid(t: &TestApp) {
         .await;
     assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
     assert_eq!(pdf.header("content-type"), "application/pdf");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("statement.pdf");
-    std::fs::write(&file, &pdf.body).unwrap();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let python = root.join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is not installed: run scripts/install-test-tools.sh (make test does)",
-        python.display()
-    );
-    let out = std::process::Command::new(&python)
-        .arg(root.join("scripts/pdf-render.py"))
-        .arg(&file)
-        .arg(dir.path().join("statement"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let rendered: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (rendered, dir) = common::render_pdf(&pdf.body, "statement");
     let page = &rendered["pages"][0];
     assert_eq!(
         (page["width"].as_i64(), page["height"].as_i64()),

@@ -10,31 +10,12 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use common::{Auth, Engine, TestApp, app};
+use axum::http::StatusCode;
+use common::{Auth, Engine, TestApp, app, cents, post_file};
 use serde_json::{Value, json};
-
-fn cents(v: &Value) -> i64 {
-    let s = v.as_str().unwrap();
-    let (whole, frac) = s.split_once('.').unwrap();
-    let sign = if whole.starts_with('-') { -1 } else { 1 };
-    sign * (whole.trim_start_matches('-').parse::<i64>().unwrap() * 100
-        + frac.parse::<i64>().unwrap())
-}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-async fn post_file(t: &TestApp, auth: &Auth, bytes: &[u8]) -> common::Reply {
-    t.send(
-        auth.apply(Request::post("/api/received-files"))
-            .header(header::CONTENT_TYPE, "application/edi-x12")
-            .body(Body::from(bytes.to_vec()))
-            .unwrap(),
-    )
-    .await
 }
 
 async fn billed(t: &TestApp, auth: &Auth, id: i64) -> rcm_x12::synth::BilledForRemit {
@@ -86,30 +67,6 @@ fn x12valid(file: &Path) {
         text.contains(": OK"),
         "pyx12 refused the secondary 837: {text}"
     );
-}
-
-fn render(pdf: &[u8], name: &str) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join(format!("{name}.pdf"));
-    std::fs::write(&file, pdf).unwrap();
-    let python = root().join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is not installed: run scripts/install-test-tools.sh (make test does)",
-        python.display()
-    );
-    let out = std::process::Command::new(&python)
-        .arg(root().join("scripts/pdf-render.py"))
-        .arg(&file)
-        .arg(dir.path().join(name))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 async fn secondary_claim(t: &TestApp) {
@@ -395,7 +352,7 @@ async fn secondary_claim(t: &TestApp) {
         .await;
     assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
     assert_eq!(pdf.header("content-type"), "application/pdf");
-    let rendered = render(&pdf.body, "form");
+    let (rendered, _dir) = common::render_pdf(&pdf.body, "form");
     let page = &rendered["pages"][0];
     assert_eq!(
         (page["width"].as_i64(), page["height"].as_i64()),
@@ -415,7 +372,7 @@ async fn secondary_claim(t: &TestApp) {
         )
         .await;
     assert_eq!(data.status, StatusCode::OK);
-    let rendered = render(&data.body, "data");
+    let (rendered, _dir) = common::render_pdf(&data.body, "data");
     let page = &rendered["pages"][0];
     let data_ink = page["ink"].as_f64().unwrap();
     assert!(

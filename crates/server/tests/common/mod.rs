@@ -262,3 +262,51 @@ impl Auth {
         }
     }
 }
+
+/// An amount the API wrote ("12.34", "-0.50") in cents.
+pub fn cents(v: &serde_json::Value) -> i64 {
+    let s = v.as_str().unwrap();
+    let (whole, frac) = s.split_once('.').unwrap();
+    let sign = if whole.starts_with('-') { -1 } else { 1 };
+    sign * (whole.trim_start_matches('-').parse::<i64>().unwrap() * 100
+        + frac.parse::<i64>().unwrap())
+}
+
+/// Posts an X12 file (835, 999, 277CA) to the API.
+pub async fn post_file(t: &TestApp, auth: &Auth, bytes: &[u8]) -> Reply {
+    t.send(
+        auth.apply(Request::post("/api/received-files"))
+            .header(header::CONTENT_TYPE, "application/edi-x12")
+            .body(Body::from(bytes.to_vec()))
+            .unwrap(),
+    )
+    .await
+}
+
+/// Renders a PDF with PDFium (`scripts/pdf-render.py`, installed by `make test`): per page its size
+/// in pixels, the share of inked pixels and the text; the PNGs stay in the returned directory as
+/// `<name>-<page>.png`.
+pub fn render_pdf(pdf: &[u8], name: &str) -> (serde_json::Value, tempfile::TempDir) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{name}.pdf"));
+    std::fs::write(&file, pdf).unwrap();
+    let python = root.join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is not installed: run scripts/install-test-tools.sh (make test does)",
+        python.display()
+    );
+    let out = std::process::Command::new(&python)
+        .arg(root.join("scripts/pdf-render.py"))
+        .arg(&file)
+        .arg(dir.path().join(name))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (serde_json::from_slice(&out.stdout).unwrap(), dir)
+}
