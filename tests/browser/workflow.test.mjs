@@ -466,6 +466,38 @@ test("OpenRCM in the browser: patient to 837P to payment", { timeout: 180_000 },
       assert.equal((await page.locator("#assigned").textContent()).trim(), "demo-biller");
     });
 
+    await step("a second coverage, then bill the secondary payer from the paid claim; the CMS-1500 prints", async () => {
+      await page.goto(`/patients/${patientId}`);
+      await page.locator("summary", { hasText: "Add a coverage" }).click();
+      const form = page.locator(`form[action="/patients/${patientId}/coverages"]`);
+      const payers = await form.locator('[name="cov.payer_id"] option').evaluateAll((os) => os.map((o) => o.value));
+      assert.ok(payers.length > 1, "the demo has several payers");
+      await form.locator('[name="cov.payer_id"]').selectOption(payers[1]);
+      await form.locator('[name="cov.order"]').selectOption("2");
+      await form.locator('[name="cov.member_id"]').fill("BTSEC0042");
+      await form.locator('[name="cov.relationship"]').selectOption("self");
+      await form.locator('[name="cov.effective_from"]').fill(COVERAGE_FROM);
+      await submit(form.locator('button[type="submit"]'), `/patients/${patientId}/coverages`);
+      await page.locator("td", { hasText: "BTSEC0042" }).waitFor();
+      await page.goto(`/claims/${claimId}`);
+      const resp = await submit(page.locator("button", { hasText: "Bill the secondary payer" }), `/claims/${claimId}/next-payer`);
+      assert.ok(resp.status() < 400, `next-payer answered ${resp.status()}`);
+      await page.waitForURL((u) => /\/claims\/\d+$/.test(u.pathname) && u.pathname !== `/claims/${claimId}`);
+      const secondaryId = Number(new URL(page.url()).pathname.split("/").pop());
+      await page.locator("#coordination a", { hasText: `claim #${claimId}` }).waitFor();
+      assert.equal((await page.locator("#insurance-balance").textContent()).trim(), "$20.00", "the secondary is asked for the coinsurance only");
+      await page.locator("h1 span.status", { hasText: "draft" }).waitFor();
+      await page.screenshot({ path: path.join(ARTIFACTS, "secondary-claim.png"), fullPage: true });
+      await page.goto(`/claims/${claimId}`);
+      await page.locator("#coordination a.next-payer", { hasText: `claim #${secondaryId}` }).waitFor();
+      const pdf = await page.request.get(`/claims/${claimId}/cms1500.pdf`);
+      assert.equal(pdf.status(), 200);
+      assert.equal(pdf.headers()["content-type"], "application/pdf");
+      const bytes = await pdf.body();
+      assert.equal(bytes.subarray(0, 5).toString("latin1"), "%PDF-");
+      writeFileSync(path.join(ARTIFACTS, "cms1500.pdf"), bytes);
+    });
+
     await step("sign out; signed-out pages go to the sign-in form", async () => {
       await Promise.all([
         page.waitForURL(/\/login/),

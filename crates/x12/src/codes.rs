@@ -32,6 +32,143 @@ pub fn claim_status_meaning(code: &str) -> Option<&'static str> {
     })
 }
 
+/// Health care claim status category code (STC01-1, STC10-1, STC11-1 of a 277/277CA; X12
+/// external code source 507).
+pub fn claim_status_category_meaning(code: &str) -> Option<&'static str> {
+    CLAIM_STATUS_CATEGORY
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, m)| *m)
+}
+
+/// Status categories a 277CA uses for a claim accepted for processing (A1 receipt, A2 accepted
+/// into adjudication); every other category on a claim acknowledgment is a rejection or a
+/// non-acceptance (A3 returned as unprocessable, A4 not found, A6/A7/A8 rejected…).
+pub const CLAIM_STATUS_CATEGORY_ACCEPTED: &[&str] = &["A1", "A2"];
+
+/// Health care claim status category codes (code source 507).
+pub const CLAIM_STATUS_CATEGORY: &[(&str, &str)] = &[
+    ("A0", "Acknowledgement/Forwarded"),
+    ("A1", "Acknowledgement/Receipt"),
+    ("A2", "Acknowledgement/Acceptance into adjudication system"),
+    ("A3", "Acknowledgement/Returned as unprocessable claim"),
+    ("A4", "Acknowledgement/Not Found"),
+    ("A5", "Acknowledgement/Split Claim"),
+    ("A6", "Acknowledgement/Rejected for Missing Information"),
+    ("A7", "Acknowledgement/Rejected for Invalid Information"),
+    (
+        "A8",
+        "Acknowledgement/Rejected for relational field in error",
+    ),
+    ("D0", "Data Search Unsuccessful"),
+    ("DR01", "Acknowledgement/Receipt (data reporting)"),
+    (
+        "DR02",
+        "Acknowledgement/Acceptance into the data reporting/processing system",
+    ),
+    (
+        "DR03",
+        "Acknowledgement/Returned as unprocessable (data reporting)",
+    ),
+    ("DR04", "Acknowledgement/Not Found (data reporting)"),
+    (
+        "DR05",
+        "Acknowledgement/Rejected for Missing Information (data reporting)",
+    ),
+    (
+        "DR06",
+        "Acknowledgement/Rejected for invalid information (data reporting)",
+    ),
+    (
+        "DR07",
+        "Acknowledgement/Rejected for relational field in error (data reporting)",
+    ),
+    ("DR08", "Acknowledgement/Warning (data reporting)"),
+    (
+        "E0",
+        "Response not possible - error on submitted request data",
+    ),
+    ("E1", "Response not possible - System Status"),
+    (
+        "E2",
+        "Information Holder is not responding; resubmit at a later time",
+    ),
+    ("E3", "Correction required - relational fields in error"),
+    (
+        "E4",
+        "Trading partner agreement specific requirement not met",
+    ),
+    ("F0", "Finalized"),
+    ("F1", "Finalized/Payment"),
+    ("F2", "Finalized/Denial"),
+    ("F3", "Finalized/Revised"),
+    ("F3F", "Finalized/Forwarded"),
+    ("F3N", "Finalized/Not Forwarded"),
+    (
+        "F4",
+        "Finalized/Adjudication Complete - No payment forthcoming",
+    ),
+    ("P0", "Pending: Adjudication/Details"),
+    ("P1", "Pending/In Process"),
+    ("P2", "Pending/Payer Review"),
+    ("P3", "Pending/Provider Requested Information"),
+    ("P4", "Pending/Patient Requested Information"),
+    ("P5", "Pending/Payer Administrative/System hold"),
+    ("R0", "Requests for additional Information/General Requests"),
+    ("R1", "Requests for additional Information/Entity Requests"),
+    ("R3", "Requests for additional Information/Claim/Line"),
+    ("R4", "Requests for additional Information/Documentation"),
+    (
+        "R5",
+        "Request for additional information/more specific detail",
+    ),
+    (
+        "R6",
+        "Requests for additional information - Regulatory requirements",
+    ),
+    (
+        "R7",
+        "Requests for additional information - Confirm care is consistent with Health Plan policy coverage",
+    ),
+    (
+        "R8",
+        "Requests for additional information - Confirm care is consistent with health plan coverage exceptions",
+    ),
+    (
+        "R9",
+        "Requests for additional information - Determination of medical necessity",
+    ),
+    (
+        "R10",
+        "Requests for additional information - Support a filed grievance or appeal",
+    ),
+    (
+        "R11",
+        "Requests for additional information - Pre-payment review of claims",
+    ),
+    (
+        "R12",
+        "Requests for additional information - Clarification or justification of use for specified procedure code",
+    ),
+    (
+        "R13",
+        "Requests for additional information - Original documents submitted are not readable",
+    ),
+    (
+        "R14",
+        "Requests for additional information - Original documents received are not what was requested",
+    ),
+    (
+        "R15",
+        "Requests for additional information - Workers Compensation coverage verification",
+    ),
+    (
+        "R16",
+        "Requests for additional information - Eligibility verification",
+    ),
+    ("RQ", "General Questions (Yes/No Responses)"),
+];
+
 /// Claim adjustment reason code (CAS02/05/…).
 pub fn carc_meaning(code: &str) -> Option<&'static str> {
     CARC.iter().find(|(c, _)| *c == code).map(|(_, m)| *m)

@@ -174,6 +174,7 @@ impl Handler for Validator {
                 rules.claim837_cob(segments, inst);
             }
             "999" => rules.ack999(segments),
+            "277" if ctx.version.starts_with("005010X214") => rules.status277(segments),
             _ => {}
         }
         findings.extend(rules.out);
@@ -1423,6 +1424,283 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     "999-AK904",
                     "AK904 accepted is greater than AK903 received".into(),
                 );
+            }
+        }
+    }
+}
+
+impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
+    /// 277CA (005010X214) business rules: the accepted/rejected totals of the information
+    /// receiver (2200B) and provider (2200C) levels against the claims (2200D) under them, the
+    /// claim's TRN*2 and STC, valid status category codes, and STC02 dates not after BHT04.
+    fn status277(&mut self, segs: &[Segment<'_>]) {
+        /// A level's reported totals (QTY*90/AA, AMT*YU/YY) and what its claims add up to.
+        struct Level<'s> {
+            name: &'static str,
+            qty_acc: Option<(Segment<'s>, usize)>,
+            qty_rej: Option<(Segment<'s>, usize)>,
+            amt_acc: Option<(Segment<'s>, usize)>,
+            amt_rej: Option<(Segment<'s>, usize)>,
+            accepted: i64,
+            rejected: i64,
+            sum_acc: Money,
+            sum_rej: Money,
+        }
+        impl<'s> Level<'s> {
+            fn new(name: &'static str) -> Self {
+                Level {
+                    name,
+                    qty_acc: None,
+                    qty_rej: None,
+                    amt_acc: None,
+                    amt_rej: None,
+                    accepted: 0,
+                    rejected: 0,
+                    sum_acc: Money::ZERO,
+                    sum_rej: Money::ZERO,
+                }
+            }
+        }
+        /// One 2200D claim: opened by its TRN, closed by the next TRN or HL or the end.
+        struct Claim {
+            /// Some(rejected) once a 2200D STC was read.
+            rejected: Option<bool>,
+            amount: Option<Money>,
+        }
+        #[derive(PartialEq)]
+        enum At {
+            Other,
+            Receiver,
+            Provider,
+            Patient,
+        }
+        let created = segs
+            .iter()
+            .find(|s| s.is(b"BHT"))
+            .and_then(|s| Date::parse(s.el(4)));
+        let mut receiver: Option<Level<'_>> = None;
+        let mut provider: Option<Level<'_>> = None;
+        let mut claim: Option<Claim> = None;
+        let mut at = At::Other;
+        // The last patient HL (position) and whether a 2200D TRN followed it.
+        let mut patient: Option<(Segment<'_>, usize, bool)> = None;
+        // Inside 2220D (service line) after an SVC: its STCs do not decide the claim's status.
+        let mut in_line = false;
+        for (i, s) in segs.iter().enumerate() {
+            let pos = i + 1;
+            match s.id() {
+                b"HL" => {
+                    add_claim(&mut claim, &mut provider, &mut receiver);
+                    in_line = false;
+                    if let Some((hs, hp, false)) = patient.take() {
+                        self.push(Severity::Error, &hs, hp, None, "277CA-CLAIM-TRN", "patient level (2000D) has no claim: a 2200D loop starting with TRN*2 and the patient control number is required".into());
+                    }
+                    match s.el(3) {
+                        b"20" => {
+                            close_level(self, provider.take());
+                            close_level(self, receiver.take());
+                            at = At::Other;
+                        }
+                        b"21" => {
+                            close_level(self, provider.take());
+                            close_level(self, receiver.take());
+                            receiver = Some(Level::new("information receiver (2200B)"));
+                            at = At::Receiver;
+                        }
+                        b"19" => {
+                            close_level(self, provider.take());
+                            provider = Some(Level::new("billing provider (2200C)"));
+                            at = At::Provider;
+                        }
+                        b"PT" => {
+                            patient = Some((*s, pos, false));
+                            at = At::Patient;
+                        }
+                        _ => at = At::Other,
+                    }
+                }
+                b"QTY" | b"AMT" => {
+                    let lv = match at {
+                        At::Receiver => receiver.as_mut(),
+                        At::Provider => provider.as_mut(),
+                        _ => None,
+                    };
+                    if let Some(lv) = lv {
+                        let slot = match (s.id(), s.el(1)) {
+                            (b"QTY", b"90") => &mut lv.qty_acc,
+                            (b"QTY", b"AA") => &mut lv.qty_rej,
+                            (b"AMT", b"YU") => &mut lv.amt_acc,
+                            (b"AMT", b"YY") => &mut lv.amt_rej,
+                            _ => continue,
+                        };
+                        *slot = Some((*s, pos));
+                    }
+                }
+                b"TRN" if at == At::Patient => {
+                    add_claim(&mut claim, &mut provider, &mut receiver);
+                    in_line = false;
+                    if let Some(p) = patient.as_mut() {
+                        p.2 = true;
+                    }
+                    if s.el(1) != b"2" {
+                        self.push(Severity::Error, s, pos, Some(1), "277CA-CLAIM-TRN", "the claim (2200D) TRN01 must be 2 (referenced transaction trace number: the patient control number)".into());
+                    } else if s.el(2).is_empty() {
+                        self.push(Severity::Error, s, pos, Some(2), "277CA-CLAIM-TRN", "the claim (2200D) TRN02 must carry the patient control number (CLM01 of the claim)".into());
+                    }
+                    claim = Some(Claim {
+                        rejected: None,
+                        amount: None,
+                    });
+                    // The claim's STC must follow its TRN (before REF/DTP and any 2220D).
+                    let has_stc = segs
+                        .get(i + 1..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .take_while(|n| !n.is(b"TRN") && !n.is(b"HL") && !n.is(b"SVC"))
+                        .any(|n| n.is(b"STC"));
+                    if !has_stc {
+                        self.push(Severity::Error, s, pos, None, "277CA-CLAIM-STC", "the claim (2200D) has no STC: its status (category, status code, date and amount) is required".into());
+                    }
+                }
+                b"SVC" => in_line = true,
+                b"STC" => {
+                    let mut rejected = false;
+                    for (el, name) in [(1, "STC01-1"), (10, "STC10-1"), (11, "STC11-1")] {
+                        let cat = s.comp(el, 1);
+                        if cat.is_empty() {
+                            continue;
+                        }
+                        let code = std::str::from_utf8(cat).unwrap_or("");
+                        if crate::codes::claim_status_category_meaning(code).is_none() {
+                            self.push(
+                                Severity::Error,
+                                s,
+                                pos,
+                                Some(el),
+                                "277CA-STC-CATEGORY",
+                                format!(
+                                    "{name} {} is not a health care claim status category code",
+                                    printable(code)
+                                ),
+                            );
+                        }
+                        rejected |= !crate::codes::CLAIM_STATUS_CATEGORY_ACCEPTED.contains(&code);
+                    }
+                    match Date::parse(s.el(2)) {
+                        None => self.push(
+                            Severity::Error,
+                            s,
+                            pos,
+                            Some(2),
+                            "277CA-STC-DATE",
+                            "STC02 status information effective date is not a valid CCYYMMDD date"
+                                .into(),
+                        ),
+                        Some(d) => {
+                            if let Some(c) = created.filter(|c| d > *c) {
+                                self.push(Severity::Error, s, pos, Some(2), "277CA-STC-DATE", format!("STC02 status date {d} is after the transaction's creation date (BHT04 {c})"));
+                            }
+                        }
+                    }
+                    if !in_line && let Some(c) = claim.as_mut() {
+                        c.rejected = Some(c.rejected.unwrap_or(false) || rejected);
+                        if c.amount.is_none() {
+                            c.amount = Money::parse(s.el(4));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        add_claim(&mut claim, &mut provider, &mut receiver);
+        if let Some((hs, hp, false)) = patient.take() {
+            self.push(Severity::Error, &hs, hp, None, "277CA-CLAIM-TRN", "patient level (2000D) has no claim: a 2200D loop starting with TRN*2 and the patient control number is required".into());
+        }
+        close_level(self, provider.take());
+        close_level(self, receiver.take());
+
+        /// Counts a finished claim at its provider and receiver levels.
+        fn add_claim<'s>(
+            c: &mut Option<Claim>,
+            p: &mut Option<Level<'s>>,
+            r: &mut Option<Level<'s>>,
+        ) {
+            let Some(c) = c.take() else { return };
+            let Some(rejected) = c.rejected else { return };
+            let amount = c.amount.unwrap_or(Money::ZERO);
+            for lv in [p.as_mut(), r.as_mut()].into_iter().flatten() {
+                if rejected {
+                    lv.rejected += 1;
+                    lv.sum_rej += amount;
+                } else {
+                    lv.accepted += 1;
+                    lv.sum_acc += amount;
+                }
+            }
+        }
+
+        /// Compares a level's reported totals (when sent) with its claims.
+        fn close_level<F: Fn(usize) -> Option<String>>(
+            r: &mut Rules<'_, F>,
+            lv: Option<Level<'_>>,
+        ) {
+            let Some(lv) = lv else { return };
+            let claims = |n: i64| if n == 1 { "claim" } else { "claims" };
+            for (slot, rule, what, n, cats) in [
+                (
+                    lv.qty_acc,
+                    "277CA-QTY-ACCEPTED",
+                    "QTY*90 total accepted quantity",
+                    lv.accepted,
+                    "accepted (status category A1/A2)",
+                ),
+                (
+                    lv.qty_rej,
+                    "277CA-QTY-REJECTED",
+                    "QTY*AA total rejected quantity",
+                    lv.rejected,
+                    "rejected (status category other than A1/A2)",
+                ),
+            ] {
+                let Some((s, pos)) = slot else { continue };
+                if Money::parse(s.el(2)) != Some(Money(n.saturating_mul(100))) {
+                    r.push(
+                        Severity::Error,
+                        &s,
+                        pos,
+                        Some(2),
+                        rule,
+                        format!(
+                            "{} level: {what} is {} but {n} {} (2200D) under this level {} {cats}",
+                            lv.name,
+                            printable(s.el_str(2)),
+                            claims(n),
+                            if n == 1 { "is" } else { "are" }
+                        ),
+                    );
+                }
+            }
+            for (slot, rule, what, sum, cats) in [
+                (
+                    lv.amt_acc,
+                    "277CA-AMT-ACCEPTED",
+                    "AMT*YU total accepted amount",
+                    lv.sum_acc,
+                    "accepted",
+                ),
+                (
+                    lv.amt_rej,
+                    "277CA-AMT-REJECTED",
+                    "AMT*YY total rejected amount",
+                    lv.sum_rej,
+                    "rejected",
+                ),
+            ] {
+                let Some((s, pos)) = slot else { continue };
+                match Money::parse(s.el(2)) {
+                    Some(found) if found == sum => {}
+                    found => r.push(Severity::Error, &s, pos, Some(2), rule, format!("{} level: {what} is {} but the {cats} claims (2200D) under this level total {} (sum of their STC04)", lv.name, found.map_or_else(|| "not a valid amount".to_string(), Money::dollars), sum.dollars())),
+                }
             }
         }
     }

@@ -1,4 +1,7 @@
 //! 277CA Health Care Claim Acknowledgment, 005010X214.
+//!
+//! The 2200B/2200C totals (QTY*90/AA, AMT*YU/YY) follow the pyx12 4.0.0 map 277.5010.X214.xml;
+//! their agreement with the claims is checked by the 277CA rules in `validate`.
 
 pub const TABLE: &str = r#"
 TX 277 005010X214 "Health Care Claim Acknowledgment"
@@ -53,8 +56,12 @@ LOOP 2000A R 0 "Information Source Level"
         1 R ID 1 2 2
         2 R AN 1 50
       SEG STC R 0 open
-      SEG QTY S 2 open
-      SEG AMT S 2 open
+      SEG QTY S 2 q1=90,AA
+        1 R ID 2 2 90,AA
+        2 R R 1 15
+      SEG AMT S 2 q1=YU,YY
+        1 R ID 1 3 YU,YY
+        2 R R 1 18
     LOOP 2000C S 0 "Billing Provider of Service Level"
       SEG HL R 1 q3=19
         1 R AN 1 12
@@ -85,8 +92,12 @@ LOOP 2000A R 0 "Information Source Level"
             11.3 S ID 2 3
           12 S AN 1 264
         SEG REF S 3 open
-        SEG QTY S 2 open
-        SEG AMT S 2 open
+        SEG QTY S 2 q1=90,AA
+          1 R ID 2 2 90,AA
+          2 R R 1 15
+        SEG AMT S 2 q1=YU,YY
+          1 R ID 1 3 YU,YY
+          2 R R 1 18
       LOOP 2000D S 0 "Patient Level"
         SEG HL R 1 q3=PT
           1 R AN 1 12
