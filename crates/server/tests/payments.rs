@@ -163,25 +163,7 @@ async fn getting_paid(t: &TestApp) {
     // The 835: the first claim paid, the third denied, and a claim that is not ours.
     let mut billed = Vec::new();
     for &id in &[ids[0], ids[2]] {
-        let c = t.get(&format!("/api/claims/{id}"), &biller).await.json();
-        billed.push(rcm_x12::synth::BilledForRemit {
-            patient_control_number: format!("RCM{id}"),
-            patient_last_name: "DOE".into(),
-            patient_first_name: "JANE".into(),
-            member_id: "M1".into(),
-            lines: c["lines"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|l| {
-                    (
-                        l["procedure_code"].as_str().unwrap().to_string(),
-                        vec![],
-                        rcm_x12::Money(cents(&l["charge"])),
-                    )
-                })
-                .collect(),
-        });
+        billed.push(common::billed(t, &biller, id).await);
     }
     let mut stranger = billed[0].clone();
     stranger.patient_control_number = "XYZ123".into();

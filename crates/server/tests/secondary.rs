@@ -11,33 +11,11 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use axum::http::StatusCode;
-use common::{Auth, Engine, TestApp, app, cents, post_file};
+use common::{Auth, Engine, TestApp, app, billed, cents, post_file};
 use serde_json::{Value, json};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-async fn billed(t: &TestApp, auth: &Auth, id: i64) -> rcm_x12::synth::BilledForRemit {
-    let c = t.get(&format!("/api/claims/{id}"), auth).await.json();
-    rcm_x12::synth::BilledForRemit {
-        patient_control_number: format!("RCM{id}"),
-        patient_last_name: "DOE".into(),
-        patient_first_name: "JANE".into(),
-        member_id: "M1".into(),
-        lines: c["lines"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| {
-                (
-                    l["procedure_code"].as_str().unwrap().to_string(),
-                    vec![],
-                    rcm_x12::Money(cents(&l["charge"])),
-                )
-            })
-            .collect(),
-    }
 }
 
 async fn totals(t: &TestApp, auth: &Auth) -> (i64, i64) {

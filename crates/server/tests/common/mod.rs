@@ -310,3 +310,26 @@ pub fn render_pdf(pdf: &[u8], name: &str) -> (serde_json::Value, tempfile::TempD
     );
     (serde_json::from_slice(&out.stdout).unwrap(), dir)
 }
+
+/// A claim as the synthetic payer answers it (`rcm_x12::synth::remittance_paying`): its PCN and lines.
+pub async fn billed(t: &TestApp, auth: &Auth, id: i64) -> rcm_x12::synth::BilledForRemit {
+    let c = t.get(&format!("/api/claims/{id}"), auth).await.json();
+    rcm_x12::synth::BilledForRemit {
+        patient_control_number: format!("RCM{id}"),
+        patient_last_name: "DOE".into(),
+        patient_first_name: "JANE".into(),
+        member_id: "M1".into(),
+        lines: c["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["procedure_code"].as_str().unwrap().to_string(),
+                    vec![],
+                    rcm_x12::Money(cents(&l["charge"])),
+                )
+            })
+            .collect(),
+    }
+}
