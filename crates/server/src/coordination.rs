@@ -32,20 +32,12 @@ pub async fn api_next_payer(
     State(state): State<AppState>,
     Extension(who): Extension<Principal>,
     id: PathId,
-) -> Response {
-    let result = async {
-        let id = id_param(id)?;
-        let c = create_next_payer_claim(&state, &who, id).await?;
-        Ok::<_, Problem>((
-            StatusCode::CREATED,
-            axum::Json(json_value(&ClaimOut::from(&c))?),
-        ))
-    }
-    .await;
-    match result {
-        Ok(r) => r.into_response(),
-        Err(p) => p.into_response(),
-    }
+) -> ApiResult<(StatusCode, axum::Json<serde_json::Value>)> {
+    let c = create_next_payer_claim(&state, &who, id_param(id)?).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json_value(&ClaimOut::from(&c))?),
+    ))
 }
 
 /// `POST /claims/{id}/next-payer` (the claim page's button): on to the new claim, or back to

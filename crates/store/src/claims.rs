@@ -435,7 +435,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(
             "UPDATE claims SET version = version + 1, updated_at = $1, updated_by = $2 \
-             WHERE id = $3 AND version = $4 RETURNING status",
+             WHERE id = $3 AND version = $4 RETURNING status, primary_claim_id",
         )
         .bind(ts_text(now))
         .bind(&actor.name)
@@ -456,7 +456,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if let Some(primary) = crate::coordination::primary_of(&mut tx, id).await? {
+        if let Some(primary) = get::<Option<i64>>(&row, "primary_claim_id")? {
             crate::coordination::recompute_transfer(&mut tx, primary).await?;
         }
         record_status(
@@ -732,7 +732,8 @@ impl Store {
         }
         // A claim to the next payer, once sent, takes over the earlier claim's patient balance.
         for primary in sqlx::query(
-            "SELECT DISTINCT primary_claim_id FROM claims WHERE batch_id = $1 AND primary_claim_id IS NOT NULL",
+            "SELECT DISTINCT c.primary_claim_id FROM batch_claims b JOIN claims c ON c.id = b.claim_id \
+             WHERE b.batch_id = $1 AND c.primary_claim_id IS NOT NULL",
         )
         .bind(batch_id)
         .fetch_all(&mut *tx)

@@ -177,15 +177,15 @@ impl Store {
                 reason: get(r, "reason_code")?,
                 amount_cents,
             };
-            let line = get::<Option<i64>>(r, "line_number")?
+            let line_number: Option<i64> = get(r, "line_number")?;
+            match line_number
                 .and_then(|n| u32::try_from(n).ok())
-                .and_then(|n| lines.iter_mut().find(|l| l.line_number == n));
-            match line {
-                Some(l) if tied => l.adjustments.push(adjustment),
-                _ => {
-                    if get::<Option<i64>>(r, "line_number")?.is_some() && tied {
-                        tied = false;
-                    }
+                .and_then(|n| lines.iter_mut().find(|l| l.line_number == n))
+            {
+                Some(l) => l.adjustments.push(adjustment),
+                None => {
+                    // A line-level amount for a line the payer's SVCs did not answer.
+                    tied &= line_number.is_none();
                     adjustments.push(adjustment);
                 }
             }
