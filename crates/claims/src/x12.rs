@@ -68,12 +68,12 @@ fn units_text(d: rcm_x12::values::Decimal) -> String {
 
 fn x_address(a: &Address) -> rcm_x12::model::Address {
     rcm_x12::model::Address {
-        line1: a.line1.clone(),
-        line2: a.line2.clone(),
-        city: a.city.clone(),
-        state: a.state.clone(),
-        zip: a.zip.clone(),
-        country: String::new(),
+        line1: a.line1.as_str().into(),
+        line2: a.line2.as_str().into(),
+        city: a.city.as_str().into(),
+        state: a.state.as_str().into(),
+        zip: a.zip.as_str().into(),
+        country: Default::default(),
     }
 }
 
@@ -82,7 +82,11 @@ fn x_person(entity: &str, id_qualifier: &str, id: &str, p: &Person) -> x::Person
         name: Party::person(entity, &p.last_name, &p.first_name, id_qualifier, id),
         address: p.address.as_ref().map(x_address),
         birth_date: p.birth_date.map(xdate),
-        gender: p.sex.map(|s| s.code().to_string()).unwrap_or_default(),
+        gender: p
+            .sex
+            .map(|s| s.code().to_string())
+            .unwrap_or_default()
+            .into(),
         refs: Vec::new(),
     }
 }
@@ -90,7 +94,7 @@ fn x_person(entity: &str, id_qualifier: &str, id: &str, p: &Person) -> x::Person
 fn x_provider(entity: &str, p: &Provider) -> x::ClaimProvider {
     x::ClaimProvider {
         party: Party::person(entity, &p.last_name, &p.first_name, "XX", p.npi.as_str()),
-        taxonomy: p.taxonomy.clone(),
+        taxonomy: p.taxonomy.as_str().into(),
         address: None,
         refs: Vec::new(),
     }
@@ -134,35 +138,35 @@ fn x_claim(c: &Claim) -> x::Claim {
     }
     let mut dates = Vec::new();
     if let Some(d) = c.onset_date {
-        dates.push(("431".to_string(), DatePeriod::Day { date: xdate(d) }));
+        dates.push(("431".into(), DatePeriod::Day { date: xdate(d) }));
     }
     let mut other_codes = Vec::new();
     let mut providers = Vec::new();
     let (facility_code, institutional) = match &c.institutional {
         Some(i) => {
             dates.push((
-                "434".to_string(),
+                "434".into(),
                 DatePeriod::Range {
                     from: xdate(i.statement_from),
                     to: xdate(i.statement_to),
                 },
             ));
             if let Some(a) = i.admission_date {
-                dates.push(("435".to_string(), DatePeriod::Day { date: xdate(a) }));
+                dates.push(("435".into(), DatePeriod::Day { date: xdate(a) }));
             }
             if let Some(a) = i.admitting_diagnosis {
                 other_codes.push(x::CodeEntry {
                     qualifier: "ABJ".into(),
-                    code: a.as_str().to_string(),
+                    code: a.as_str().into(),
                     ..x::CodeEntry::default()
                 });
             }
             for (n, p) in i.procedures.iter().enumerate() {
                 other_codes.push(x::CodeEntry {
                     qualifier: if n == 0 { "BBR" } else { "BBQ" }.into(),
-                    code: p.code.as_str().to_string(),
+                    code: p.code.as_str().into(),
                     date_format: "D8".into(),
-                    date: xdate(p.date).to_string(),
+                    date: xdate(p.date).to_string().into(),
                     ..x::CodeEntry::default()
                 });
             }
@@ -172,9 +176,9 @@ fn x_claim(c: &Claim) -> x::Claim {
             (
                 i.type_of_bill.facility_code().to_string(),
                 Some(x::InstitutionalInfo {
-                    admission_type: i.admission_type.clone(),
-                    admission_source: i.admission_source.clone(),
-                    patient_status: i.patient_status.clone(),
+                    admission_type: i.admission_type.as_str().into(),
+                    admission_source: i.admission_source.as_str().into(),
+                    patient_status: i.patient_status.as_str().into(),
                 }),
             )
         }
@@ -203,7 +207,7 @@ fn x_claim(c: &Claim) -> x::Claim {
                 (false, _) => "ABF",
             }
             .into(),
-            code: d.as_str().to_string(),
+            code: d.as_str().into(),
             ..x::CodeEntry::default()
         })
         .collect();
@@ -213,13 +217,14 @@ fn x_claim(c: &Claim) -> x::Claim {
         .map(|o| x::OtherPayer {
             coverage: x::Coverage {
                 payer_responsibility: o.payer.responsibility.code().into(),
-                relationship: o.relationship.clone(),
-                filing_indicator: o.payer.filing_indicator.clone(),
+                relationship: o.relationship.as_str().into(),
+                filing_indicator: o.payer.filing_indicator.as_str().into(),
                 group_number: o
                     .subscriber
                     .as_ref()
                     .map(|s| s.group_number.clone())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 ..x::Coverage::default()
             },
             adjustments: x_adjustments(&o.adjustments),
@@ -227,7 +232,7 @@ fn x_claim(c: &Claim) -> x::Claim {
             remaining_patient_liability: o.remaining_patient_liability.map(|m| m.to_x12()),
             non_covered: None,
             benefits_assigned: "Y".into(),
-            patient_signature_source: if is_p { "P".into() } else { String::new() },
+            patient_signature_source: if is_p { "P".into() } else { Default::default() },
             release_of_information: "Y".into(),
             subscriber: x_subscriber(o.subscriber.as_ref().unwrap_or(&c.subscriber)),
             payer: x::Payer {
@@ -245,7 +250,11 @@ fn x_claim(c: &Claim) -> x::Claim {
             let modifiers: Vec<&str> = l.modifiers.iter().map(|m| m.as_str()).collect();
             x::ServiceLine {
                 number: u32::try_from(n + 1).unwrap_or(u32::MAX),
-                revenue_code: l.revenue_code.map(|r| r.to_string()).unwrap_or_default(),
+                revenue_code: l
+                    .revenue_code
+                    .map(|r| r.to_string())
+                    .unwrap_or_default()
+                    .into(),
                 procedure: l.procedure.map(|p| Procedure::hc(p.as_str(), &modifiers)),
                 charge: l.charge.to_x12(),
                 unit_basis: "UN".into(),
@@ -253,7 +262,8 @@ fn x_claim(c: &Claim) -> x::Claim {
                 place_of_service: l
                     .place_of_service
                     .map(|p| p.to_string())
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 diagnosis_pointers: if is_p {
                     l.diagnosis_pointers.clone()
                 } else {
@@ -275,19 +285,23 @@ fn x_claim(c: &Claim) -> x::Claim {
                     .map(|p| vec![x_provider("82", p)])
                     .unwrap_or_default(),
                 drug: l.drug.as_ref().map(|d| x::DrugIdentification {
-                    ndc: d.ndc.as_str().to_string(),
+                    ndc: d.ndc.as_str().into(),
                     quantity: d.quantity.to_x12(),
-                    unit: d.unit.code().to_string(),
-                    prescription_number: String::new(),
+                    unit: d.unit.code().to_string().into(),
+                    prescription_number: Default::default(),
                 }),
                 adjudications: l
                     .adjudications
                     .iter()
                     .map(|a| x::LineAdjudication {
-                        payer_id: a.payer_id.clone(),
+                        payer_id: a.payer_id.as_str().into(),
                         paid: a.paid.to_x12(),
                         procedure: l.procedure.map(|p| Procedure::hc(p.as_str(), &modifiers)),
-                        revenue_code: l.revenue_code.map(|r| r.to_string()).unwrap_or_default(),
+                        revenue_code: l
+                            .revenue_code
+                            .map(|r| r.to_string())
+                            .unwrap_or_default()
+                            .into(),
                         units: l.units.to_x12(),
                         adjustments: x_adjustments(&a.adjustments),
                         adjudication_date: Some(xdate(a.adjudication_date)),
@@ -300,16 +314,16 @@ fn x_claim(c: &Claim) -> x::Claim {
     x::Claim {
         patient_control_number: c.patient_control_number.as_str().into(),
         total_charge: c.total_charge.to_x12(),
-        facility_code,
-        frequency_code: c.frequency.to_string(),
-        provider_signature: if is_p { "Y".into() } else { String::new() },
+        facility_code: facility_code.into(),
+        frequency_code: c.frequency.to_string().into(),
+        provider_signature: if is_p { "Y".into() } else { Default::default() },
         assignment: "A".into(),
         benefits_assigned: "Y".into(),
         release_of_information: "Y".into(),
-        patient_signature_source: String::new(),
+        patient_signature_source: Default::default(),
         related_causes: Vec::new(),
-        accident_state: String::new(),
-        delay_reason: String::new(),
+        accident_state: Default::default(),
+        delay_reason: Default::default(),
         dates,
         refs,
         patient_paid: None,
@@ -331,17 +345,17 @@ pub fn to_transaction(env: &Envelope, kind: ClaimKind, claims: &[&Claim]) -> x::
             ClaimKind::Professional => x::ClaimKind::Professional,
             ClaimKind::Institutional => x::ClaimKind::Institutional,
         },
-        control_number: env.control_number.clone(),
+        control_number: env.control_number.as_str().into(),
         purpose: "00".into(),
-        reference: env.reference.clone(),
+        reference: env.reference.as_str().into(),
         created_date: Some(xdate(env.created)),
-        created_time: env.created_time.clone(),
+        created_time: env.created_time.as_str().into(),
         claim_or_encounter: "CH".into(),
         submitter: Party::org("41", &env.submitter_name, "46", &env.submitter_id),
         submitter_contact: vec![
-            env.contact_name.clone(),
+            env.contact_name.as_str().into(),
             "TE".into(),
-            env.contact_phone.clone(),
+            env.contact_phone.as_str().into(),
         ],
         receiver: Party::org("40", &env.receiver_name, "46", &env.receiver_id),
         billing_providers: Vec::new(),
@@ -356,7 +370,7 @@ pub fn to_transaction(env: &Envelope, kind: ClaimKind, claims: &[&Claim]) -> x::
             Some(i) => i,
             None => {
                 t.billing_providers.push(x::BillingProviderGroup {
-                    taxonomy: bp.taxonomy.clone(),
+                    taxonomy: bp.taxonomy.as_str().into(),
                     provider: if bp.first_name.is_empty() {
                         Party::org("85", &bp.name, "XX", bp.npi.as_str())
                     } else {
@@ -388,12 +402,12 @@ pub fn to_transaction(env: &Envelope, kind: ClaimKind, claims: &[&Claim]) -> x::
                         relationship: if c.patient.is_none() {
                             "18".into()
                         } else {
-                            String::new()
+                            Default::default()
                         },
-                        group_number: c.subscriber.group_number.clone(),
-                        group_name: String::new(),
-                        insurance_type: String::new(),
-                        filing_indicator: c.payer.filing_indicator.clone(),
+                        group_number: c.subscriber.group_number.as_str().into(),
+                        group_name: Default::default(),
+                        insurance_type: Default::default(),
+                        filing_indicator: c.payer.filing_indicator.as_str().into(),
                     },
                     subscriber,
                     payer: x::Payer {
@@ -417,11 +431,11 @@ pub fn to_transaction(env: &Envelope, kind: ClaimKind, claims: &[&Claim]) -> x::
                 match s
                     .patients
                     .iter_mut()
-                    .find(|g| g.patient == person && g.relationship == p.relationship)
+                    .find(|g| g.patient == person && g.relationship.as_str() == p.relationship)
                 {
                     Some(pg) => pg.claims.push(claim),
                     None => s.patients.push(x::PatientGroup {
-                        relationship: p.relationship.clone(),
+                        relationship: p.relationship.as_str().into(),
                         patient: person,
                         claims: vec![claim],
                     }),
@@ -438,11 +452,11 @@ fn party_address(a: &Option<rcm_x12::model::Address>) -> Option<AddressInput> {
 
 fn address_input(a: &rcm_x12::model::Address) -> AddressInput {
     AddressInput {
-        line1: a.line1.clone(),
-        line2: a.line2.clone(),
-        city: a.city.clone(),
-        state: a.state.clone(),
-        zip: a.zip.clone(),
+        line1: a.line1.to_string(),
+        line2: a.line2.to_string(),
+        city: a.city.to_string(),
+        state: a.state.to_string(),
+        zip: a.zip.to_string(),
     }
 }
 
@@ -451,7 +465,7 @@ fn person_fields(p: &x::Person) -> PersonFields {
         last_name: p.name.last_or_org.to_string(),
         first_name: p.name.first.to_string(),
         birth_date: p.birth_date.map(from_xdate),
-        sex: (!p.gender.is_empty()).then(|| p.gender.clone()),
+        sex: (!p.gender.is_empty()).then(|| p.gender.to_string()),
         address: party_address(&p.address),
     }
 }
@@ -461,7 +475,7 @@ fn provider_input(p: &x::ClaimProvider) -> ProviderInput {
         npi: p.party.id.to_string(),
         last_name: p.party.last_or_org.to_string(),
         first_name: p.party.first.to_string(),
-        taxonomy: p.taxonomy.clone(),
+        taxonomy: p.taxonomy.to_string(),
     }
 }
 
@@ -502,7 +516,7 @@ fn claim_input(
         name: g.payer.name.last_or_org.to_string(),
         payer_id: g.payer.name.id.to_string(),
         responsibility: responsibility(&g.coverage.payer_responsibility),
-        filing_indicator: g.coverage.filing_indicator.clone(),
+        filing_indicator: g.coverage.filing_indicator.to_string(),
         ..PayerInput::default()
     }];
     for o in &c.other_payers {
@@ -510,13 +524,13 @@ fn claim_input(
             name: o.payer.name.last_or_org.to_string(),
             payer_id: o.payer.name.id.to_string(),
             responsibility: responsibility(&o.coverage.payer_responsibility),
-            filing_indicator: o.coverage.filing_indicator.clone(),
+            filing_indicator: o.coverage.filing_indicator.to_string(),
             subscriber: Some(SubscriberInput {
                 member_id: o.subscriber.name.id.to_string(),
                 person: person_fields(&o.subscriber),
-                group_number: o.coverage.group_number.clone(),
+                group_number: o.coverage.group_number.to_string(),
             }),
-            relationship: Some(o.coverage.relationship.clone()),
+            relationship: Some(o.coverage.relationship.to_string()),
             paid: o
                 .paid
                 .map(|m| AmountInput(crate::types::Money::from_x12(m).to_plain())),
@@ -557,16 +571,16 @@ fn claim_input(
                 date_of_service: from,
                 date_of_service_end: to,
                 place_of_service: (!l.place_of_service.is_empty())
-                    .then(|| l.place_of_service.clone()),
+                    .then(|| l.place_of_service.to_string()),
                 rendering_provider: l
                     .providers
                     .iter()
                     .find(|p| p.party.entity.as_str() == "82")
                     .map(provider_input),
-                ndc: l.drug.as_ref().map(|d| d.ndc.clone()),
+                ndc: l.drug.as_ref().map(|d| d.ndc.to_string()),
                 ndc_quantity: l.drug.as_ref().map(|d| UnitsInput(units_text(d.quantity))),
-                ndc_unit: l.drug.as_ref().map(|d| d.unit.clone()),
-                revenue_code: (!l.revenue_code.is_empty()).then(|| l.revenue_code.clone()),
+                ndc_unit: l.drug.as_ref().map(|d| d.unit.to_string()),
+                revenue_code: (!l.revenue_code.is_empty()).then(|| l.revenue_code.to_string()),
                 non_covered_charge: l
                     .non_covered_charge
                     .map(|m| AmountInput(crate::types::Money::from_x12(m).to_plain())),
@@ -574,7 +588,7 @@ fn claim_input(
                     .adjudications
                     .iter()
                     .map(|a| LineAdjudicationInput {
-                        payer_id: a.payer_id.clone(),
+                        payer_id: a.payer_id.to_string(),
                         paid: AmountInput(crate::types::Money::from_x12(a.paid).to_plain()),
                         adjustments: adjustment_inputs(&a.adjustments),
                         adjudication_date: a.adjudication_date.map(from_xdate).unwrap_or_default(),
@@ -596,20 +610,20 @@ fn claim_input(
             statement_from: from,
             statement_to: to,
             admission_date: date("435").map(|p| from_xdate(p.first())),
-            admission_type: info.admission_type,
-            admission_source: info.admission_source,
-            patient_status: info.patient_status,
+            admission_type: info.admission_type.to_string(),
+            admission_source: info.admission_source.to_string(),
+            patient_status: info.patient_status.to_string(),
             admitting_diagnosis: c
                 .other_codes
                 .iter()
                 .find(|e| e.qualifier == "ABJ")
-                .map(|e| e.code.clone()),
+                .map(|e| e.code.to_string()),
             procedures: c
                 .other_codes
                 .iter()
                 .filter(|e| e.qualifier == "BBR" || e.qualifier == "BBQ")
                 .map(|e| PcsProcedureInput {
-                    code: e.code.clone(),
+                    code: e.code.to_string(),
                     date: XDate::parse(e.date.as_bytes())
                         .map(from_xdate)
                         .unwrap_or_default(),
@@ -630,7 +644,7 @@ fn claim_input(
             name: bp.provider.last_or_org.to_string(),
             first_name: bp.provider.first.to_string(),
             tax_id: bp.tax_id.value.to_string(),
-            taxonomy: bp.taxonomy.clone(),
+            taxonomy: bp.taxonomy.to_string(),
             address: address_input(&bp.address),
         },
         rendering_provider: if is_p { provider("82") } else { None },
@@ -638,19 +652,19 @@ fn claim_input(
         subscriber: SubscriberInput {
             member_id: g.subscriber.name.id.to_string(),
             person: person_fields(&g.subscriber),
-            group_number: g.coverage.group_number.clone(),
+            group_number: g.coverage.group_number.to_string(),
         },
         patient: patient.map(|p| PatientInput {
-            relationship: p.relationship.clone(),
+            relationship: p.relationship.to_string(),
             person: person_fields(&p.patient),
         }),
         payers,
-        place_of_service: is_p.then(|| c.facility_code.clone()),
-        frequency: Some(c.frequency_code.clone()),
+        place_of_service: is_p.then(|| c.facility_code.to_string()),
+        frequency: Some(c.frequency_code.to_string()),
         original_claim_reference: reference("F8"),
         prior_authorization: reference("G1"),
         onset_date: date("431").map(|p| from_xdate(p.first())),
-        diagnoses: c.diagnoses.iter().map(|d| d.code.clone()).collect(),
+        diagnoses: c.diagnoses.iter().map(|d| d.code.to_string()).collect(),
         total_charge: AmountInput(crate::types::Money::from_x12(c.total_charge).to_plain()),
         lines,
         institutional,

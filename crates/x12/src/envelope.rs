@@ -64,12 +64,34 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// A complete transaction set as the drivers hand it over: its segments, and the bytes they were
+/// read from (every segment's bytes lie inside `bytes`, in order; bytes between segments are the
+/// terminators and any line breaks).
+#[derive(Clone, Copy, Debug)]
+pub struct TransactionSet<'t, 'a> {
+    pub bytes: &'a [u8],
+    pub segments: &'t [Segment<'a>],
+}
+
+impl<'a> TransactionSet<'_, 'a> {
+    /// The whole set as text when every byte of it is valid UTF-8 (one check for the set, so
+    /// parsers can hand out `&str` slices without checking each element).
+    pub fn text(&self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes).ok()
+    }
+}
+
 /// Receives what the driver finds.
 pub trait Handler {
     /// Every segment in file order, envelope segments included (for display). Default: ignore.
     fn segment(&mut self, _ctx: &TxContext, _seg: &Segment<'_>) {}
     /// A complete transaction set, ST to SE inclusive (or to the last segment when SE is missing).
     fn transaction(&mut self, ctx: &TxContext, segments: &[Segment<'_>]);
+    /// The same, with the bytes the set was read from (see [`TransactionSet`]). The drivers call
+    /// this; by default it hands the segments to [`Handler::transaction`].
+    fn transaction_set(&mut self, ctx: &TxContext, tx: TransactionSet<'_, '_>) {
+        self.transaction(ctx, tx.segments);
+    }
     /// An envelope finding.
     fn finding(&mut self, finding: Finding);
     /// A functional group ended (GE seen or implied). `accepted_counts` is filled by the caller's logic.
@@ -772,7 +794,7 @@ pub fn drive_slice<H: Handler>(input: &[u8], handler: &mut H) -> Option<ReadErro
             Step::Inside => tx.push(seg),
             Step::End => {
                 tx.push(seg);
-                handler.transaction(env.context(), &tx);
+                handler.transaction_set(env.context(), set_of(input, &tx));
                 tx.clear();
             }
             Step::EndMissing => {
@@ -785,7 +807,7 @@ pub fn drive_slice<H: Handler>(input: &[u8], handler: &mut H) -> Option<ReadErro
                             &empty
                         }
                     };
-                    handler.transaction(ctx, &tx);
+                    handler.transaction_set(ctx, set_of(input, &tx));
                 }
                 tx.clear();
                 if seg.is(b"ST") {
@@ -807,9 +829,25 @@ pub fn drive_slice<H: Handler>(input: &[u8], handler: &mut H) -> Option<ReadErro
     env.finish(&mut out);
     flush(&mut out, handler);
     if open_tx {
-        handler.transaction(&ctx, &tx);
+        handler.transaction_set(&ctx, set_of(input, &tx));
     }
     error
+}
+
+/// A transaction set read from `input`: its bytes run from its first segment to the end of its
+/// last.
+fn set_of<'t, 'a>(input: &'a [u8], segments: &'t [Segment<'a>]) -> TransactionSet<'t, 'a> {
+    let start = segments
+        .first()
+        .and_then(|s| usize::try_from(s.offset).ok());
+    let end = segments
+        .last()
+        .and_then(|s| usize::try_from(s.offset).ok()?.checked_add(s.raw().len()));
+    let bytes = match (start, end) {
+        (Some(a), Some(b)) => input.get(a..b).unwrap_or(&[]),
+        _ => &[],
+    };
+    TransactionSet { bytes, segments }
 }
 
 #[inline]
@@ -823,60 +861,94 @@ fn flush<H: Handler>(out: &mut Vec<Finding>, handler: &mut H) {
     }
 }
 
-/// Bytes of one transaction copied out of the stream buffer.
-struct TxBuffer {
-    data: Vec<u8>,
-    metas: Vec<(usize, usize, u64, u64)>,
+/// Where each segment of the open transaction set lies in the stream (file offset, length,
+/// number): its bytes stay in the reader's buffer until SE, so nothing is copied.
+struct OpenSet {
+    metas: Vec<(u64, u32, u64)>,
     delims: Option<Delimiters>,
+    /// Bytes of the set's segments so far (terminators not counted).
+    bytes: usize,
+    /// Over the size limit: checked for envelopes only.
+    oversized: bool,
 }
 
-impl TxBuffer {
-    fn clear(&mut self) {
-        self.data.clear();
+impl OpenSet {
+    fn begin(&mut self, seg: &Segment<'_>) {
         self.metas.clear();
+        self.bytes = 0;
+        self.oversized = false;
+        self.delims = Some(seg.delimiters());
+        self.push(seg);
     }
     fn push(&mut self, seg: &Segment<'_>) {
-        let s = self.data.len();
-        self.data.extend_from_slice(seg.raw());
-        self.metas.push((s, self.data.len(), seg.offset, seg.index));
-        self.delims = Some(seg.delimiters());
+        let len = seg.raw().len();
+        self.bytes += len;
+        // Segments are at most the reader's maximum segment length, far below 4 GiB.
+        self.metas.push((
+            seg.offset,
+            u32::try_from(len).unwrap_or(u32::MAX),
+            seg.index,
+        ));
     }
-    fn segments(&self) -> Vec<Segment<'_>> {
-        let Some(d) = self.delims else {
-            return Vec::new();
-        };
-        self.metas
-            .iter()
-            .map(|&(s, e, off, idx)| Segment::new(&self.data[s..e], d, off, idx))
-            .collect()
+    fn clear(&mut self) {
+        self.metas.clear();
+        self.bytes = 0;
     }
-    fn release_if_large(&mut self) {
-        // Give memory back after an unusually large transaction so one big claim file does not
-        // keep its peak allocation for the rest of a 1 GB stream.
-        if self.data.capacity() > 8 << 20 {
-            self.data = Vec::new();
-            self.metas = Vec::new();
-        }
-    }
+}
+
+/// Hands the open set, still in the reader's buffer, to the handler.
+fn hand_over<R: Read, H: Handler>(
+    reader: &StreamReader<R>,
+    set: &OpenSet,
+    ctx: &TxContext,
+    handler: &mut H,
+) {
+    let (Some((kept, kept_offset)), Some(d), Some(&(last_offset, last_len, _))) =
+        (reader.kept(), set.delims, set.metas.last())
+    else {
+        return;
+    };
+    let at = |offset: u64| {
+        offset
+            .checked_sub(kept_offset)
+            .and_then(|o| usize::try_from(o).ok())
+    };
+    let mut segments: Vec<Segment<'_>> = Vec::with_capacity(set.metas.len());
+    segments.extend(set.metas.iter().filter_map(|&(offset, len, index)| {
+        let start = at(offset)?;
+        let raw = kept.get(start..start.checked_add(len as usize)?)?;
+        Some(Segment::new(raw, d, offset, index))
+    }));
+    let end = at(last_offset).and_then(|e| e.checked_add(last_len as usize));
+    let bytes = end.and_then(|e| kept.get(..e)).unwrap_or(kept);
+    handler.transaction_set(
+        ctx,
+        TransactionSet {
+            bytes,
+            segments: &segments,
+        },
+    );
 }
 
 /// Streams any reader, checking envelopes and handing each transaction to `handler`. Memory is
-/// bounded by the read buffer plus the largest transaction (capped at `max_tx_bytes`).
+/// bounded by the read buffer plus the largest transaction (capped at `max_tx_bytes`): a
+/// transaction set stays in the reader's buffer until its SE, and the buffer shrinks back after
+/// an unusually large one.
 pub fn drive_stream<R: Read, H: Handler>(
     reader: &mut StreamReader<R>,
     handler: &mut H,
     max_tx_bytes: usize,
 ) -> Option<ReadError> {
     let mut env = EnvelopeTracker::new();
-    let mut buf = TxBuffer {
-        data: Vec::new(),
+    let mut set = OpenSet {
         metas: Vec::new(),
         delims: None,
+        bytes: 0,
+        oversized: false,
     };
     let mut out = Vec::new();
     let mut last_index = 0;
     let mut error = None;
-    let mut oversized = false;
     loop {
         let layout = reader.isa_layout();
         let Some(item) = reader.next_segment() else {
@@ -892,6 +964,7 @@ pub fn drive_stream<R: Read, H: Handler>(
         };
         last_index = seg.index;
         let id = seg.id();
+        let (is_st, is_ge) = (id == b"ST", id == b"GE");
         // Cloned only when an envelope segment may close a transaction without SE (rare).
         let before = (env.in_transaction() && is_envelope_id(id)).then(|| env.context().clone());
         // The ISA's layout is only known after reading it.
@@ -903,35 +976,37 @@ pub fn drive_stream<R: Read, H: Handler>(
         let step = env.push(&seg, layout, &mut out);
         flush(&mut out, handler);
         match step {
-            Step::Begin => {
-                buf.clear();
-                oversized = false;
-                buf.push(&seg);
-            }
-            Step::Inside | Step::End => {
-                if !oversized && buf.data.len() + seg.raw().len() > max_tx_bytes {
-                    oversized = true;
+            Step::Begin => set.begin(&seg),
+            Step::Inside | Step::End if !set.oversized => {
+                if set.bytes + seg.raw().len() > max_tx_bytes {
+                    set.oversized = true;
                     let mut loc = env.context().location(&seg, None);
                     loc.segment_number = seg.index;
                     handler.finding(Finding { severity: Severity::Error, level: Level::Envelope, rule: "ENV-TX-TOO-LARGE", message: format!("transaction set {} is larger than {} bytes; it is checked for envelopes only", env.context().set_control, max_tx_bytes), location: loc, ack: AckCode::Transaction("5") });
-                    buf.clear();
-                    buf.release_if_large();
-                }
-                if !oversized {
-                    buf.push(&seg);
-                }
-                if step == Step::End {
-                    if !oversized {
-                        let segs = buf.segments();
-                        handler.transaction(env.context(), &segs);
-                    }
-                    buf.clear();
-                    buf.release_if_large();
+                    set.clear();
+                } else {
+                    set.push(&seg);
                 }
             }
+            _ => {}
+        }
+        // The segment's borrow of the buffer ends here: the set is read from the buffer below.
+        match step {
+            Step::Begin => reader.keep_last(),
+            Step::Inside => {
+                if set.oversized {
+                    reader.release();
+                }
+            }
+            Step::End => {
+                if !set.oversized {
+                    hand_over(reader, &set, env.context(), handler);
+                }
+                set.clear();
+                reader.release();
+            }
             Step::EndMissing => {
-                if !oversized && !buf.metas.is_empty() {
-                    let segs = buf.segments();
+                if !set.oversized && !set.metas.is_empty() {
                     let empty;
                     let ctx = match &before {
                         Some(b) => b,
@@ -940,28 +1015,35 @@ pub fn drive_stream<R: Read, H: Handler>(
                             &empty
                         }
                     };
-                    handler.transaction(ctx, &segs);
+                    hand_over(reader, &set, ctx, handler);
                 }
-                buf.clear();
-                oversized = false;
-                if seg.is(b"ST") {
-                    buf.push(&seg);
-                }
+                set.clear();
+                reader.release();
+                set.oversized = false;
             }
             Step::Envelope | Step::Stray => {}
         }
-        if id == b"GE" {
+        if step == Step::EndMissing && is_st {
+            // The tracker closed the old set and opened this one.
+            if let Some(seg) = reader.last_segment() {
+                set.begin(&seg);
+            }
+            reader.keep_last();
+        }
+        let Some(seg) = reader.last_segment() else {
+            continue;
+        };
+        if is_ge {
             handler.group_end(env.context(), seg.el_str(1).parse().unwrap_or(0));
         }
         handler.segment(env.context(), &seg);
     }
-    let open_tx = env.in_transaction() && !buf.metas.is_empty() && !oversized;
+    let open_tx = env.in_transaction() && !set.metas.is_empty() && !set.oversized;
     let ctx = env.context().clone();
     env.finish(&mut out);
     flush(&mut out, handler);
     if open_tx {
-        let segs = buf.segments();
-        handler.transaction(&ctx, &segs);
+        hand_over(reader, &set, &ctx, handler);
     }
     error
 }

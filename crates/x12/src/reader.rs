@@ -12,6 +12,10 @@ pub const DEFAULT_MAX_SEGMENT_LEN: usize = 1 << 20;
 /// Whitespace that senders put after terminators (line breaks for readability).
 #[inline]
 fn is_filler(b: u8, delims: Option<Delimiters>) -> bool {
+    // Segment IDs start with a letter or digit: the usual byte is decided by one range test.
+    if b > b' ' && b < 0xBB {
+        return false;
+    }
     matches!(b, b'\r' | b'\n' | b' ' | b'\t' | 0xEF | 0xBB | 0xBF)
         && delims.is_none_or(|d| !d.is_delimiter(b))
 }
@@ -133,6 +137,12 @@ pub struct StreamReader<R> {
     buf: Vec<u8>,
     start: usize,
     end: usize,
+    /// Bytes from this buffer position on are kept when the buffer is compacted (the stream
+    /// driver keeps a transaction set in place until its SE instead of copying it out).
+    keep: Option<usize>,
+    /// The last segment returned: (start, end) in `buf` (its number is `index`, its delimiters
+    /// `delims`).
+    last: Option<(usize, usize)>,
     /// File offset of `buf[0]`.
     base: u64,
     delims: Option<Delimiters>,
@@ -159,6 +169,8 @@ impl<R: Read> StreamReader<R> {
             buf: Vec::new(),
             start: 0,
             end: 0,
+            keep: None,
+            last: None,
             base: 0,
             delims: None,
             layout: IsaLayout::Fixed,
@@ -183,22 +195,46 @@ impl<R: Read> StreamReader<R> {
         self.buf.capacity()
     }
 
-    /// Moves unread bytes to the front and reads more. Returns false at end of input.
+    /// Buffer size when nothing is kept: the longest segment plus one chunk.
+    fn base_len(&self) -> usize {
+        self.max_len + self.chunk
+    }
+
+    /// Moves unread (and kept) bytes to the front and reads more. Returns false at end of input.
     fn fill(&mut self) -> Result<bool, ReadError> {
         if self.eof {
             return Ok(false);
         }
         if self.buf.is_empty() {
-            self.buf = vec![0; self.max_len + self.chunk];
+            self.buf = vec![0; self.base_len()];
         }
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.base += self.start as u64;
-            self.end -= self.start;
-            self.start = 0;
+        let from = self.keep.map_or(self.start, |k| k.min(self.start));
+        // A buffer grown for a large transaction set is given back once nothing is kept.
+        let oversized = self.keep.is_none() && self.buf.len() > self.base_len() + (8 << 20);
+        // Bytes move to the front only when the free space left cannot take a chunk.
+        if from > 0 && (self.buf.len() - self.end < self.chunk || oversized) {
+            self.buf.copy_within(from..self.end, 0);
+            self.base += from as u64;
+            self.end -= from;
+            self.start -= from;
+            if let Some(k) = self.keep.as_mut() {
+                *k -= from;
+            }
+            // The last segment handed out is no longer where it was.
+            self.last = None;
+        }
+        if oversized && self.end <= self.base_len() {
+            self.buf.truncate(self.base_len());
+            self.buf.shrink_to_fit();
         }
         if self.end == self.buf.len() {
-            return Ok(true);
+            if self.keep.is_none() || self.end - self.start > self.max_len {
+                // Full of one segment: `locate` reports it as too long.
+                return Ok(true);
+            }
+            // Full of a kept transaction set: grow (the driver stops keeping past its limit).
+            let grow = self.buf.len().max(self.chunk);
+            self.buf.resize(self.buf.len() + grow, 0);
         }
         // At most one chunk per read: filling the whole 1.25 MiB buffer at once pushed the
         // bytes out of the core's cache before the parser reached them.
@@ -219,6 +255,48 @@ impl<R: Read> StreamReader<R> {
         }
     }
 
+    /// Keeps the last segment returned, and everything read after it, in the buffer until
+    /// [`StreamReader::release`] (the buffer grows instead of dropping those bytes).
+    pub(crate) fn keep_last(&mut self) {
+        self.keep = self.last.map(|(s, ..)| s);
+    }
+
+    /// Stops keeping bytes. A buffer grown for a large transaction set is given back at once
+    /// (the last segment returned stays readable).
+    pub(crate) fn release(&mut self) {
+        self.keep = None;
+        let from = self.last.map_or(self.start, |(s, _)| s.min(self.start));
+        let left = self.end - from;
+        if self.buf.len() > self.base_len() + (8 << 20) && left <= self.base_len() {
+            let mut fresh = vec![0; self.base_len()];
+            fresh[..left].copy_from_slice(&self.buf[from..self.end]);
+            self.buf = fresh;
+            self.base += from as u64;
+            self.start -= from;
+            self.end = left;
+            self.last = self.last.map(|(s, e)| (s - from, e - from));
+        }
+    }
+
+    /// The bytes kept since [`StreamReader::keep_last`] up to the end of the last segment
+    /// returned (its terminator included), with the file offset of their first byte.
+    pub(crate) fn kept(&self) -> Option<(&[u8], u64)> {
+        let k = self.keep?;
+        Some((self.buf.get(k..self.start)?, self.base + k as u64))
+    }
+
+    /// The last segment returned by [`StreamReader::next_segment`] (again), while the buffer
+    /// has not been refilled since.
+    pub(crate) fn last_segment(&self) -> Option<Segment<'_>> {
+        let (s, e) = self.last?;
+        Some(Segment::new(
+            self.buf.get(s..e)?,
+            self.delims?,
+            self.base + s as u64,
+            self.index,
+        ))
+    }
+
     /// The next segment, `None` at the end of input. After an error the reader stops.
     pub fn next_segment(&mut self) -> Option<Result<Segment<'_>, ReadError>> {
         if self.done {
@@ -228,6 +306,7 @@ impl<R: Read> StreamReader<R> {
             Ok(Some((s, e, next, d))) => {
                 self.start = next;
                 let offset = self.base + s as u64;
+                self.last = Some((s, e));
                 Some(Ok(Segment::new(&self.buf[s..e], d, offset, self.index)))
             }
             Ok(None) => {

@@ -94,7 +94,7 @@ fn person(rng: &mut Rng, entity: &str, member: bool) -> Person {
             month: 1 + rng.below(12) as u8,
             day: 1 + rng.below(28) as u8,
         }),
-        gender: rng.pick(&["F", "M"]).to_string(),
+        gender: rng.pick(&["F", "M"]).into(),
         refs: vec![],
     }
 }
@@ -119,13 +119,13 @@ fn with_drug(mut line: ServiceLine, n: u64, i: usize) -> ServiceLine {
             _ => Decimal::from_int(40),
         };
         line.drug = Some(DrugIdentification {
-            ndc: J3301_NDC[k % J3301_NDC.len()].to_string(),
+            ndc: J3301_NDC[k % J3301_NDC.len()].into(),
             quantity,
-            unit: claim837::DRUG_UNITS[k % claim837::DRUG_UNITS.len()].to_string(),
+            unit: claim837::DRUG_UNITS[k % claim837::DRUG_UNITS.len()].into(),
             prescription_number: if k.is_multiple_of(3) {
-                format!("RX{n:07}{i}")
+                format!("RX{n:07}{i}").into()
             } else {
-                String::new()
+                Default::default()
             },
         });
     }
@@ -159,7 +159,7 @@ pub fn claim(rng: &mut Rng, kind: ClaimKind, n: u64, lines: usize, secondary: bo
         .enumerate()
         .map(|(i, d)| CodeEntry {
             qualifier: if i == 0 { "ABK" } else { "ABF" }.into(),
-            code: d.to_string(),
+            code: Code::new(d),
             ..CodeEntry::default()
         })
         .collect();
@@ -197,7 +197,7 @@ pub fn claim(rng: &mut Rng, kind: ClaimKind, n: u64, lines: usize, secondary: bo
             }
             ClaimKind::Institutional => ServiceLine {
                 number: i as u32 + 1,
-                revenue_code: rng.pick(REV).to_string(),
+                revenue_code: rng.pick(REV).into(),
                 procedure: if rng.chance(60) {
                     Some(Procedure::hc(rng.pick(CPT), &[]))
                 } else {
@@ -218,14 +218,14 @@ pub fn claim(rng: &mut Rng, kind: ClaimKind, n: u64, lines: usize, secondary: bo
         patient_control_number: format!("PCN{n:08}").into(),
         total_charge: total,
         facility_code: match kind {
-            ClaimKind::Professional => rng.pick(&["11", "22", "02", "10"]).to_string(),
-            ClaimKind::Institutional => rng.pick(&["13", "11", "85"]).to_string(),
+            ClaimKind::Professional => rng.pick(&["11", "22", "02", "10"]).into(),
+            ClaimKind::Institutional => rng.pick(&["13", "11", "85"]).into(),
         },
         frequency_code: "1".into(),
         provider_signature: if kind == ClaimKind::Professional {
             "Y".into()
         } else {
-            String::new()
+            Default::default()
         },
         assignment: "A".into(),
         benefits_assigned: "Y".into(),
@@ -254,7 +254,7 @@ pub fn claim(rng: &mut Rng, kind: ClaimKind, n: u64, lines: usize, secondary: bo
         taxonomy: if kind == ClaimKind::Professional {
             "207Q00000X".into()
         } else {
-            String::new()
+            Default::default()
         },
         ..ClaimProvider::default()
     };
@@ -300,7 +300,7 @@ pub fn claim(rng: &mut Rng, kind: ClaimKind, n: u64, lines: usize, secondary: bo
             patient_signature_source: if kind == ClaimKind::Professional {
                 "P".into()
             } else {
-                String::new()
+                Default::default()
             },
             release_of_information: "Y".into(),
             subscriber: Person {
@@ -333,9 +333,9 @@ pub fn claim_transaction(
 ) -> ClaimTransaction {
     let mut t = ClaimTransaction {
         kind,
-        control_number: format!("{control:04}"),
+        control_number: format!("{control:04}").into(),
         purpose: "00".into(),
-        reference: format!("B{control}"),
+        reference: format!("B{control}").into(),
         created_date: Some(Date {
             year: 2026,
             month: 11,
@@ -370,10 +370,10 @@ pub fn claim_transaction(
                 relationship: if patient_is_subscriber {
                     "18".into()
                 } else {
-                    String::new()
+                    Default::default()
                 },
                 group_number: "G12345".into(),
-                filing_indicator: rng.pick(&["CI", "MB", "MC", "BL"]).to_string(),
+                filing_indicator: rng.pick(&["CI", "MB", "MC", "BL"]).into(),
                 ..Coverage::default()
             },
             subscriber: person(rng, "IL", true),
@@ -396,11 +396,11 @@ pub fn claim_transaction(
         } else {
             if !rng.chance(50) {
                 g.subscriber.birth_date = None;
-                g.subscriber.gender.clear();
+                g.subscriber.gender = Default::default();
                 g.subscriber.address = None;
             }
             g.patients.push(PatientGroup {
-                relationship: rng.pick(&["01", "19"]).to_string(),
+                relationship: rng.pick(&["01", "19"]).into(),
                 patient: {
                     let mut p = person(rng, "QC", false);
                     p.name.id_qualifier = Code::default();

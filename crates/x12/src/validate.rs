@@ -8,7 +8,7 @@ use crate::finding::{AckCode, Finding, Level, Location, Severity};
 use crate::model::ack999::{Ack999, ElementError, SegmentError, TransactionAck};
 use crate::reader::StreamReader;
 use crate::schema::{self, spec_for};
-use crate::segment::Segment;
+use crate::segment::{Elements, Fields, Segment};
 use crate::values::{Code, Date, Money, npi_is_valid};
 use crate::writer::{GroupHeader, InterchangeHeader, SegmentWriter};
 use crate::{Delimiters, WriteError};
@@ -134,10 +134,12 @@ impl Handler for Validator {
 
     fn transaction(&mut self, ctx: &TxContext, segments: &[Segment<'_>]) {
         let mut findings: Vec<Finding> = std::mem::take(&mut self.pending_tx_findings);
+        // Each segment split into its elements once, for the walker and every rule.
+        let fields: Vec<Fields<'_>> = segments.iter().map(Segment::fields).collect();
         let mut paths = None;
         match spec_for(&ctx.version, &ctx.set_id) {
             Some(spec) => {
-                let w = schema::walk(spec, ctx, segments);
+                let w = schema::walk_fields(spec, ctx, &fields);
                 findings.extend(w.findings);
                 paths = Some(w.paths);
             }
@@ -165,16 +167,16 @@ impl Handler for Validator {
             out: Vec::new(),
             loop_of: &loop_of,
         };
-        rules.common(segments);
+        rules.common(&fields);
         match ctx.set_id.as_str() {
-            "835" => rules.remit835(segments),
+            "835" => rules.remit835(&fields),
             "837" => {
                 let inst = ctx.version.starts_with("005010X223");
-                rules.claim837(segments, inst);
-                rules.claim837_cob(segments, inst);
+                rules.claim837(&fields, inst);
+                rules.claim837_cob(&fields, inst);
             }
-            "999" => rules.ack999(segments),
-            "277" if ctx.version.starts_with("005010X214") => rules.status277(segments),
+            "999" => rules.ack999(&fields),
+            "277" if ctx.version.starts_with("005010X214") => rules.status277(&fields),
             _ => {}
         }
         findings.extend(rules.out);
@@ -384,16 +386,16 @@ struct Rules<'a, F: Fn(usize) -> Option<String>> {
 }
 
 impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
-    fn push(
+    fn push<'s>(
         &mut self,
         sev: Severity,
-        seg: &Segment<'_>,
+        seg: &impl Elements<'s>,
         pos: usize,
         el: Option<usize>,
         rule: &'static str,
         msg: String,
     ) {
-        let mut loc = self.ctx.location(seg, Some(pos));
+        let mut loc = self.ctx.location(seg.seg(), Some(pos));
         loc.loop_id = (self.loop_of)(pos);
         loc.element = el;
         self.out.push(Finding {
@@ -407,7 +409,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     }
 
     /// Rules for every transaction: NPI check digits, HL structure.
-    fn common(&mut self, segs: &[Segment<'_>]) {
+    fn common(&mut self, segs: &[Fields<'_>]) {
         // HL: HL01 increments from 1; HL02 names an earlier HL; parent levels fit; HL04 tells the truth.
         // id -> (level code, pos, has child); keys and codes borrow the segments.
         let mut levels: HashMap<&[u8], (&[u8], usize, bool)> = HashMap::new();
@@ -548,7 +550,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     }
 
     /// 835 balancing at service, claim and transaction level, and payment method rules.
-    fn remit835(&mut self, segs: &[Segment<'_>]) {
+    fn remit835(&mut self, segs: &[Fields<'_>]) {
         struct Clp<'s> {
             seg: Segment<'s>,
             pos: usize,
@@ -573,7 +575,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
         let mut total_plb = Money::ZERO;
         let mut clp: Option<Clp<'_>> = None;
         let mut svc: Option<Svc<'_>> = None;
-        let money = |s: &Segment<'_>, n: usize| Money::parse(s.el(n));
+        let money = |s: &Fields<'_>, n: usize| Money::parse(s.get(n));
         fn close_svc<'s>(svc: &mut Option<Svc<'s>>, out: &mut Vec<(Segment<'s>, usize, String)>) {
             if let Some(v) = svc.take()
                 && v.charge - v.adj != v.paid
@@ -608,7 +610,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
             match s.id() {
                 b"BPR" => {
                     if let Some(a) = money(s, 2) {
-                        bpr = Some((*s, pos, a));
+                        bpr = Some((*s.seg(), pos, a));
                         if s.el(4) == b"NON" && a != Money::ZERO {
                             self.push(
                                 Severity::Error,
@@ -667,7 +669,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         );
                     }
                     clp = Some(Clp {
-                        seg: *s,
+                        seg: *s.seg(),
                         pos,
                         charge: c,
                         paid: p,
@@ -689,7 +691,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         cl.services += 1;
                     }
                     svc = Some(Svc {
-                        seg: *s,
+                        seg: *s.seg(),
                         pos,
                         charge: c,
                         paid: p,
@@ -698,7 +700,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 }
                 b"CAS" => {
                     // Split once: up to six amounts per CAS.
-                    let f = s.fields();
+                    let f = s;
                     let mut sum = Money::ZERO;
                     for k in 0..6 {
                         let v = f.get(3 + k * 3);
@@ -724,7 +726,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 b"PLB" => {
                     close_svc(&mut svc, &mut svc_problems);
                     close_clp(&mut clp, &mut claim_problems);
-                    let f = s.fields();
+                    let f = s;
                     for k in 0..6 {
                         if let Some(a) = Money::parse(f.get(4 + k * 2)) {
                             total_plb += a;
@@ -752,7 +754,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     }
 
     /// 837 rules: claim totals, diagnosis pointers, situational rules.
-    fn claim837(&mut self, segs: &[Segment<'_>], institutional: bool) {
+    fn claim837(&mut self, segs: &[Fields<'_>], institutional: bool) {
         struct ClaimAcc<'s> {
             seg: Segment<'s>,
             pos: usize,
@@ -889,7 +891,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         _ => {}
                     }
                 }
-                b"SBR" if claim.is_none() => sub = Some((*s, pos, s.el(2), false, false)),
+                b"SBR" if claim.is_none() => sub = Some((*s.seg(), pos, s.el(2), false, false)),
                 b"SBR" => in_2320 = true,
                 b"NM1" => {
                     in_2010ba = s.el(1) == b"IL" && claim.is_none();
@@ -959,7 +961,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     in_2320 = false;
                     let total = Money::parse(s.el(2)).unwrap_or(Money::ZERO);
                     claim = Some(ClaimAcc {
-                        seg: *s,
+                        seg: *s.seg(),
                         pos,
                         total,
                         lines: Money::ZERO,
@@ -1006,8 +1008,8 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 b"HI" => {
                     if let Some(c) = claim.as_mut() {
                         // HI01..HI12, split once (not one scan from the start per element).
-                        let comp = s.delimiters().component;
-                        for e in s.elements().take(12) {
+                        let comp = s.seg().delimiters().component;
+                        for e in (1..=12).map(|k| s.get(k)) {
                             let q = e.split(|&b| b == comp).next().unwrap_or(&[]);
                             if matches!(q, b"ABK" | b"BK" | b"ABF" | b"BF") {
                                 c.dx += 1;
@@ -1034,7 +1036,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         );
                     }
                     if s.is(b"SV1") {
-                        pending_pointer_checks.push((*s, pos));
+                        pending_pointer_checks.push((*s.seg(), pos));
                     }
                 }
                 b"LIN" => {
@@ -1099,7 +1101,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     /// Coordination of benefits balancing (2320/2430) and "required when" rules that need the
     /// whole claim: secondary claims carry the prior payer, inpatient institutional claims carry
     /// admission data.
-    fn claim837_cob(&mut self, segs: &[Segment<'_>], institutional: bool) {
+    fn claim837_cob(&mut self, segs: &[Fields<'_>], institutional: bool) {
         struct OtherPayer<'s> {
             seg: Segment<'s>,
             pos: usize,
@@ -1151,7 +1153,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     in_2320 = true;
                     if let Some(c) = claim.as_mut() {
                         c.payers.push(OtherPayer {
-                            seg: *s,
+                            seg: *s.seg(),
                             pos,
                             id: &[],
                             paid: None,
@@ -1171,7 +1173,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     }
                     let (payers, lines) = std::mem::take(&mut spare);
                     claim = Some(C {
-                        seg: *s,
+                        seg: *s.seg(),
                         pos,
                         total: money(2).unwrap_or(Money::ZERO),
                         facility: s.comp(5, 1),
@@ -1183,7 +1185,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     });
                 }
                 b"CAS" => {
-                    let f = s.fields();
+                    let f = s;
                     let sum: Money = (0..6).filter_map(|k| Money::parse(f.get(3 + k * 3))).sum();
                     let Some(c) = claim.as_mut() else { continue };
                     if in_2430 {
@@ -1234,7 +1236,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     in_2430 = true;
                     if let Some(l) = claim.as_mut().and_then(|c| c.lines.last_mut()) {
                         l.adjs.push(LineAdj {
-                            seg: *s,
+                            seg: *s.seg(),
                             pos,
                             payer: s.el(1),
                             paid: money(2).unwrap_or(Money::ZERO),
@@ -1317,7 +1319,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
         }
     }
 
-    fn check_birth_date(&mut self, s: &Segment<'_>, pos: usize) {
+    fn check_birth_date(&mut self, s: &Fields<'_>, pos: usize) {
         if s.el(1) == b"D8" && !s.el(2).is_empty() {
             match Date::parse(s.el(2)) {
                 None => self.push(
@@ -1342,7 +1344,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     }
 
     /// DTP03 must match the DTP02 format (D8 one date, RD8 a range from ≤ to).
-    fn check_dtp(&mut self, s: &Segment<'_>, pos: usize) {
+    fn check_dtp(&mut self, s: &Fields<'_>, pos: usize) {
         let (f, v) = (s.el(2), s.el(3));
         match f {
             b"D8" | b"RD8" => {
@@ -1378,7 +1380,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     }
 
     /// 999 counts: AK9 against the AK2/IK5 it carries.
-    fn ack999(&mut self, segs: &[Segment<'_>]) {
+    fn ack999(&mut self, segs: &[Fields<'_>]) {
         let mut ak2 = 0usize;
         let mut accepted = 0usize;
         for s in segs {
@@ -1433,7 +1435,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     /// 277CA (005010X214) business rules: the accepted/rejected totals of the information
     /// receiver (2200B) and provider (2200C) levels against the claims (2200D) under them, the
     /// claim's TRN*2 and STC, valid status category codes, and STC02 dates not after BHT04.
-    fn status277(&mut self, segs: &[Segment<'_>]) {
+    fn status277(&mut self, segs: &[Fields<'_>]) {
         /// A level's reported totals (QTY*90/AA, AMT*YU/YY) and what its claims add up to.
         struct Level<'s> {
             name: &'static str,
@@ -1513,7 +1515,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                             at = At::Provider;
                         }
                         b"PT" => {
-                            patient = Some((*s, pos, false));
+                            patient = Some((*s.seg(), pos, false));
                             at = At::Patient;
                         }
                         _ => at = At::Other,
@@ -1533,7 +1535,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                             (b"AMT", b"YY") => &mut lv.amt_rej,
                             _ => continue,
                         };
-                        *slot = Some((*s, pos));
+                        *slot = Some((*s.seg(), pos));
                     }
                 }
                 b"TRN" if at == At::Patient => {

@@ -316,6 +316,23 @@ pub struct Date {
 impl Date {
     /// Parses CCYYMMDD (8 digits) or YYMMDD (6 digits, ISA09 only; 19xx/20xx pivot at 50) and checks the calendar.
     pub fn parse(bytes: &[u8]) -> Option<Date> {
+        if let Ok(b8) = <[u8; 8]>::try_from(bytes) {
+            // CCYYMMDD, the usual form: all eight digits checked and converted at once.
+            let x = u64::from_le_bytes(b8);
+            let v = x.wrapping_sub(0x3030_3030_3030_3030);
+            // Each byte 0..=9 exactly when it was a digit: no borrow out of a byte (bytes
+            // below '0' set their high bit) and no byte above 9 (adding 0x76 carries into bit 7).
+            if (x | v | v.wrapping_add(0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080 != 0 {
+                return None;
+            }
+            let d = |i: usize| u32::from(b8[i] - b'0');
+            let date = Date {
+                year: (d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)) as u16,
+                month: (d(4) * 10 + d(5)) as u8,
+                day: (d(6) * 10 + d(7)) as u8,
+            };
+            return date.is_valid().then_some(date);
+        }
         if !bytes.iter().all(u8::is_ascii_digit) {
             return None;
         }
@@ -555,6 +572,11 @@ impl Code {
         }
     }
 
+    /// Empties the code (as `String::clear`).
+    pub fn clear(&mut self) {
+        *self = Code::default();
+    }
+
     pub fn as_str(&self) -> &str {
         match &self.0 {
             // Built only from a &str, so the inline bytes are valid UTF-8.
@@ -624,5 +646,51 @@ impl<'de> Deserialize<'de> for Code {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Ok(Code::new(&s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The calendar reading of CCYYMMDD, byte by byte (what the eight-at-a-time path must match).
+    fn slow_date(b: &[u8]) -> Option<Date> {
+        if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let num = |r: &[u8]| r.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+        let d = Date {
+            year: num(&b[0..4]) as u16,
+            month: num(&b[4..6]) as u8,
+            day: num(&b[6..8]) as u8,
+        };
+        d.is_valid().then_some(d)
+    }
+
+    #[test]
+    fn eight_digit_dates_match_the_byte_by_byte_reading() {
+        let mut rng = crate::synth::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = || rng.next_u64();
+        // Digits, the bytes either side of '0' and '9', and bytes with the high bit set.
+        let alphabet = [
+            b'0', b'1', b'2', b'9', b'/', b':', 0x00, 0x7f, 0x80, 0xb0, 0xb9, 0xff, b' ', b'A',
+        ];
+        for _ in 0..200_000 {
+            let mut b = [0u8; 8];
+            for x in &mut b {
+                let r = next();
+                *x = if r % 3 == 0 {
+                    alphabet[(r >> 8) as usize % alphabet.len()]
+                } else {
+                    b'0' + (r >> 8) as u8 % 10
+                };
+            }
+            assert_eq!(Date::parse(&b), slow_date(&b), "{b:?}");
+        }
+        for s in [
+            "20240229", "20230229", "20001231", "19000229", "00010101", "20241301",
+        ] {
+            assert_eq!(Date::parse(s.as_bytes()), slow_date(s.as_bytes()), "{s}");
+        }
     }
 }

@@ -71,6 +71,20 @@ impl SegmentWriter {
         }
     }
 
+    /// A writer whose output goes into `buf` (emptied first), so a caller writing file after file
+    /// reuses one allocation instead of growing a new buffer each time.
+    pub fn with_buffer(delims: Delimiters, mut buf: Vec<u8>) -> Self {
+        buf.clear();
+        let mut w = SegmentWriter::new(delims);
+        w.out = buf;
+        w
+    }
+
+    /// Reserves room for about `bytes` more bytes of output (an interchange's expected size).
+    pub fn reserve(&mut self, bytes: usize) {
+        self.out.reserve(bytes);
+    }
+
     pub fn with_newlines(mut self, yes: bool) -> Self {
         self.newline = yes;
         self

@@ -172,6 +172,39 @@ fn two_gigabyte_line_fails_fast_in_bounded_memory() {
     assert!(r.next_segment().is_none());
 }
 
+/// The same inside a transaction set, which the stream driver keeps in the buffer until its SE:
+/// the segment still fails fast, in bounded memory, with a READ finding.
+#[test]
+fn two_gigabyte_segment_inside_a_set_fails_fast_in_bounded_memory() {
+    struct Rules(Vec<&'static str>);
+    impl rcm_x12::envelope::Handler for Rules {
+        fn transaction(&mut self, _: &rcm_x12::envelope::TxContext, _: &[rcm_x12::Segment<'_>]) {}
+        fn finding(&mut self, f: rcm_x12::Finding) {
+            self.0.push(f.rule);
+        }
+    }
+    let head = format!(
+        "{ISA_STD}GS*HC*SENDER*RECEIVER*20261120*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019*00*X*20261120*1200*CH~NTE*"
+    );
+    let mut r = StreamReader::new(Endless {
+        head: head.into_bytes(),
+        pos: 0,
+        left: 2 << 30,
+    });
+    let mut rules = Rules(Vec::new());
+    let err = rcm_x12::envelope::drive_stream(&mut r, &mut rules, 64 << 20);
+    assert!(
+        matches!(err, Some(ReadError::SegmentTooLong { index: 5, .. })),
+        "{err:?}"
+    );
+    assert!(rules.0.contains(&"READ"), "{:?}", rules.0);
+    assert!(
+        r.buffer_capacity() < 8 << 20,
+        "buffer grew to {}",
+        r.buffer_capacity()
+    );
+}
+
 /// Reads in tiny random-size chunks to exercise buffer boundaries.
 struct Chunky<'a> {
     data: &'a [u8],

@@ -3,7 +3,7 @@
 use super::{Address, Adjustment, Party, Procedure, Reference, read_cas, write_cas};
 use crate::error::{ModelError, WriteError};
 use crate::segment::{Elements, Segment};
-use crate::values::{Date, DatePeriod, Decimal, Money};
+use crate::values::{Code, Date, DatePeriod, Decimal, Money, Text};
 use crate::writer::SegmentWriter;
 use serde::{Deserialize, Serialize};
 
@@ -33,19 +33,19 @@ pub struct ClaimTransaction {
     #[serde(default)]
     pub kind: ClaimKind,
     /// ST02.
-    pub control_number: String,
+    pub control_number: Text,
     /// BHT02: 00 original, 18 reissue.
-    pub purpose: String,
+    pub purpose: Text,
     /// BHT03: originator's batch reference.
-    pub reference: String,
+    pub reference: Text,
     /// BHT04/05.
     pub created_date: Option<Date>,
-    pub created_time: String,
+    pub created_time: Text,
     /// BHT06: CH chargeable, RP reporting (encounters).
-    pub claim_or_encounter: String,
+    pub claim_or_encounter: Text,
     pub submitter: Party,
     /// 1000A PER: contact name, then qualifier/number pairs.
-    pub submitter_contact: Vec<String>,
+    pub submitter_contact: Vec<Text>,
     pub receiver: Party,
     pub billing_providers: Vec<BillingProviderGroup>,
 }
@@ -53,14 +53,14 @@ pub struct ClaimTransaction {
 /// 2000A: a billing provider and everything billed under it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillingProviderGroup {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub taxonomy: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub taxonomy: Text,
     pub provider: Party,
     pub address: Address,
     /// REF*EI / REF*SY: tax identification.
     pub tax_id: Reference,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub contact: Vec<String>,
+    pub contact: Vec<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_to_address: Option<Address>,
     pub subscribers: Vec<SubscriberGroup>,
@@ -82,18 +82,18 @@ pub struct SubscriberGroup {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
     /// SBR01: P primary, S secondary, T tertiary…
-    pub payer_responsibility: String,
+    pub payer_responsibility: Text,
     /// SBR02: 18 self (subscriber is the patient); other codes in 2320.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub relationship: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub group_number: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub group_name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub insurance_type: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub relationship: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub group_number: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub group_name: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub insurance_type: Text,
     /// SBR09: MB Medicare Part B, MC Medicaid, CI commercial…
-    pub filing_indicator: String,
+    pub filing_indicator: Text,
 }
 
 /// A person (subscriber or patient) with demographics.
@@ -105,8 +105,8 @@ pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<Date>,
     /// DMG03: F, M, U.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub gender: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub gender: Text,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<Reference>,
 }
@@ -124,7 +124,7 @@ pub struct Payer {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PatientGroup {
     /// PAT01: relationship to the subscriber (01 spouse, 19 child, 20 employee, 21 unknown, 39, 40, 53, G8).
-    pub relationship: String,
+    pub relationship: Text,
     pub patient: Person,
     pub claims: Vec<Claim>,
 }
@@ -134,26 +134,26 @@ pub struct PatientGroup {
 pub struct CodeEntry {
     /// ABK principal, ABF other, ABJ admitting, APR reason for visit, ABN external cause,
     /// BBR/BBQ ICD-10-PCS procedures, BH/BI occurrence, BE value, BG condition…
-    pub qualifier: String,
+    pub qualifier: Text,
     /// Sent without the dot (E119).
-    pub code: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub date_format: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub date: String,
+    pub code: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub date_format: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub date: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
     /// HI0x-9: present on admission indicator (837I).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub present_on_admission: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub present_on_admission: Text,
 }
 
 /// A provider named on a claim or line (rendering 82, referring DN, attending 71, facility 77…).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimProvider {
     pub party: Party,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub taxonomy: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub taxonomy: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -163,9 +163,9 @@ pub struct ClaimProvider {
 /// 837I CL1.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstitutionalInfo {
-    pub admission_type: String,
-    pub admission_source: String,
-    pub patient_status: String,
+    pub admission_type: Text,
+    pub admission_source: Text,
+    pub patient_status: Text,
 }
 
 /// 2320/2330: another payer that adjudicated or covers the claim (coordination of benefits).
@@ -185,10 +185,10 @@ pub struct OtherPayer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_covered: Option<Money>,
     /// OI03 benefits assignment, OI04 patient signature source (P), OI06 release of information.
-    pub benefits_assigned: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub patient_signature_source: String,
-    pub release_of_information: String,
+    pub benefits_assigned: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub patient_signature_source: Text,
+    pub release_of_information: Text,
     pub subscriber: Person,
     pub payer: Payer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,31 +203,31 @@ pub struct Claim {
     /// CLM02: must equal the sum of the line charges.
     pub total_charge: Money,
     /// CLM05-1: place of service (837P) or facility type code (837I).
-    pub facility_code: String,
+    pub facility_code: Text,
     /// CLM05-3: 1 original, 7 replacement, 8 void.
-    pub frequency_code: String,
+    pub frequency_code: Text,
     /// CLM06 (837P): provider signature on file, Y/N.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub provider_signature: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub provider_signature: Text,
     /// CLM07: A assigned, B lab services, C not assigned.
-    pub assignment: String,
+    pub assignment: Text,
     /// CLM08: Y, N, W.
-    pub benefits_assigned: String,
+    pub benefits_assigned: Text,
     /// CLM09: I or Y.
-    pub release_of_information: String,
+    pub release_of_information: Text,
     /// CLM10 (837P).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub patient_signature_source: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub patient_signature_source: Text,
     /// CLM11-1..2: AA auto accident, EM employment, OA other accident.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub related_causes: Vec<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub accident_state: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub delay_reason: String,
+    pub related_causes: Vec<Text>,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub accident_state: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub delay_reason: Text,
     /// DTP qualifier (431 onset, 439 accident, 434 statement, 435 admission…) and period.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub dates: Vec<(String, DatePeriod)>,
+    pub dates: Vec<(Code, DatePeriod)>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<Reference>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -262,17 +262,17 @@ pub struct ServiceLine {
     /// LX01.
     pub number: u32,
     /// 837I SV201.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub revenue_code: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub revenue_code: Text,
     /// SV101 (837P) or SV202 (837I, optional for some revenue codes).
     pub procedure: Option<Procedure>,
     pub charge: Money,
     /// UN units, MJ minutes (837P), DA days (837I).
-    pub unit_basis: String,
+    pub unit_basis: Text,
     pub units: Decimal,
     /// SV105 (837P), when different from the claim's.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub place_of_service: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub place_of_service: Text,
     /// SV107 (837P): 1-based pointers into the claim's diagnoses, up to four.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnosis_pointers: Vec<u8>,
@@ -280,8 +280,8 @@ pub struct ServiceLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_covered_charge: Option<Money>,
     /// SV109 (837P): emergency indicator.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub emergency: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub emergency: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_date: Option<DatePeriod>,
     /// REF*6R and others.
@@ -302,14 +302,14 @@ pub struct ServiceLine {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrugIdentification {
     /// LIN03 (LIN02 = N4): the 11-digit NDC in 5-4-2 form, without hyphens.
-    pub ndc: String,
+    pub ndc: Text,
     /// CTP04: quantity of the drug.
     pub quantity: Decimal,
     /// CTP05-1: F2 international unit, GR gram, ME milligram, ML milliliter, UN unit.
-    pub unit: String,
+    pub unit: Text,
     /// REF*XZ: pharmacy prescription number (compound drugs, 340B).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub prescription_number: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub prescription_number: Text,
 }
 
 /// CTP05-1 codes of the 837 guides (2410).
@@ -319,11 +319,11 @@ pub const DRUG_UNITS: [&str; 5] = ["F2", "GR", "ME", "ML", "UN"];
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineAdjudication {
     /// SVD01: other payer's identifier (matches 2330B NM109).
-    pub payer_id: String,
+    pub payer_id: Text,
     pub paid: Money,
     pub procedure: Option<Procedure>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub revenue_code: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub revenue_code: Text,
     pub units: Decimal,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<Adjustment>,
@@ -645,11 +645,11 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<ClaimTransaction, ModelError> {
                 }
             }
             b"PER" => {
-                let v: Vec<String> = s
+                let v: Vec<Text> = s
                     .segment()
                     .elements()
                     .skip(1)
-                    .map(|e| String::from_utf8_lossy(e).into_owned())
+                    .map(|e| Text::new(&String::from_utf8_lossy(e)))
                     .collect();
                 match cur {
                     Cur::Submitter => t.submitter_contact = v,
@@ -749,7 +749,7 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<ClaimTransaction, ModelError> {
                     related_causes: [s.comp_str(11, 1), s.comp_str(11, 2)]
                         .iter()
                         .filter(|x| !x.is_empty())
-                        .map(|x| x.to_string())
+                        .map(|x| Code::new(x))
                         .collect(),
                     accident_state: s.comp_str(11, 4).into(),
                     delay_reason: s.el_str(20).into(),
@@ -957,7 +957,7 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<ClaimTransaction, ModelError> {
                     revenue_code: if is_i {
                         s.el_str(4).into()
                     } else {
-                        String::new()
+                        Text::default()
                     },
                     units: Decimal::parse(s.el(5)).unwrap_or_default(),
                     ..LineAdjudication::default()
@@ -1045,7 +1045,7 @@ pub fn write(t: &ClaimTransaction, w: &mut SegmentWriter) -> Result<(), WriteErr
 }
 
 /// PER*IC with the contact name and qualifier/number pairs.
-fn write_per(contact: &[String], w: &mut SegmentWriter) -> Result<(), WriteError> {
+fn write_per(contact: &[Text], w: &mut SegmentWriter) -> Result<(), WriteError> {
     let mut b = w.begin("PER");
     b.el("IC");
     for c in contact {
@@ -1122,8 +1122,8 @@ fn write_claim(c: &Claim, kind: ClaimKind, w: &mut SegmentWriter) -> Result<(), 
             ""
         })
         .composite()
-        .comp(c.related_causes.first().map_or("", String::as_str))
-        .comp(c.related_causes.get(1).map_or("", String::as_str))
+        .comp(c.related_causes.first().map_or("", Code::as_str))
+        .comp(c.related_causes.get(1).map_or("", Code::as_str))
         .comp("")
         .comp(&c.accident_state);
     if !c.delay_reason.is_empty() {

@@ -94,16 +94,16 @@ impl Party {
 /// N3/N4 address.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
-    pub line1: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub line2: String,
-    pub city: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub state: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub zip: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub country: String,
+    pub line1: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub line2: Text,
+    pub city: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub state: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub zip: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub country: Text,
 }
 
 impl Address {

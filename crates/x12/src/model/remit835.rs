@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub use super::remit835_view::{
     AddressView, AdjustmentView, ClaimPaymentView, ClaimRef, PartyView, PaymentView, ProcedureView,
     ProviderAdjustmentItemView, ProviderAdjustmentView, RefView, RemitPartyView, RemittanceView,
-    ServicePaymentView, ServiceRef, TraceView, parse_view,
+    ServicePaymentView, ServiceRef, TraceView, parse_view, parse_view_set,
 };
 
 /// One 835 transaction set: one payment (check or EFT) and the claims it pays.

@@ -9,6 +9,7 @@ use super::remit835::{
     ServicePayment, Trace,
 };
 use super::{Address, Adjustment, Party, Procedure, Reference};
+use crate::envelope::TransactionSet;
 use crate::error::ModelError;
 use crate::segment::{Elements, Fields, Segment};
 use crate::values::{Code, Date, Decimal, Money};
@@ -606,6 +607,23 @@ enum Party835 {
 /// Builds the view from the segments of one 835 transaction set (ST..SE); same reading and same
 /// errors as [`super::remit835::parse`].
 pub fn parse_view<'a>(segments: &[Segment<'a>]) -> Result<RemittanceView<'a>, ModelError> {
+    view_of(segments, None)
+}
+
+/// The same view from a transaction set as the drivers hand it over: when the whole set is valid
+/// UTF-8 it is checked once, not segment by segment.
+pub fn parse_view_set<'a>(tx: TransactionSet<'_, 'a>) -> Result<RemittanceView<'a>, ModelError> {
+    let whole = tx.text().map(|t| Texts {
+        raw: tx.bytes,
+        text: Some(t),
+    });
+    view_of(tx.segments, whole)
+}
+
+fn view_of<'a>(
+    segments: &[Segment<'a>],
+    whole: Option<Texts<'a>>,
+) -> Result<RemittanceView<'a>, ModelError> {
     let mut r = RemittanceView::default();
     // Sized once from a count of segment IDs (each list's items come from one or two IDs).
     let (mut n_clp, mut n_svc, mut n_cas, mut n_nm1, mut n_ref, mut n_dtm, mut n_amt, mut n_rem) = (
@@ -639,7 +657,7 @@ pub fn parse_view<'a>(segments: &[Segment<'a>]) -> Result<RemittanceView<'a>, Mo
     for (i, seg) in segments.iter().enumerate() {
         let pos = i + 1;
         let s = &seg.fields();
-        let tx = Texts::of(seg);
+        let tx = whole.unwrap_or_else(|| Texts::of(seg));
         match s.id() {
             b"ST" => {
                 if s.get(1) != b"835" {

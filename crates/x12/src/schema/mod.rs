@@ -16,7 +16,7 @@ mod spec_999;
 mod walker;
 
 pub use codes_ext::external_code_ok;
-pub use walker::{LoopPath, WalkResult, walk};
+pub use walker::{LoopPath, WalkResult, walk, walk_fields};
 
 use std::sync::OnceLock;
 
@@ -187,6 +187,28 @@ fn derive(l: &mut LoopSpec) {
         .iter()
         .filter_map(|c| c.segments.first())
         .fold(0, |m, s| m | id_bit(s.id_packed));
+    // The trigger (index 0) is matched through the parent's children, except in the root.
+    l.first_seg = first_by_bit(l.segments.iter().skip(1).map(|s| s.id_packed), 1);
+    l.first_child = first_by_bit(
+        l.children
+            .iter()
+            .map(|c| c.segments.first().map_or(u64::MAX, |s| s.id_packed)),
+        0,
+    );
+}
+
+/// For each filter bit, the position of the first ID with that bit (counting from `offset`),
+/// or `u16::MAX` when no ID has it.
+fn first_by_bit(ids: impl Iterator<Item = u64>, offset: usize) -> [u16; 64] {
+    let mut first = [u16::MAX; 64];
+    for (i, id) in ids.enumerate() {
+        let slot = &mut first[id_bit(id).trailing_zeros() as usize];
+        if *slot == u16::MAX {
+            // Tables have tens of entries per loop; a position past u16 is never reached.
+            *slot = u16::try_from(i + offset).unwrap_or(u16::MAX - 1);
+        }
+    }
+    first
 }
 
 fn derive_el(e: &mut ElemSpec) {
@@ -218,6 +240,10 @@ pub struct LoopSpec {
     pub seg_mask: u64,
     /// Derived: the same filter over the children's first (trigger) segments.
     pub child_mask: u64,
+    /// Derived: for each filter bit, where the first segment after the trigger (or the first
+    /// child loop) with that bit is, so the walker starts its scan there; `u16::MAX` when none.
+    pub first_seg: [u16; 64],
+    pub first_child: [u16; 64],
 }
 
 /// The filter bit of a packed segment ID (see [`LoopSpec::seg_mask`]).
@@ -238,7 +264,8 @@ impl SegSpec {
     /// `id` is `pack(seg.id())`, computed once per segment by the caller.
     #[inline]
     pub fn matches(&self, id: u64, seg: &crate::segment::Segment<'_>, with_qual: bool) -> bool {
-        id == self.id_packed && self.matches_el1(id, seg, seg.el(1), with_qual)
+        let f = seg.fields();
+        id == self.id_packed && self.matches_el1(id, &f, f.get(1), with_qual)
     }
 
     /// As [`SegSpec::matches`] with element 1 already split (most qualifiers are element 1).
@@ -246,10 +273,11 @@ impl SegSpec {
     pub(crate) fn matches_el1(
         &self,
         id: u64,
-        seg: &crate::segment::Segment<'_>,
+        seg: &crate::segment::Fields<'_>,
         el1: &[u8],
         with_qual: bool,
     ) -> bool {
+        use crate::segment::Elements;
         if id != self.id_packed {
             return false;
         }
@@ -294,6 +322,8 @@ fn parse_spec(text: &str, claim: &str) -> Result<TxSpec, String> {
         children: vec![],
         seg_mask: 0,
         child_mask: 0,
+        first_seg: [u16::MAX; 64],
+        first_child: [u16::MAX; 64],
     };
     // Stack of (indent, path of child indices) to the loop being filled.
     let mut path: Vec<(usize, usize)> = vec![]; // (indent of LOOP line, child index)
@@ -330,6 +360,8 @@ fn parse_spec(text: &str, claim: &str) -> Result<TxSpec, String> {
                     children: vec![],
                     seg_mask: 0,
                     child_mask: 0,
+                    first_seg: [u16::MAX; 64],
+                    first_child: [u16::MAX; 64],
                 });
                 let idx = parent.children.len() - 1;
                 path.push((indent, idx));

@@ -4,7 +4,7 @@
 use super::{CodeSet, ElHot, ElType, ElemSpec, LoopSpec, SegSpec, TxSpec, Usage};
 use crate::envelope::TxContext;
 use crate::finding::{AckCode, Finding, Level, Location, Severity};
-use crate::segment::Segment;
+use crate::segment::{Fields, Segment};
 use crate::values::{Date, Decimal, is_valid_time, is_x12_char};
 
 /// Where one segment sits.
@@ -129,6 +129,13 @@ impl Ctx<'_> {
 
 /// Walks one transaction (ST..SE) against its table.
 pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) -> WalkResult {
+    let fields: Vec<Fields<'_>> = segments.iter().map(Segment::fields).collect();
+    walk_fields(spec, ctx, &fields)
+}
+
+/// [`walk`] over segments already split into their elements (the validator splits each segment
+/// once for the walker and every rule).
+pub fn walk_fields(spec: &'static TxSpec, ctx: &TxContext, segments: &[Fields<'_>]) -> WalkResult {
     let mut c = Ctx {
         tx: ctx,
         findings: Vec::new(),
@@ -136,11 +143,13 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
     let mut paths = Vec::with_capacity(segments.len());
     let mut stack: Vec<Frame> = vec![Frame::new(&spec.root)];
     let mut pool: Vec<Frame> = Vec::new();
-    for (i, seg) in segments.iter().enumerate() {
+    for (i, fields) in segments.iter().enumerate() {
         let pos = i + 1;
-        let id = super::pack(seg.id()).unwrap_or(u64::MAX - 1);
-        let el1 = seg.el(1);
-        let hit = find(&stack, seg, id, el1, true).or_else(|| find(&stack, seg, id, el1, false));
+        let seg = fields.segment();
+        let id = super::pack(fields.get(0)).unwrap_or(u64::MAX - 1);
+        let el1 = fields.get(1);
+        let hit =
+            find(&stack, fields, id, el1, true).or_else(|| find(&stack, fields, id, el1, false));
         let Some(hit) = hit else {
             let top = stack.last().map_or("ST", |f| f.spec.id.as_str());
             let known = is_known_segment_id(seg.id());
@@ -246,7 +255,7 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
                         starts_loop: false,
                         placed: true,
                     });
-                    check_elements(sp, seg, pos, lid, &mut c);
+                    check_elements(sp, fields, pos, lid, &mut c);
                 }
             }
             Hit::Loop(d, ci) => {
@@ -282,7 +291,7 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
                     starts_loop: true,
                     placed: true,
                 });
-                check_elements(&child.segments[0], seg, pos, &child.id, &mut c);
+                check_elements(&child.segments[0], fields, pos, &child.id, &mut c);
             }
         }
     }
@@ -290,7 +299,7 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
     if let Some(last) = segments.last() {
         let pos = segments.len();
         while let Some(f) = stack.pop() {
-            close_frame(&f, &mut c, last, pos);
+            close_frame(&f, &mut c, last.segment(), pos);
         }
     }
     WalkResult {
@@ -299,21 +308,26 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
     }
 }
 
-fn find(stack: &[Frame], seg: &Segment<'_>, id: u64, el1: &[u8], with_qual: bool) -> Option<Hit> {
+fn find(stack: &[Frame], seg: &Fields<'_>, id: u64, el1: &[u8], with_qual: bool) -> Option<Hit> {
     let bit = super::id_bit(id);
+    let slot = bit.trailing_zeros() as usize;
     for d in (0..stack.len()).rev() {
         let f = &stack[d];
-        // The first segment of a non-root loop starts a new instance: matched via the parent's children.
-        let skip = usize::from(d > 0);
+        // The first segment of a non-root loop starts a new instance: matched via the parent's
+        // children; the root's first (ST) is matched here. After it, segments before the first
+        // one with this filter bit cannot match.
+        let matches = |s: &SegSpec| s.id_packed == id && s.matches_el1(id, seg, el1, with_qual);
+        let from = usize::from(f.spec.first_seg[slot]);
+        let root_first = d == 0 && f.spec.segments.first().is_some_and(matches);
         if f.spec.seg_mask & bit != 0
-            && let Some(si) = f
-                .spec
-                .segments
-                .iter()
-                .enumerate()
-                .skip(skip)
-                .find(|(_, s)| s.id_packed == id && s.matches_el1(id, seg, el1, with_qual))
-                .map(|(i, _)| i)
+            && let Some(si) = if root_first {
+                Some(0)
+            } else {
+                f.spec
+                    .segments
+                    .get(from..)
+                    .and_then(|rest| rest.iter().position(matches).map(|i| from + i))
+            }
         {
             // Climbing back into an enclosing loop for a segment it has already used up would
             // close every loop below and cascade into errors for the rest of the claim; such a
@@ -325,11 +339,16 @@ fn find(stack: &[Frame], seg: &Segment<'_>, id: u64, el1: &[u8], with_qual: bool
             }
             return Some(Hit::Seg(d, si));
         }
+        let from = usize::from(f.spec.first_child[slot]);
         if f.spec.child_mask & bit != 0
-            && let Some(ci) = f.spec.children.iter().position(|l| {
-                l.segments
-                    .first()
-                    .is_some_and(|s| s.id_packed == id && s.matches_el1(id, seg, el1, with_qual))
+            && let Some(ci) = f.spec.children.get(from..).and_then(|rest| {
+                rest.iter()
+                    .position(|l| {
+                        l.segments.first().is_some_and(|s| {
+                            s.id_packed == id && s.matches_el1(id, seg, el1, with_qual)
+                        })
+                    })
+                    .map(|i| from + i)
             })
         {
             return Some(Hit::Loop(d, ci));
@@ -398,21 +417,15 @@ fn close_frame(f: &Frame, c: &mut Ctx<'_>, seg: &Segment<'_>, pos: usize) {
     }
 }
 
-fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, c: &mut Ctx<'_>) {
+fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str, c: &mut Ctx<'_>) {
+    let seg = fields.segment();
     let d = seg.delimiters();
     // One pass over the segment: most have no repetition or component separator and only
     // X12 characters, which spares the per-element searches below.
     let rep = d.repetition.unwrap_or(d.element);
-    let (mut has_rep, mut has_comp, mut bad_char) = (false, false, false);
-    for &b in seg.raw() {
-        has_rep |= b == rep;
-        has_comp |= b == d.component;
-        bad_char |= !is_x12_char(b);
-    }
+    let (has_rep, has_comp, bad_char) = scan_bytes(seg.raw(), rep, d.component);
     let has_rep = has_rep && d.repetition.is_some();
     let mut n = 0;
-    // Split once, eight bytes at a time (`Segment::fields`).
-    let fields = seg.fields();
     for k in 1..fields.len() {
         n = k;
         let v = fields.get(k);
@@ -453,7 +466,7 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
         }
         if has_rep
             && let Some(r) = d.repetition
-            && memchr::memchr(r, v).is_some()
+            && v.contains(&r)
         {
             c.push(
                 seg,
@@ -525,6 +538,11 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
                 } else {
                     &[]
                 };
+                // Most listed components are not sent (HI: 9 listed, 2 sent): an empty one
+                // matters only when required.
+                if cv.is_empty() && cs.usage != Usage::Required {
+                    continue;
+                }
                 check_value(
                     &ElHot::of(cs, 1),
                     cs,
@@ -541,7 +559,7 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
             }
             continue;
         }
-        if has_comp && memchr::memchr(d.component, v).is_some() {
+        if has_comp && v.contains(&d.component) {
             c.push(
                 seg,
                 pos,
@@ -591,6 +609,41 @@ fn check_elements(spec: &SegSpec, seg: &Segment<'_>, pos: usize, loop_id: &str, 
             format!("required element {}{:02} is missing", spec.id, es.pos),
         );
     }
+}
+
+/// Whether `raw` holds the repetition separator, the component separator, and a byte outside
+/// the X12 character set (0x20..=0x7E): eight bytes at a time, the tail padded with a letter.
+#[inline]
+fn scan_bytes(raw: &[u8], rep: u8, comp: u8) -> (bool, bool, bool) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let (rep_splat, comp_splat) = (u64::from(rep) * LO, u64::from(comp) * LO);
+    // High bit of each byte set where the byte is zero (exact: no carries across bytes).
+    let zero = |x: u64| !(((x & !HI).wrapping_add(!HI)) | x | !HI);
+    let (mut r, mut c, mut bad) = (0u64, 0u64, 0u64);
+    let mut word = |w: u64| {
+        r |= zero(w ^ rep_splat);
+        c |= zero(w ^ comp_splat);
+        // Below 0x20: adding 0x60 leaves bit 7 clear for bytes under 0x20 (and 0x80..); at or
+        // above 0x7F: adding 0x01 to the low seven bits sets bit 7 (for 0x7F) or bit 7 is set.
+        let low7 = w & !HI;
+        let below = !(low7.wrapping_add(0x6060_6060_6060_6060)) & !w & HI;
+        let above = (low7.wrapping_add(LO) | w) & HI;
+        bad |= below | above;
+    };
+    let mut chunks = raw.chunks_exact(8);
+    for ch in &mut chunks {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(ch);
+        word(u64::from_le_bytes(b));
+    }
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        let mut b = [b'A'; 8];
+        b[..tail.len()].copy_from_slice(tail);
+        word(u64::from_le_bytes(b));
+    }
+    (r != 0, c != 0, bad != 0)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -833,4 +886,45 @@ fn is_known_segment_id(id: &[u8]) -> bool {
         b"TOO", b"CR4", b"CR5", b"CR7", b"CR8", b"HSD", b"MPI", b"DSB", b"UR", b"RDM",
     ];
     IDS.contains(&id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The eight-bytes-at-a-time scan agrees with a byte loop for every byte value, length and
+    /// separator choice.
+    #[test]
+    fn scan_bytes_matches_a_byte_loop() {
+        let mut rng = crate::synth::Rng::new(0x243f_6a88_85a3_08d3);
+        let mut next = || rng.next_u64();
+        for (rep, comp) in [(b'^', b':'), (b'!', b'>'), (0x1f, 0x7f), (b'A', b'B')] {
+            for len in 0..40 {
+                for _ in 0..200 {
+                    let raw: Vec<u8> = (0..len)
+                        .map(|_| {
+                            let r = next();
+                            match r % 4 {
+                                0 => (r >> 8) as u8,
+                                1 => {
+                                    [rep, comp, 0x1f, 0x20, 0x7e, 0x7f, 0x80][(r >> 8) as usize % 7]
+                                }
+                                _ => b'a' + (r >> 8) as u8 % 26,
+                            }
+                        })
+                        .collect();
+                    let want = (
+                        raw.contains(&rep),
+                        raw.contains(&comp),
+                        raw.iter().any(|&b| !is_x12_char(b)),
+                    );
+                    let got = scan_bytes(&raw, rep, comp);
+                    // Padding the tail with 'A' may only add a separator that is 'A'.
+                    assert_eq!(got.2, want.2, "{raw:?}");
+                    assert!(got.0 == want.0 || (rep == b'A' && got.0), "{raw:?}");
+                    assert!(got.1 == want.1 || (comp == b'A' && got.1), "{raw:?}");
+                }
+            }
+        }
+    }
 }
