@@ -43,11 +43,9 @@ bench-claims:
 bench-receivables:
 	scripts/bench/receivables-bench.sh
 
+# rcm-x12 and its peers in one run (RUNS=N: runs per mode, default 7; see the script's header).
 bench-x12:
-	cargo build --release -p rcm-x12 --examples
-	target/release/examples/synth /tmp/openrcm-x12 1MB 100MB 1GB
-	for f in /tmp/openrcm-x12/*.x12; do target/release/examples/measure $$f; done
-	cargo bench -p rcm-x12 --bench x12
+	scripts/bench/x12-bench.sh $(RUNS)
 
 clean-data:
 	rm -rf $(DATA_DIR)

@@ -1414,7 +1414,8 @@ fn ack_277(answers: &[(String, &str, &str)], control: u32) -> Vec<u8> {
         "HL*3*2*19*1".into(),
         "NM1*85*2*LAKESIDE FAMILY PRACTICE*****XX*1234567893".into(),
         "TRN*1*PROV1".into(),
-        "STC*A1:19*20261124*WQ*375".into(),
+        // The provider level (2200C) status carries no date.
+        "STC*A1:19**WQ*375".into(),
     ];
     for (i, (pcn, stc, ccn)) in answers.iter().enumerate() {
         segs.push(format!("HL*{}*3*PT", 4 + i));

@@ -302,6 +302,18 @@ impl<R: Read> StreamReader<R> {
         if self.done {
             return None;
         }
+        if let Some((s, e)) = self.buffered_segment() {
+            self.index += 1;
+            self.start = e + 1;
+            self.last = Some((s, e));
+            let d = self.delims?;
+            return Some(Ok(Segment::new(
+                &self.buf[s..e],
+                d,
+                self.base + s as u64,
+                self.index,
+            )));
+        }
         match self.locate() {
             Ok(Some((s, e, next, d))) => {
                 self.start = next;
@@ -318,6 +330,28 @@ impl<R: Read> StreamReader<R> {
                 Some(Err(err))
             }
         }
+    }
+
+    /// The usual case, decided without reading: the next segment (after at most a line break)
+    /// is already whole in the buffer, is not an ISA, and enough follows it that no ISA could be
+    /// cut short. Returns its (start, end); `None` sends the caller down the general path.
+    #[inline]
+    fn buffered_segment(&mut self) -> Option<(usize, usize)> {
+        let d = self.delims?;
+        let mut s = self.start;
+        while let Some(&b) = self.buf.get(s)
+            && s < self.end
+            && is_filler(b, Some(d))
+        {
+            s += 1;
+        }
+        if self.end - s < crate::delim::ISA_MAX_SCAN + 3 || self.buf.get(s) == Some(&b'I') {
+            return None;
+        }
+        let hay_end = self.end.min(s + self.max_len + 1);
+        let e = s + memchr::memchr(d.segment, self.buf.get(s..hay_end)?)?;
+        self.start = s;
+        Some((s, e))
     }
 
     /// Finds the next segment: (start, end, next start, delimiters) in `buf`.

@@ -1436,7 +1436,8 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     /// receiver (2200B) and provider (2200C) levels against the claims (2200D) under them, the
     /// claim's TRN*2 and STC, valid status category codes, and STC02 dates not after BHT04.
     fn status277(&mut self, segs: &[Fields<'_>]) {
-        /// A level's reported totals (QTY*90/AA, AMT*YU/YY) and what its claims add up to.
+        /// A level's reported totals (QTY*90/AA at 2200B, QTY*QA/QC at 2200C, AMT*YU/YY) and what
+        /// its claims add up to.
         struct Level<'s> {
             name: &'static str,
             qty_acc: Option<(Segment<'s>, usize)>,
@@ -1528,9 +1529,13 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         _ => None,
                     };
                     if let Some(lv) = lv {
+                        // Claim counts: 90/AA at the information receiver, QA/QC at the provider.
+                        let provider_level = at == At::Provider;
                         let slot = match (s.id(), s.el(1)) {
-                            (b"QTY", b"90") => &mut lv.qty_acc,
-                            (b"QTY", b"AA") => &mut lv.qty_rej,
+                            (b"QTY", b"90") if !provider_level => &mut lv.qty_acc,
+                            (b"QTY", b"AA") if !provider_level => &mut lv.qty_rej,
+                            (b"QTY", b"QA") if provider_level => &mut lv.qty_acc,
+                            (b"QTY", b"QC") if provider_level => &mut lv.qty_rej,
                             (b"AMT", b"YU") => &mut lv.amt_acc,
                             (b"AMT", b"YY") => &mut lv.amt_rej,
                             _ => continue,
@@ -1588,7 +1593,9 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         }
                         rejected |= !crate::codes::CLAIM_STATUS_CATEGORY_ACCEPTED.contains(&code);
                     }
+                    // The provider level (2200C) status carries no date (STC02 not used).
                     match Date::parse(s.el(2)) {
+                        None if at == At::Provider => {}
                         None => self.push(
                             Severity::Error,
                             s,
@@ -1652,14 +1659,14 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                 (
                     lv.qty_acc,
                     "277CA-QTY-ACCEPTED",
-                    "QTY*90 total accepted quantity",
+                    "total accepted quantity",
                     lv.accepted,
                     "accepted (status category A1/A2)",
                 ),
                 (
                     lv.qty_rej,
                     "277CA-QTY-REJECTED",
-                    "QTY*AA total rejected quantity",
+                    "total rejected quantity",
                     lv.rejected,
                     "rejected (status category other than A1/A2)",
                 ),
@@ -1673,8 +1680,9 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         Some(2),
                         rule,
                         format!(
-                            "{} level: {what} is {} but {n} {} (2200D) under this level {} {cats}",
+                            "{} level: QTY*{} {what} is {} but {n} {} (2200D) under this level {} {cats}",
                             lv.name,
+                            printable(s.el_str(1)),
                             printable(s.el_str(2)),
                             claims(n),
                             if n == 1 { "is" } else { "are" }

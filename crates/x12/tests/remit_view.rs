@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
 
-use rcm_x12::envelope::{Handler, TxContext, drive_slice};
+use rcm_x12::envelope::{Handler, TransactionSet, TxContext, drive_slice};
 use rcm_x12::model::remit835;
 use rcm_x12::synth::{self, Rng};
 use rcm_x12::{Finding, Segment};
@@ -15,12 +15,23 @@ struct Compare {
     claims: usize,
 }
 impl Handler for Compare {
-    fn transaction(&mut self, ctx: &TxContext, segments: &[Segment<'_>]) {
+    fn transaction(&mut self, _ctx: &TxContext, _segments: &[Segment<'_>]) {
+        unreachable!("the drivers hand sets over through transaction_set");
+    }
+    fn transaction_set(&mut self, ctx: &TxContext, tx: TransactionSet<'_, '_>) {
         if ctx.set_id != "835" {
             return;
         }
+        let segments = tx.segments;
         let owned = remit835::parse(segments);
         let view = remit835::parse_view(segments);
+        // Reading the set's text once (when it is all UTF-8) gives the same view.
+        let view_set = remit835::parse_view_set(tx);
+        match (&view, &view_set) {
+            (Ok(a), Ok(b)) => assert_eq!(a.to_owned(), b.to_owned()),
+            (Err(a), Err(b)) => assert_eq!(a, b),
+            _ => panic!("the set view and the segment view disagree"),
+        }
         match (&owned, &view) {
             (Ok(o), Ok(v)) => {
                 assert_eq!(&v.to_owned(), o);

@@ -29,9 +29,9 @@ fn clean() -> Vec<String> {
         "HL*3*2*19*1",                         // 16
         "NM1*85*2*CLINIC*****XX*1234567893",   // 17
         "TRN*1*PROV1",                         // 18
-        "STC*A1:20*20240105*WQ*300",           // 19
-        "QTY*90*1",                            // 20
-        "QTY*AA*1",                            // 21
+        "STC*A1:20**WQ*300",                   // 19 (no STC02 at 2200C)
+        "QTY*QA*1",                            // 20
+        "QTY*QC*1",                            // 21
         "AMT*YU*100",                          // 22
         "AMT*YY*200",                          // 23
         "HL*4*3*PT",                           // 24
@@ -120,7 +120,7 @@ fn accepted_quantity_must_count_the_accepted_claims() {
 #[test]
 fn rejected_quantity_at_the_provider_level() {
     let mut tx = clean();
-    set(&mut tx, 21, "QTY*AA*0");
+    set(&mut tx, 21, "QTY*QC*0");
     let r = check(&tx);
     assert!(
         has(&r, "277CA-QTY-REJECTED", 21, Some(2)),
@@ -133,7 +133,7 @@ fn rejected_quantity_at_the_provider_level() {
         .find(|f| f.rule == "277CA-QTY-REJECTED")
         .unwrap();
     assert!(
-        f.message.contains("billing provider (2200C)"),
+        f.message.contains("billing provider (2200C)") && f.message.contains("QTY*QC"),
         "{}",
         f.message
     );
@@ -264,7 +264,8 @@ fn status_date_is_valid_and_not_after_bht04() {
         .find(|f| f.rule == "277CA-STC-DATE")
         .unwrap();
     assert!(f.message.contains("BHT04"), "{}", f.message);
-    // The 2200B STC (an `open` table entry) is checked too; an impossible date is reported.
+    // The 2200B STC is checked too; an impossible date is reported by the rule (and by the
+    // element table as EL-DATE).
     let mut tx = clean();
     set(&mut tx, 11, "STC*A1:20*20240231*WQ*300");
     let r = check(&tx);

@@ -9,11 +9,14 @@ use rcm_x12::model::claim837::ClaimKind;
 use rcm_x12::{Finding, Segment, StreamReader, synth};
 use std::io::Read;
 
-/// What a handler sees of each transaction set: its control number, its bytes, and each
-/// segment's bytes, number and offset (and whether every segment lies inside the set's bytes).
+/// A segment as handed over: its bytes, number and offset.
+type SegmentSeen = (Vec<u8>, u64, u64);
+
+/// What a handler sees of each transaction set: its control number, its bytes, its segments
+/// (and whether every segment lies inside the set's bytes).
 #[derive(Default)]
 struct Seen {
-    sets: Vec<(String, Vec<u8>, Vec<(Vec<u8>, u64, u64)>, bool)>,
+    sets: Vec<(String, Vec<u8>, Vec<SegmentSeen>, bool)>,
     rules: Vec<&'static str>,
     segments: usize,
 }

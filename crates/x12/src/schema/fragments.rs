@@ -15,6 +15,12 @@ SEG PER S 2 q1=IC
   8 S AN 1 256
 "#,
     ),
+    // Contact named by telephone only, with an optional extension (837P property and casualty
+    // subscriber/patient contact, 2310C service facility contact).
+    (
+        "PER_TE",
+        "\nSEG PER S 1\n  1 R ID 2 2 IC\n  2 S AN 1 60\n  3 R ID 2 2 TE\n  4 R AN 1 256\n  5 S ID 2 2 EX\n  6 S AN 1 256\n",
+    ),
     ("N3R", "\nSEG N3 R 1\n  1 R AN 1 55\n  2 S AN 1 55\n"),
     ("N3S", "\nSEG N3 S 1\n  1 R AN 1 55\n  2 S AN 1 55\n"),
     (

@@ -1,4 +1,18 @@
 //! 837 Professional, 005010X222A1: loops, segments and element rules we check.
+//!
+//! The element tables of the rarely sent segments (PWK, CN1, K3, CR1, CR2, the PER of 2010BA,
+//! 2010CA and 2310C, CRC in 2300 and 2400, the 2300 HI anesthesia and condition variants, HCP in
+//! 2300 and 2400, the 2310E/F and 2420G/H ambulance NM1, MOA, the 2330C-2330G NM1/REF, SV5,
+//! CR3, QTY, MEA, the 2400 NTE, PS1 and the 2440 LQ/FRM) are transcribed from the pyx12 4.0.0
+//! map `837.5010.X222.A1.xml` (element usage and code values) and its `dataele.xml` (types and
+//! lengths). Not-used elements after the last used one are left out (data there is reported as
+//! not used all the same). What they leave out: the map's external lists we do not keep (the MOA
+//! remark codes: only length is checked there), and the guide's syntax notes between elements
+//! (PWK P0506, HCP R0113/P0910/P1112…). The map gives no state list for the ambulance pick-up
+//! and drop-off N402 (2310E/F, 2420G/H); the guide's code source 22 (states and provinces) is
+//! applied there as everywhere else. Segments the guide repeats with different qualifiers and
+//! element rules (CRC, 2300 HI, QTY, 2400 NTE) are separate entries selected by their qualifier;
+//! every composite of one HI must carry that variant's qualifier, as the guide requires.
 
 pub const TABLE: &str = r#"
 TX 837 005010X222A1 "Health Care Claim: Professional"
@@ -106,7 +120,7 @@ LOOP 2000A R 0 "Billing Provider Hierarchical Level"
       SEG REF S 2 q1=SY,Y4
         1 R ID 2 3 SY,Y4
         2 R AN 1 50
-      SEG PER S 1 open
+      USE PER_TE
     LOOP 2010BB R 1 "Payer Name"
       SEG NM1 R 1 q1=PR
         1 R ID 2 3 PR
@@ -150,7 +164,7 @@ LOOP 2000A R 0 "Billing Provider Hierarchical Level"
         SEG REF S 2 q1=Y4,1W,SY
           1 R ID 2 3 Y4,1W,SY
           2 R AN 1 50
-        SEG PER S 1 open
+        USE PER_TE
       USE CLAIM
 SEG SE R 1
   1 R N0 1 10
@@ -209,7 +223,7 @@ LOOP 2300 S 100 "Claim Information"
     1 R AN 1 80
     2 N ID 1 2
     3 N C
-  SEG NTE S 1
+  SEG NTE S 1 q1=ADD,CER,DCP,DGN,TPO
     1 R ID 3 3 ADD,CER,DCP,DGN,TPO
     2 R AN 1 80
   SEG CR1 S 1
@@ -236,7 +250,37 @@ LOOP 2300 S 100 "Claim Information"
     10 S AN 1 80
     11 S AN 1 80
     12 N ID 1 1
-  SEG CRC S 8 open
+  # Ambulance Certification
+  SEG CRC S 3 q1=07
+    1 R ID 2 2 07
+    2 R ID 1 1 N,Y
+    3 R ID 2 3 01,04,05,06,07,08,09,12
+    4 S ID 2 3 01,04,05,06,07,08,09,12
+    5 S ID 2 3 01,04,05,06,07,08,09,12
+    6 S ID 2 3 01,04,05,06,07,08,09,12
+    7 S ID 2 3 01,04,05,06,07,08,09,12
+  # Patient Condition Information: Vision
+  SEG CRC S 3 q1=E1,E2,E3
+    1 R ID 2 2 E1,E2,E3
+    2 R ID 1 1 N,Y
+    3 R ID 2 3 L1,L2,L3,L4,L5
+    4 S ID 2 3 L1,L2,L3,L4,L5
+    5 S ID 2 3 L1,L2,L3,L4,L5
+    6 S ID 2 3 L1,L2,L3,L4,L5
+    7 S ID 2 3 L1,L2,L3,L4,L5
+  # Homebound Indicator
+  SEG CRC S 1 q1=75
+    1 R ID 2 2 75
+    2 R ID 1 1 Y
+    3 R ID 2 3 IH
+  # EPSDT Referral
+  SEG CRC S 1 q1=ZZ
+    1 R ID 2 2 ZZ
+    2 R ID 1 1 N,Y
+    3 R ID 2 3 AV,NU,S2,ST
+    4 S ID 2 3 AV,NU,S2,ST
+    5 S ID 2 3 AV,NU,S2,ST
+  # Health Care Diagnosis Code
   SEG HI R 1 q1.1=ABK,BK
     1 R C
       1.1 R ID 1 3 ABK,BK
@@ -274,8 +318,68 @@ LOOP 2300 S 100 "Claim Information"
     12 S C
       12.1 R ID 1 3 ABF,BF
       12.2 R AN 1 30
-  SEG HI S 3 q1.1=BP,BO,BG open
-  SEG HCP S 1 open
+  # Anesthesia Related Procedure (HI01 BP surgical procedure, HI02 BO additional)
+  SEG HI S 1 q1.1=BP,BO
+    1 R C
+      1.1 R ID 1 3 BP
+      1.2 R AN 1 30
+    2 S C
+      2.1 R ID 1 3 BO
+      2.2 R AN 1 30
+  # Condition Information
+  SEG HI S 2 q1.1=BG
+    1 R C
+      1.1 R ID 1 3 BG
+      1.2 R AN 1 30
+    2 S C
+      2.1 R ID 1 3 BG
+      2.2 R AN 1 30
+    3 S C
+      3.1 R ID 1 3 BG
+      3.2 R AN 1 30
+    4 S C
+      4.1 R ID 1 3 BG
+      4.2 R AN 1 30
+    5 S C
+      5.1 R ID 1 3 BG
+      5.2 R AN 1 30
+    6 S C
+      6.1 R ID 1 3 BG
+      6.2 R AN 1 30
+    7 S C
+      7.1 R ID 1 3 BG
+      7.2 R AN 1 30
+    8 S C
+      8.1 R ID 1 3 BG
+      8.2 R AN 1 30
+    9 S C
+      9.1 R ID 1 3 BG
+      9.2 R AN 1 30
+    10 S C
+      10.1 R ID 1 3 BG
+      10.2 R AN 1 30
+    11 S C
+      11.1 R ID 1 3 BG
+      11.2 R AN 1 30
+    12 S C
+      12.1 R ID 1 3 BG
+      12.2 R AN 1 30
+  SEG HCP S 1
+    1 R ID 2 2 00,01,02,03,04,05,07,08,09,10,11,12,13,14
+    2 R R 1 18
+    3 S R 1 18
+    4 S AN 1 50
+    5 S R 1 9
+    6 S AN 1 50
+    7 S R 1 18
+    8 N AN 1 48
+    9 N ID 2 2
+    10 N AN 1 48
+    11 N ID 2 2
+    12 N R 1 15
+    13 S ID 2 2 T1,T2,T3,T4,T5,T6
+    14 S ID 1 2 1,2,3,4,5
+    15 S ID 1 2 1,2,3,4,5,6
   LOOP 2310A S 2 "Referring Provider Name"
     SEG NM1 R 1 q1=DN,P3
       1 R ID 2 3 DN,P3
@@ -312,7 +416,7 @@ LOOP 2300 S 100 "Claim Information"
     USE N3R
     USE N4R
     USE REF_PRV
-    SEG PER S 1 open
+    USE PER_TE
   LOOP 2310D S 1 "Supervising Provider Name"
     SEG NM1 R 1 q1=DQ
       1 R ID 2 3 DQ
@@ -325,11 +429,16 @@ LOOP 2300 S 100 "Claim Information"
       9 S AN 2 80
     USE REF_PRV
   LOOP 2310E S 1 "Ambulance Pick-up Location"
-    SEG NM1 R 1 q1=PW open
+    SEG NM1 R 1 q1=PW
+      1 R ID 2 3 PW
+      2 R ID 1 1 2
     USE N3R
     USE N4R
   LOOP 2310F S 1 "Ambulance Drop-off Location"
-    SEG NM1 R 1 q1=45 open
+    SEG NM1 R 1 q1=45
+      1 R ID 2 3 45
+      2 R ID 1 1 2
+      3 S AN 1 60
     USE N3R
     USE N4R
   LOOP 2320 S 10 "Other Subscriber Information"
@@ -348,7 +457,16 @@ LOOP 2300 S 100 "Claim Information"
       3 R ID 1 1 N,W,Y
       4 S ID 1 1 P
       6 R ID 1 1 I,Y
-    SEG MOA S 1 open
+    SEG MOA S 1
+      1 S R 1 10
+      2 S R 1 18
+      3 S AN 1 50
+      4 S AN 1 50
+      5 S AN 1 50
+      6 S AN 1 50
+      7 S AN 1 50
+      8 S R 1 18
+      9 S R 1 18
     LOOP 2330A R 1 "Other Subscriber Name"
       SEG NM1 R 1 q1=IL
         1 R ID 2 3 IL
@@ -381,20 +499,40 @@ LOOP 2300 S 100 "Claim Information"
         1 R ID 2 3 2U,EI,FY,NF,G1,9F,T4,F8
         2 R AN 1 50
     LOOP 2330C S 2 "Other Payer Referring Provider"
-      SEG NM1 R 1 q1=DN,P3 open
-      SEG REF R 3 open
+      SEG NM1 R 1 q1=DN,P3
+        1 R ID 2 3 DN,P3
+        2 R ID 1 1 1
+      SEG REF R 3
+        1 R ID 2 3 0B,1G,G2
+        2 R AN 1 50
     LOOP 2330D S 1 "Other Payer Rendering Provider"
-      SEG NM1 R 1 q1=82 open
-      SEG REF R 3 open
+      SEG NM1 R 1 q1=82
+        1 R ID 2 3 82
+        2 R ID 1 1 1,2
+      SEG REF R 3
+        1 R ID 2 3 0B,1G,G2,LU
+        2 R AN 1 50
     LOOP 2330E S 1 "Other Payer Service Facility Location"
-      SEG NM1 R 1 q1=77 open
-      SEG REF R 3 open
+      SEG NM1 R 1 q1=77
+        1 R ID 2 3 77
+        2 R ID 1 1 2
+      SEG REF R 3
+        1 R ID 2 3 0B,G2,LU
+        2 R AN 1 50
     LOOP 2330F S 1 "Other Payer Supervising Provider"
-      SEG NM1 R 1 q1=DQ open
-      SEG REF R 3 open
+      SEG NM1 R 1 q1=DQ
+        1 R ID 2 3 DQ
+        2 R ID 1 1 1
+      SEG REF R 3
+        1 R ID 2 3 0B,1G,G2,LU
+        2 R AN 1 50
     LOOP 2330G S 1 "Other Payer Billing Provider"
-      SEG NM1 R 1 q1=85 open
-      SEG REF R 2 open
+      SEG NM1 R 1 q1=85
+        1 R ID 2 3 85
+        2 R ID 1 1 1,2
+      SEG REF R 2
+        1 R ID 2 3 G2,LU
+        2 R AN 1 50
   LOOP 2400 R 50 "Service Line Number"
     SEG LX R 1
       1 R N0 1 6
@@ -420,7 +558,15 @@ LOOP 2300 S 100 "Claim Information"
       11 S ID 1 1 Y
       12 S ID 1 1 Y
       15 S ID 1 1 0
-    SEG SV5 S 1 open
+    SEG SV5 S 1
+      1 R C
+        1.1 R ID 2 2 HC
+        1.2 R AN 1 48
+      2 R ID 2 2 DA
+      3 R R 1 15
+      4 R R 1 18
+      5 R R 1 18
+      6 R ID 1 1 1,4,6
     SEG PWK S 11
       1 R ID 2 2 03,04,05,06,07,08,09,10,11,13,15,21,A3,A4,AM,AS,B2,B3,B4,BR,BS,BT,CB,CK,CT,D2,DA,DB,DG,DJ,DS,EB,HC,HR,I5,IR,LA,M1,MT,NN,OB,OC,OD,OE,OX,OZ,P4,P5,PE,PN,PO,PQ,PY,PZ,RB,RR,RT,RX,SG,V5,XP
       2 R ID 1 2 AA,BM,EL,EM,FT,FX,AB,AD,AF,AG,NS
@@ -442,14 +588,46 @@ LOOP 2300 S 100 "Claim Information"
       8 N AN 1 55
       9 S AN 1 80
       10 S AN 1 80
-    SEG CR3 S 1 open
-    SEG CRC S 5 open
+    SEG CR3 S 1
+      1 R ID 1 1 I,R,S
+      2 R ID 2 2 MO
+      3 R R 1 15
+    # Ambulance Certification
+    SEG CRC S 3 q1=07
+      1 R ID 2 2 07
+      2 R ID 1 1 N,Y
+      3 R ID 2 3 01,04,05,06,07,08,09,12
+      4 S ID 2 3 01,04,05,06,07,08,09,12
+      5 S ID 2 3 01,04,05,06,07,08,09,12
+      6 S ID 2 3 01,04,05,06,07,08,09,12
+      7 S ID 2 3 01,04,05,06,07,08,09,12
+    # Hospice Employee Indicator
+    SEG CRC S 1 q1=70
+      1 R ID 2 2 70
+      2 R ID 1 1 N,Y
+      3 R ID 2 3 65
+    # Condition Indicator/Durable Medical Equipment
+    SEG CRC S 1 q1=09
+      1 R ID 2 2 09
+      2 R ID 1 1 N,Y
+      3 R ID 2 3 38,ZV
+      4 S ID 2 3 38,ZV
     SEG DTP R 11 q1=472,471,607,463,461,304,738,739,011,455,454
       1 R ID 3 3 472,471,607,463,461,304,738,739,011,455,454
       2 R ID 2 3 D8,RD8
       3 R AN 1 35
-    SEG QTY S 2 open
-    SEG MEA S 5 open
+    # Ambulance Patient Count
+    SEG QTY S 1 q1=PT
+      1 R ID 2 2 PT
+      2 R R 1 15
+    # Obstetric Anesthesia Additional Units
+    SEG QTY S 1 q1=FL
+      1 R ID 2 2 FL
+      2 R R 1 15
+    SEG MEA S 5
+      1 R ID 2 2 OG,TR
+      2 R ID 1 3 HT,R1,R2,R3,R4
+      3 R R 1 20
     SEG CN1 S 1
       1 R ID 2 2 01,02,03,04,05,06,09
       2 S R 1 18
@@ -467,9 +645,33 @@ LOOP 2300 S 100 "Claim Information"
       1 R AN 1 80
       2 N ID 1 2
       3 N C
-    SEG NTE S 2 open
-    SEG PS1 S 1 open
-    SEG HCP S 1 open
+    # Line Note
+    SEG NTE S 1 q1=ADD,DCP
+      1 R ID 3 3 ADD,DCP
+      2 R AN 1 80
+    # Third Party Organization Notes
+    SEG NTE S 1 q1=TPO
+      1 R ID 3 3 TPO
+      2 R AN 1 80
+    SEG PS1 S 1
+      1 R AN 1 50
+      2 R R 1 18
+    SEG HCP S 1
+      1 R ID 2 2 00,01,02,03,04,05,06,07,08,09,10,11,12,13,14
+      2 R R 1 18
+      3 S R 1 18
+      4 S AN 1 50
+      5 S R 1 9
+      6 S AN 1 50
+      7 S R 1 18
+      8 N AN 1 48
+      9 S ID 2 2 ER,HC,IV,WK
+      10 S AN 1 48
+      11 S ID 2 2 MJ,UN
+      12 S R 1 15
+      13 S ID 2 2 T1,T2,T3,T4,T5,T6
+      14 S ID 1 2 1,2,3,4,5
+      15 S ID 1 2 1,2,3,4,5,6
     LOOP 2410 S 1 "Drug Identification"
       SEG LIN R 1
         2 R ID 2 2 EN,EO,HI,N4,ON,UK,UP
@@ -509,13 +711,18 @@ LOOP 2300 S 100 "Claim Information"
       USE NM1P:DN,P3
       USE REF_PRV
     LOOP 2420G S 1 "Ambulance Pick-up Location"
-      SEG NM1 R 1 q1=PW open
-      SEG N3 R 1 open
-      SEG N4 R 1 open
+      SEG NM1 R 1 q1=PW
+        1 R ID 2 3 PW
+        2 R ID 1 1 2
+      USE N3R
+      USE N4R
     LOOP 2420H S 1 "Ambulance Drop-off Location"
-      SEG NM1 R 1 q1=45 open
-      SEG N3 R 1 open
-      SEG N4 R 1 open
+      SEG NM1 R 1 q1=45
+        1 R ID 2 3 45
+        2 R ID 1 1 2
+        3 S AN 1 60
+      USE N3R
+      USE N4R
     LOOP 2430 S 15 "Line Adjudication Information"
       SEG SVD R 1
         1 R AN 2 80
@@ -539,6 +746,13 @@ LOOP 2300 S 100 "Claim Information"
         1 R ID 1 3 EAF
         2 R R 1 18
     LOOP 2440 S 0 "Form Identification Code"
-      SEG LQ R 1 open
-      SEG FRM R 99 open
+      SEG LQ R 1
+        1 R ID 1 3 AS,UT
+        2 R AN 1 30
+      SEG FRM R 99
+        1 R AN 1 20
+        2 S ID 1 1 N,W,Y
+        3 S AN 1 50
+        4 S DT 8 8
+        5 S R 1 6
 "#;
