@@ -58,6 +58,8 @@ pub struct ElemSpec {
     pub components: Vec<ElemSpec>,
     /// `codes` packed into integers (see [`pack`]) for fast lookup; empty when not packable.
     pub packed: Vec<u64>,
+    /// Derived: what the walker reads for this element when it is a component (see [`ElHot`]).
+    pub hot: ElHot,
 }
 
 #[derive(Clone, Debug)]
@@ -96,9 +98,16 @@ pub struct ElHot {
     pub coded: bool,
     pub min: u32,
     pub max: u32,
+    /// A short code list (`packed` of at most [`ElHot::INLINE_CODES`] codes) kept here, so the
+    /// usual qualifier check reads no other memory; `n_codes` 0 when the list is read from the
+    /// spec instead.
+    pub n_codes: u8,
+    pub codes: [u64; ElHot::INLINE_CODES],
 }
 
 impl ElHot {
+    pub const INLINE_CODES: usize = 4;
+
     pub const ABSENT: ElHot = ElHot {
         idx: 0,
         usage: Usage::Situational,
@@ -106,9 +115,22 @@ impl ElHot {
         coded: false,
         min: 0,
         max: 0,
+        n_codes: 0,
+        codes: [0; ElHot::INLINE_CODES],
     };
 
+    /// `e` must be derived already (its `packed` list filled in).
     pub fn of(e: &ElemSpec, idx: u8) -> ElHot {
+        let mut codes = [0; ElHot::INLINE_CODES];
+        let n_codes = if matches!(e.codes, CodeSet::List(_))
+            && !e.packed.is_empty()
+            && e.packed.len() <= ElHot::INLINE_CODES
+        {
+            codes[..e.packed.len()].copy_from_slice(&e.packed);
+            e.packed.len() as u8
+        } else {
+            0
+        };
         ElHot {
             idx,
             usage: e.usage,
@@ -116,6 +138,8 @@ impl ElHot {
             coded: !matches!(e.codes, CodeSet::Any),
             min: u32::try_from(e.min).unwrap_or(u32::MAX),
             max: u32::try_from(e.max).unwrap_or(u32::MAX),
+            n_codes,
+            codes,
         }
     }
 }
@@ -222,6 +246,7 @@ fn derive_el(e: &mut ElemSpec) {
     }
     for c in &mut e.components {
         derive_el(c);
+        c.hot = ElHot::of(c, 1);
     }
 }
 
@@ -452,6 +477,7 @@ fn parse_spec(text: &str, claim: &str) -> Result<TxSpec, String> {
                     codes,
                     components: vec![],
                     packed: vec![],
+                    hot: ElHot::ABSENT,
                 };
                 let lp = loop_at(&mut root, lpath).ok_or_else(|| err("bad nesting"))?;
                 let seg = lp.segments.get_mut(*si).ok_or_else(|| err("segment"))?;

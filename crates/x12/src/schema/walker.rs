@@ -544,7 +544,7 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
                     continue;
                 }
                 check_value(
-                    &ElHot::of(cs, 1),
+                    &cs.hot,
                     cs,
                     cv,
                     seg,
@@ -810,6 +810,13 @@ fn check_value(
     }
     if !h.coded {
         return;
+    }
+    if h.n_codes > 0 {
+        // A short list kept with the element's facts: the usual qualifier check.
+        let codes = &h.codes[..usize::from(h.n_codes).min(ElHot::INLINE_CODES)];
+        if super::pack(v).is_some_and(|p| codes.contains(&p)) {
+            return;
+        }
     }
     let code_ok = match &es.codes {
         CodeSet::Any => true,
