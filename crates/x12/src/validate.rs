@@ -426,7 +426,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
             }
             if sid == b"DTP" && !self.ctx.set_id.starts_with("837") {
                 // 837 calls check_dtp itself along with its claim rules.
-                self.check_dtp(s, pos);
+                let _ = self.check_dtp(s, pos);
             }
             if sid == b"N1" && s.el(3) == b"XX" && !npi_is_valid(s.el(4)) {
                 self.push(
@@ -776,11 +776,12 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
         let mut in_2010aa = false;
         let mut in_2320 = false;
         // SV1 segments whose diagnosis pointers are checked when the claim's HI count is known.
-        let mut pending_pointer_checks: Vec<(Segment<'_>, usize)> = Vec::new();
+        // (SV1, position, SV107 as sent)
+        let mut pending_pointer_checks: Vec<(Segment<'_>, usize, &[u8])> = Vec::new();
         #[allow(clippy::type_complexity)]
         fn finish_claim<'s>(
             c: Option<ClaimAcc<'s>>,
-            ptrs: &mut Vec<(Segment<'s>, usize)>,
+            ptrs: &mut Vec<(Segment<'s>, usize, &'s [u8])>,
             out: &mut Vec<(Segment<'s>, usize, Option<usize>, &'static str, String)>,
             institutional: bool,
         ) {
@@ -810,9 +811,10 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     "an institutional claim requires DTP*434 statement dates".into(),
                 ));
             }
-            for (s, pos) in ptrs.drain(..) {
-                let parsed = s
-                    .components(7)
+            for (s, pos, sv107) in ptrs.drain(..) {
+                let comp = s.delimiters().component;
+                let parsed = sv107
+                    .split(|&b| b == comp)
                     .filter_map(|p| std::str::from_utf8(p).ok()?.parse::<u32>().ok());
                 // SV107 holds up to four pointers: kept on the stack (a longer list is still read whole).
                 let mut small = [0u32; 16];
@@ -982,11 +984,10 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                     {
                         c.has_statement_dates = true;
                     }
-                    self.check_dtp(s, pos);
+                    let period = self.check_dtp(s, pos);
                     // Services cannot be billed before they happen.
                     if matches!(s.el(1), b"472" | b"434")
-                        && let (Some(p), Some(created)) =
-                            (crate::values::DatePeriod::parse(s.el(2), s.el(3)), created)
+                        && let (Some(p), Some(created)) = (period, created)
                     {
                         let last = match p {
                             crate::values::DatePeriod::Day { date } => date,
@@ -1036,7 +1037,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
                         );
                     }
                     if s.is(b"SV1") {
-                        pending_pointer_checks.push((*s.seg(), pos));
+                        pending_pointer_checks.push((*s.seg(), pos, s.get(7)));
                     }
                 }
                 b"LIN" => {
@@ -1343,40 +1344,41 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
         }
     }
 
-    /// DTP03 must match the DTP02 format (D8 one date, RD8 a range from ≤ to).
-    fn check_dtp(&mut self, s: &Fields<'_>, pos: usize) {
+    /// DTP03 must match the DTP02 format (D8 one date, RD8 a range from ≤ to). Returns the period
+    /// as read (for rules that compare it), whatever its year.
+    fn check_dtp(&mut self, s: &Fields<'_>, pos: usize) -> Option<crate::values::DatePeriod> {
         let (f, v) = (s.el(2), s.el(3));
+        let period = crate::values::DatePeriod::parse(f, v);
         match f {
-            b"D8" | b"RD8" => {
-                match crate::values::DatePeriod::parse(f, v).filter(|p| p.first().year >= 1800) {
-                    None => self.push(
-                        Severity::Error,
-                        s,
-                        pos,
-                        Some(3),
-                        "DTP-DATE",
-                        format!(
-                            "DTP03 is not a valid {} date",
-                            if f == b"D8" {
-                                "CCYYMMDD"
-                            } else {
-                                "CCYYMMDD-CCYYMMDD range"
-                            }
-                        ),
+            b"D8" | b"RD8" => match period.filter(|p| p.first().year >= 1800) {
+                None => self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(3),
+                    "DTP-DATE",
+                    format!(
+                        "DTP03 is not a valid {} date",
+                        if f == b"D8" {
+                            "CCYYMMDD"
+                        } else {
+                            "CCYYMMDD-CCYYMMDD range"
+                        }
                     ),
-                    Some(crate::values::DatePeriod::Range { from, to }) if from > to => self.push(
-                        Severity::Error,
-                        s,
-                        pos,
-                        Some(3),
-                        "DTP-RANGE",
-                        "DTP03 date range ends before it starts".into(),
-                    ),
-                    _ => {}
-                }
-            }
+                ),
+                Some(crate::values::DatePeriod::Range { from, to }) if from > to => self.push(
+                    Severity::Error,
+                    s,
+                    pos,
+                    Some(3),
+                    "DTP-RANGE",
+                    "DTP03 date range ends before it starts".into(),
+                ),
+                _ => {}
+            },
             _ => {}
         }
+        period
     }
 
     /// 999 counts: AK9 against the AK2/IK5 it carries.
