@@ -865,6 +865,8 @@ fn flush<H: Handler>(out: &mut Vec<Finding>, handler: &mut H) {
 /// number): its bytes stay in the reader's buffer until SE, so nothing is copied.
 struct OpenSet {
     metas: Vec<(u64, u32, u64)>,
+    /// The segments handed over, kept empty between sets for their allocation.
+    segments: Vec<Segment<'static>>,
     delims: Option<Delimiters>,
     /// Bytes of the set's segments so far (terminators not counted).
     bytes: usize,
@@ -896,10 +898,19 @@ impl OpenSet {
     }
 }
 
+/// An empty vector of `U` that keeps `v`'s allocation: for a vector of the same type with another
+/// lifetime (segments borrowed from one transaction set, then the next). Collecting an empty
+/// iterator in place reuses the buffer; allocating and freeing one per set made the allocator
+/// hand its memory back to the system and fault it in again for every set.
+pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
 /// Hands the open set, still in the reader's buffer, to the handler.
 fn hand_over<R: Read, H: Handler>(
     reader: &StreamReader<R>,
-    set: &OpenSet,
+    set: &mut OpenSet,
     ctx: &TxContext,
     handler: &mut H,
 ) {
@@ -913,7 +924,8 @@ fn hand_over<R: Read, H: Handler>(
             .checked_sub(kept_offset)
             .and_then(|o| usize::try_from(o).ok())
     };
-    let mut segments: Vec<Segment<'_>> = Vec::with_capacity(set.metas.len());
+    let mut segments: Vec<Segment<'_>> = recycle(std::mem::take(&mut set.segments));
+    segments.reserve(set.metas.len());
     segments.extend(set.metas.iter().filter_map(|&(offset, len, index)| {
         let start = at(offset)?;
         let raw = kept.get(start..start.checked_add(len as usize)?)?;
@@ -928,6 +940,7 @@ fn hand_over<R: Read, H: Handler>(
             segments: &segments,
         },
     );
+    set.segments = recycle(segments);
 }
 
 /// Streams any reader, checking envelopes and handing each transaction to `handler`. Memory is
@@ -942,6 +955,7 @@ pub fn drive_stream<R: Read, H: Handler>(
     let mut env = EnvelopeTracker::new();
     let mut set = OpenSet {
         metas: Vec::new(),
+        segments: Vec::new(),
         delims: None,
         bytes: 0,
         oversized: false,
@@ -1000,7 +1014,7 @@ pub fn drive_stream<R: Read, H: Handler>(
             }
             Step::End => {
                 if !set.oversized {
-                    hand_over(reader, &set, env.context(), handler);
+                    hand_over(reader, &mut set, env.context(), handler);
                 }
                 set.clear();
                 reader.release();
@@ -1015,7 +1029,7 @@ pub fn drive_stream<R: Read, H: Handler>(
                             &empty
                         }
                     };
-                    hand_over(reader, &set, ctx, handler);
+                    hand_over(reader, &mut set, ctx, handler);
                 }
                 set.clear();
                 reader.release();
@@ -1043,7 +1057,7 @@ pub fn drive_stream<R: Read, H: Handler>(
     env.finish(&mut out);
     flush(&mut out, handler);
     if open_tx {
-        hand_over(reader, &set, &ctx, handler);
+        hand_over(reader, &mut set, &ctx, handler);
     }
     error
 }

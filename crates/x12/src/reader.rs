@@ -211,8 +211,11 @@ impl<R: Read> StreamReader<R> {
         let from = self.keep.map_or(self.start, |k| k.min(self.start));
         // A buffer grown for a large transaction set is given back once nothing is kept.
         let oversized = self.keep.is_none() && self.buf.len() > self.base_len() + (8 << 20);
-        // Bytes move to the front only when the free space left cannot take a chunk.
-        if from > 0 && (self.buf.len() - self.end < self.chunk || oversized) {
+        // Bytes move to the front when there are few of them (reads then land in the same
+        // cache-warm start of the buffer), or when the free space left cannot take a chunk (a
+        // large kept set is not moved at every read).
+        let few = self.end - from <= self.chunk / 4;
+        if from > 0 && (few || self.buf.len() - self.end < self.chunk || oversized) {
             self.buf.copy_within(from..self.end, 0);
             self.base += from as u64;
             self.end -= from;
@@ -302,18 +305,6 @@ impl<R: Read> StreamReader<R> {
         if self.done {
             return None;
         }
-        if let Some((s, e)) = self.buffered_segment() {
-            self.index += 1;
-            self.start = e + 1;
-            self.last = Some((s, e));
-            let d = self.delims?;
-            return Some(Ok(Segment::new(
-                &self.buf[s..e],
-                d,
-                self.base + s as u64,
-                self.index,
-            )));
-        }
         match self.locate() {
             Ok(Some((s, e, next, d))) => {
                 self.start = next;
@@ -330,28 +321,6 @@ impl<R: Read> StreamReader<R> {
                 Some(Err(err))
             }
         }
-    }
-
-    /// The usual case, decided without reading: the next segment (after at most a line break)
-    /// is already whole in the buffer, is not an ISA, and enough follows it that no ISA could be
-    /// cut short. Returns its (start, end); `None` sends the caller down the general path.
-    #[inline]
-    fn buffered_segment(&mut self) -> Option<(usize, usize)> {
-        let d = self.delims?;
-        let mut s = self.start;
-        while let Some(&b) = self.buf.get(s)
-            && s < self.end
-            && is_filler(b, Some(d))
-        {
-            s += 1;
-        }
-        if self.end - s < crate::delim::ISA_MAX_SCAN + 3 || self.buf.get(s) == Some(&b'I') {
-            return None;
-        }
-        let hay_end = self.end.min(s + self.max_len + 1);
-        let e = s + memchr::memchr(d.segment, self.buf.get(s..hay_end)?)?;
-        self.start = s;
-        Some((s, e))
     }
 
     /// Finds the next segment: (start, end, next start, delimiters) in `buf`.

@@ -4,6 +4,8 @@ use crate::delim::Delimiters;
 
 /// One segment (without its terminator), borrowed from the input bytes.
 #[derive(Clone, Copy, Debug)]
+// Its bytes first: with `Fields` below, a segment's ID and first elements share a cache line.
+#[repr(C)]
 pub struct Segment<'a> {
     raw: &'a [u8],
     delims: Delimiters,
@@ -112,15 +114,15 @@ impl<'a> Segment<'a> {
     pub fn fields(&self) -> Fields<'a> {
         let raw = self.raw;
         let mut f = Fields {
-            ends: [0; MAX_FIELDS],
+            seg: *self,
             len: 0,
             inline: 0,
-            seg: *self,
+            ends: [0; MAX_FIELDS],
         };
-        // Positions are kept as u16 (48 bytes to initialise per segment; segments are a few
-        // hundred bytes at most); a longer segment is read through `el`.
-        if u16::try_from(raw.len()).is_err() {
-            f.len = self.element_count() + 1;
+        // Positions are kept as bytes (the whole split fits one cache line; segments are tens of
+        // bytes); a longer segment is read through `el`.
+        if u8::try_from(raw.len()).is_err() {
+            f.len = u32::try_from(self.element_count() + 1).unwrap_or(u32::MAX);
             return f;
         }
         let sep = self.delims.element;
@@ -133,7 +135,7 @@ impl<'a> Segment<'a> {
             while m != 0 {
                 let k = base + (m.trailing_zeros() / 8) as usize;
                 if count < MAX_FIELDS {
-                    f.ends[count] = k as u16;
+                    f.ends[count] = k as u8;
                 }
                 count += 1;
                 m &= m - 1;
@@ -143,16 +145,16 @@ impl<'a> Segment<'a> {
         for (j, &b) in chunks.remainder().iter().enumerate() {
             if b == sep {
                 if count < MAX_FIELDS {
-                    f.ends[count] = (base + j) as u16;
+                    f.ends[count] = (base + j) as u8;
                 }
                 count += 1;
             }
         }
         if count < MAX_FIELDS {
-            f.ends[count] = raw.len() as u16;
+            f.ends[count] = raw.len() as u8;
         }
-        f.len = count + 1;
-        f.inline = f.len.min(MAX_FIELDS) as u16;
+        f.len = u32::try_from(count + 1).unwrap_or(u32::MAX);
+        f.inline = (count + 1).min(MAX_FIELDS) as u8;
         f
     }
 
@@ -206,18 +208,20 @@ impl<'a> Segment<'a> {
 }
 
 /// Elements kept inline by [`Segment::fields`]; later ones are read from the raw segment.
-pub const MAX_FIELDS: usize = 24;
+pub const MAX_FIELDS: usize = 19;
 
-/// A segment's elements split once.
+/// A segment's elements split once: exactly one cache line (the validator keeps one per segment
+/// of a transaction set and its passes read them in turn).
 #[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
 pub struct Fields<'a> {
+    seg: Segment<'a>,
+    len: u32,
+    /// Elements readable from `ends` (0 for a segment too long for byte positions).
+    inline: u8,
     /// Byte position where each of the first `MAX_FIELDS` elements ends (its separator, or the
     /// segment's end); element `k` starts after the end of `k - 1`.
-    ends: [u16; MAX_FIELDS],
-    len: usize,
-    /// Elements readable from `ends` (0 for a segment too long for u16 positions).
-    inline: u16,
-    seg: Segment<'a>,
+    ends: [u8; MAX_FIELDS],
 }
 
 /// One in every byte.
@@ -248,7 +252,7 @@ impl<'a> Fields<'a> {
             };
             let end = self.ends[n] as usize;
             self.seg.raw.get(start..end).unwrap_or(&[])
-        } else if n < self.len {
+        } else if n < self.len as usize {
             self.seg.el(n)
         } else {
             &[]
@@ -269,7 +273,7 @@ impl<'a> Fields<'a> {
 
     /// Number of elements including the ID.
     pub fn len(&self) -> usize {
-        self.len
+        self.len as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -353,7 +357,8 @@ impl<'a> Elements<'a> for Fields<'a> {
 mod tests {
     use super::*;
 
-    /// A segment too long for u16 positions is still read whole (through `el`).
+    /// A segment too long for byte positions is still read whole (through `el`), at every
+    /// length around the limit.
     #[test]
     fn fields_of_a_very_long_segment() {
         let mut raw = b"NTE*".to_vec();
@@ -366,6 +371,19 @@ mod tests {
         assert_eq!(f.get(2), b"B");
         assert_eq!(f.get(3), b"C");
         assert_eq!(f.get(4), b"");
+        for len in 250..262 {
+            let mut raw = b"NTE*ADD*".to_vec();
+            raw.extend(std::iter::repeat_n(b'X', len - 10));
+            raw.extend_from_slice(b"*Y");
+            assert_eq!(raw.len(), len);
+            let seg = Segment::new(&raw, Delimiters::default(), 0, 1);
+            let f = seg.fields();
+            let want: Vec<&[u8]> = raw.split(|&b| b == b'*').collect();
+            assert_eq!(f.len(), want.len());
+            for (n, w) in want.iter().enumerate() {
+                assert_eq!(f.get(n), *w, "len {len} element {n}");
+            }
+        }
     }
 
     /// `el` and `fields` (eight bytes at a time) agree with a plain split for every length,

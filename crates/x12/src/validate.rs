@@ -3,7 +3,7 @@
 //! HL structure, situational rules the tables cannot express). Also builds the 999 a receiver
 //! would send back.
 
-use crate::envelope::{Handler, TxContext, drive_slice, drive_stream};
+use crate::envelope::{Handler, TxContext, drive_slice, drive_stream, recycle};
 use crate::finding::{AckCode, Finding, Level, Location, Severity};
 use crate::model::ack999::{Ack999, ElementError, SegmentError, TransactionAck};
 use crate::reader::StreamReader;
@@ -115,6 +115,10 @@ struct Validator {
     /// AK905 codes of the group being read (its GroupOutcome is created at GE).
     pending_group_codes: Vec<String>,
     dropped: usize,
+    /// Buffers kept empty from one transaction set to the next for their allocations.
+    fields_buf: Vec<Fields<'static>>,
+    paths_buf: Vec<schema::LoopPath>,
+    ids_buf: Vec<u32>,
 }
 
 impl Validator {
@@ -134,12 +138,27 @@ impl Handler for Validator {
 
     fn transaction(&mut self, ctx: &TxContext, segments: &[Segment<'_>]) {
         let mut findings: Vec<Finding> = std::mem::take(&mut self.pending_tx_findings);
-        // Each segment split into its elements once, for the walker and every rule.
-        let fields: Vec<Fields<'_>> = segments.iter().map(Segment::fields).collect();
+        // Each segment split into its elements once, for the walker and every rule (in buffers
+        // kept from one transaction set to the next).
+        let mut fields: Vec<Fields<'_>> = recycle(std::mem::take(&mut self.fields_buf));
+        let mut ids = std::mem::take(&mut self.ids_buf);
+        ids.clear();
+        fields.reserve(segments.len());
+        ids.reserve(segments.len());
+        for s in segments {
+            let f = s.fields();
+            ids.push(id_code(f.get(0)));
+            fields.push(f);
+        }
         let mut paths = None;
         match spec_for(&ctx.version, &ctx.set_id) {
             Some(spec) => {
-                let w = schema::walk_fields(spec, ctx, &fields);
+                let w = schema::walk_fields_into(
+                    spec,
+                    ctx,
+                    &fields,
+                    std::mem::take(&mut self.paths_buf),
+                );
                 findings.extend(w.findings);
                 paths = Some(w.paths);
             }
@@ -166,6 +185,7 @@ impl Handler for Validator {
             ctx,
             out: Vec::new(),
             loop_of: &loop_of,
+            ids: &ids,
         };
         rules.common(&fields);
         match ctx.set_id.as_str() {
@@ -180,6 +200,12 @@ impl Handler for Validator {
             _ => {}
         }
         findings.extend(rules.out);
+        if let Some(mut p) = paths {
+            p.clear();
+            self.paths_buf = p;
+        }
+        self.fields_buf = recycle(fields);
+        self.ids_buf = ids;
         // Map to the 999.
         let same_group = self.report.contexts.last().is_some_and(|c| {
             c.interchange_control == ctx.interchange_control
@@ -300,6 +326,9 @@ pub fn validate_bytes(input: &[u8], opts: &Options) -> Report {
         pending_tx_findings: vec![],
         pending_group_codes: vec![],
         dropped: 0,
+        fields_buf: Vec::new(),
+        paths_buf: Vec::new(),
+        ids_buf: Vec::new(),
     };
     drive_slice(input, &mut v);
     finish(v, input.len() as u64)
@@ -314,6 +343,9 @@ pub fn validate_reader<R: Read>(reader: R, opts: &Options) -> Report {
         pending_tx_findings: vec![],
         pending_group_codes: vec![],
         dropped: 0,
+        fields_buf: Vec::new(),
+        paths_buf: Vec::new(),
+        ids_buf: Vec::new(),
     };
     let mut counting = CountingReader {
         inner: reader,
@@ -383,7 +415,26 @@ struct Rules<'a, F: Fn(usize) -> Option<String>> {
     ctx: &'a TxContext,
     out: Vec<Finding>,
     loop_of: &'a F,
+    /// Each segment's ID as [`id_code`], so a pass looking for a few IDs reads 4 bytes a
+    /// segment, not its split elements.
+    ids: &'a [u32],
 }
+
+/// A segment ID (two or three bytes) as one integer.
+const fn id_code(id: &[u8]) -> u32 {
+    let mut code = (id.len() as u32) << 24;
+    let mut i = 0;
+    while i < id.len() && i < 3 {
+        code |= (id[i] as u32) << (8 * i);
+        i += 1;
+    }
+    code
+}
+
+const ID_NM1: u32 = id_code(b"NM1");
+const ID_DTP: u32 = id_code(b"DTP");
+const ID_N1: u32 = id_code(b"N1");
+const ID_HL: u32 = id_code(b"HL");
 
 impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
     fn push<'s>(
@@ -415,12 +466,12 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
         let mut levels: HashMap<&[u8], (&[u8], usize, bool)> = HashMap::new();
         let mut expected = 1u64;
         for (i, s) in segs.iter().enumerate() {
-            let pos = i + 1;
-            // The ID once per segment; most segments are none of these.
-            let sid = s.id();
-            if !matches!(sid, b"NM1" | b"DTP" | b"N1" | b"HL") {
+            // Most segments are none of these: decided without reading the segment.
+            if !matches!(self.ids.get(i), Some(&(ID_NM1 | ID_DTP | ID_N1 | ID_HL))) {
                 continue;
             }
+            let pos = i + 1;
+            let sid = s.id();
             if sid == b"NM1" && s.el(8) == b"XX" && !s.el(9).is_empty() && !npi_is_valid(s.el(9)) {
                 self.push(Severity::Error, s, pos, Some(9), "NPI-CHECK-DIGIT", format!("NM109 is not a valid NPI (10 digits with a Luhn check digit over 80840 + the first nine) for entity {}", printable(s.el_str(1))));
             }
@@ -523,7 +574,7 @@ impl<F: Fn(usize) -> Option<String>> Rules<'_, F> {
         }
         // HL04: 1 = has children, 0 = none.
         for (i, s) in segs.iter().enumerate() {
-            if !s.is(b"HL") {
+            if self.ids.get(i) != Some(&ID_HL) || !s.is(b"HL") {
                 continue;
             }
             let has_child = levels.get(utf8_or_empty(s.el(1))).is_some_and(|v| v.2);

@@ -16,7 +16,7 @@ mod spec_999;
 mod walker;
 
 pub use codes_ext::external_code_ok;
-pub use walker::{LoopPath, WalkResult, walk, walk_fields};
+pub use walker::{LoopPath, WalkResult, walk, walk_fields, walk_fields_into};
 
 use std::sync::OnceLock;
 

@@ -136,11 +136,23 @@ pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) ->
 /// [`walk`] over segments already split into their elements (the validator splits each segment
 /// once for the walker and every rule).
 pub fn walk_fields(spec: &'static TxSpec, ctx: &TxContext, segments: &[Fields<'_>]) -> WalkResult {
+    walk_fields_into(spec, ctx, segments, Vec::new())
+}
+
+/// [`walk_fields`] writing the loop paths into `paths` (emptied first), so a caller walking set
+/// after set keeps one allocation.
+pub fn walk_fields_into(
+    spec: &'static TxSpec,
+    ctx: &TxContext,
+    segments: &[Fields<'_>],
+    mut paths: Vec<LoopPath>,
+) -> WalkResult {
     let mut c = Ctx {
         tx: ctx,
         findings: Vec::new(),
     };
-    let mut paths = Vec::with_capacity(segments.len());
+    paths.clear();
+    paths.reserve(segments.len());
     let mut stack: Vec<Frame> = vec![Frame::new(&spec.root)];
     let mut pool: Vec<Frame> = Vec::new();
     for (i, fields) in segments.iter().enumerate() {
@@ -423,7 +435,12 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
     // One pass over the segment: most have no repetition or component separator and only
     // X12 characters, which spares the per-element searches below.
     let rep = d.repetition.unwrap_or(d.element);
-    let (has_rep, has_comp, bad_char) = scan_bytes(seg.raw(), rep, d.component);
+    let (mut has_rep, mut has_comp, mut bad_char) = (false, false, false);
+    for &b in seg.raw() {
+        has_rep |= b == rep;
+        has_comp |= b == d.component;
+        bad_char |= !is_x12_char(b);
+    }
     let has_rep = has_rep && d.repetition.is_some();
     let mut n = 0;
     for k in 1..fields.len() {
@@ -609,41 +626,6 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
             format!("required element {}{:02} is missing", spec.id, es.pos),
         );
     }
-}
-
-/// Whether `raw` holds the repetition separator, the component separator, and a byte outside
-/// the X12 character set (0x20..=0x7E): eight bytes at a time, the tail padded with a letter.
-#[inline]
-fn scan_bytes(raw: &[u8], rep: u8, comp: u8) -> (bool, bool, bool) {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let (rep_splat, comp_splat) = (u64::from(rep) * LO, u64::from(comp) * LO);
-    // High bit of each byte set where the byte is zero (exact: no carries across bytes).
-    let zero = |x: u64| !(((x & !HI).wrapping_add(!HI)) | x | !HI);
-    let (mut r, mut c, mut bad) = (0u64, 0u64, 0u64);
-    let mut word = |w: u64| {
-        r |= zero(w ^ rep_splat);
-        c |= zero(w ^ comp_splat);
-        // Below 0x20: adding 0x60 leaves bit 7 clear for bytes under 0x20 (and 0x80..); at or
-        // above 0x7F: adding 0x01 to the low seven bits sets bit 7 (for 0x7F) or bit 7 is set.
-        let low7 = w & !HI;
-        let below = !(low7.wrapping_add(0x6060_6060_6060_6060)) & !w & HI;
-        let above = (low7.wrapping_add(LO) | w) & HI;
-        bad |= below | above;
-    };
-    let mut chunks = raw.chunks_exact(8);
-    for ch in &mut chunks {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(ch);
-        word(u64::from_le_bytes(b));
-    }
-    let tail = chunks.remainder();
-    if !tail.is_empty() {
-        let mut b = [b'A'; 8];
-        b[..tail.len()].copy_from_slice(tail);
-        word(u64::from_le_bytes(b));
-    }
-    (r != 0, c != 0, bad != 0)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -893,45 +875,4 @@ fn is_known_segment_id(id: &[u8]) -> bool {
         b"TOO", b"CR4", b"CR5", b"CR7", b"CR8", b"HSD", b"MPI", b"DSB", b"UR", b"RDM",
     ];
     IDS.contains(&id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The eight-bytes-at-a-time scan agrees with a byte loop for every byte value, length and
-    /// separator choice.
-    #[test]
-    fn scan_bytes_matches_a_byte_loop() {
-        let mut rng = crate::synth::Rng::new(0x243f_6a88_85a3_08d3);
-        let mut next = || rng.next_u64();
-        for (rep, comp) in [(b'^', b':'), (b'!', b'>'), (0x1f, 0x7f), (b'A', b'B')] {
-            for len in 0..40 {
-                for _ in 0..200 {
-                    let raw: Vec<u8> = (0..len)
-                        .map(|_| {
-                            let r = next();
-                            match r % 4 {
-                                0 => (r >> 8) as u8,
-                                1 => {
-                                    [rep, comp, 0x1f, 0x20, 0x7e, 0x7f, 0x80][(r >> 8) as usize % 7]
-                                }
-                                _ => b'a' + (r >> 8) as u8 % 26,
-                            }
-                        })
-                        .collect();
-                    let want = (
-                        raw.contains(&rep),
-                        raw.contains(&comp),
-                        raw.iter().any(|&b| !is_x12_char(b)),
-                    );
-                    let got = scan_bytes(&raw, rep, comp);
-                    // Padding the tail with 'A' may only add a separator that is 'A'.
-                    assert_eq!(got.2, want.2, "{raw:?}");
-                    assert!(got.0 == want.0 || (rep == b'A' && got.0), "{raw:?}");
-                    assert!(got.1 == want.1 || (comp == b'A' && got.1), "{raw:?}");
-                }
-            }
-        }
-    }
 }
