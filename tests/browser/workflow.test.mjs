@@ -389,7 +389,7 @@ test("OpenRCM in the browser: patient to 837P to payment", { timeout: 180_000 },
         "TRN*1*T1", "DTP*050*D8*20261124", "DTP*009*D8*20261124", "HL*2*1*21*1",
         "NM1*41*2*RIVERSIDE FAMILY MEDICINE*****46*RIVERSIDEFM", "TRN*2*B1", "STC*A1:19*20261124*WQ*125",
         "HL*3*2*19*1", "NM1*85*2*RIVERSIDE FAMILY MEDICINE*****XX*1234567893", "TRN*1*P1",
-        "STC*A1:19*20261124*WQ*125", "HL*4*3*PT", "NM1*QC*1*BROWSERTEST*PAT****MI*BT1", `TRN*2*${pcn}`,
+        "STC*A1:19**WQ*125", "HL*4*3*PT", "NM1*QC*1*BROWSERTEST*PAT****MI*BT1", `TRN*2*${pcn}`,
         "STC*A2:20*20261124*WQ*125", "REF*1K*PCC1", `DTP*472*D8*${SERVICE_DATE.replaceAll("-", "")}`,
       ]));
       await page.setInputFiles("#file", f);
