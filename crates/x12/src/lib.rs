@@ -14,8 +14,8 @@
 //!
 //! Money is integer cents ([`values::Money`]); there is no floating point in any amount.
 //!
-//! Fuzzing: `cd fuzz && cargo +nightly fuzz run reader` (targets: `reader`, `validate`,
-//! `remit835`, `claim837`, `ack999`, `status277`); see `crates/x12/README.md`.
+//! Fuzzing: `cd fuzz && cargo +nightly fuzz run reader` (targets: `reader`, `stream_driver`,
+//! `validate`, `remit835`, `claim837`, `ack999`, `status277`); see `crates/x12/README.md`.
 
 pub mod codes;
 pub mod delim;
