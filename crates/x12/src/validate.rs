@@ -153,12 +153,8 @@ impl Handler for Validator {
         let mut paths = None;
         match spec_for(&ctx.version, &ctx.set_id) {
             Some(spec) => {
-                let w = schema::walk_fields_into(
-                    spec,
-                    ctx,
-                    &fields,
-                    std::mem::take(&mut self.paths_buf),
-                );
+                let w =
+                    schema::walk_fields(spec, ctx, &fields, std::mem::take(&mut self.paths_buf));
                 findings.extend(w.findings);
                 paths = Some(w.paths);
             }

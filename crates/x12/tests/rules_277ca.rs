@@ -4,6 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
 
 use rcm_x12::finding::Level;
+mod common;
+
+use common::{set, show};
 use rcm_x12::validate::{Options, Report, validate_bytes};
 
 /// The transaction (ST to the segment before SE); positions in comments (ST = 1).
@@ -52,19 +55,7 @@ fn clean() -> Vec<String> {
 }
 
 fn check(tx: &[String]) -> Report {
-    let mut s = String::from(
-        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*SUBMITTER      *240105*1200*^*00501*000000001*0*P*:~GS*HN*PAYER*SUBMITTER*20240105*1200*1*X*005010X214~",
-    );
-    for seg in tx {
-        s.push_str(seg);
-        s.push('~');
-    }
-    s.push_str(&format!("SE*{}*0001~GE*1*1~IEA*1*000000001~", tx.len() + 1));
-    validate_bytes(s.as_bytes(), &Options::default())
-}
-
-fn show(r: &Report) -> Vec<String> {
-    r.findings.iter().map(|f| f.to_string()).collect()
+    common::check_in(common::ENV_277CA, tx)
 }
 
 /// The finding of `rule` at transaction position `pos` (and element `el` when given).
@@ -75,10 +66,6 @@ fn has(r: &Report, rule: &str, pos: usize, el: Option<usize>) -> bool {
             && (el.is_none() || f.location.element == el)
             && f.level == Level::Business
     })
-}
-
-fn set(tx: &mut [String], pos: usize, seg: &str) {
-    tx[pos - 1] = seg.to_string();
 }
 
 #[test]

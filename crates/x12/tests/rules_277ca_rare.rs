@@ -6,7 +6,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
 
-use rcm_x12::validate::{Options, Report, validate_bytes};
+mod common;
+
+use common::show;
+use rcm_x12::validate::Report;
 
 /// One receiver, one provider, one rejected claim with a rejected service line. Positions in
 /// comments (ST = 1).
@@ -48,52 +51,13 @@ fn clean() -> Vec<String> {
 }
 
 fn check(tx: &[String]) -> Report {
-    let mut s = String::from(
-        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*SUBMITTER      *240105*1200*^*00501*000000001*0*P*:~GS*HN*PAYER*SUBMITTER*20240105*1200*1*X*005010X214~",
-    );
-    for seg in tx {
-        s.push_str(seg);
-        s.push('~');
-    }
-    s.push_str(&format!("SE*{}*0001~GE*1*1~IEA*1*000000001~", tx.len() + 1));
-    validate_bytes(s.as_bytes(), &Options::default())
-}
-
-fn show(r: &Report) -> Vec<String> {
-    r.findings.iter().map(|f| f.to_string()).collect()
-}
-
-/// The finding of `rule` at position `pos` (ST = 1), loop `lp`, element `el`, component `comp`.
-fn has(r: &Report, rule: &str, pos: usize, lp: &str, el: usize, comp: Option<usize>) -> bool {
-    r.findings.iter().any(|f| {
-        f.rule == rule
-            && f.location.position == Some(pos)
-            && f.location.loop_id.as_deref() == Some(lp)
-            && f.location.element == Some(el)
-            && f.location.component == comp
-    })
+    common::check_in(common::ENV_277CA, tx)
 }
 
 /// Applies the changes, validates, and asserts each `(pos, loop, element, component)` is
 /// reported under `rule` and that nothing but element findings came out.
 fn expect(rule: &str, changes: &[(usize, &str)], want: &[(usize, &str, usize, Option<usize>)]) {
-    let mut tx = clean();
-    for (pos, seg) in changes {
-        tx[pos - 1] = seg.to_string();
-    }
-    let r = check(&tx);
-    for (pos, lp, el, comp) in want {
-        assert!(
-            has(&r, rule, *pos, lp, *el, *comp),
-            "{rule} {pos}/{lp}/{el}/{comp:?}: {:#?}",
-            show(&r)
-        );
-    }
-    assert!(
-        r.findings.iter().all(|f| f.rule.starts_with("EL-")),
-        "{:#?}",
-        show(&r)
-    );
+    common::expect_element_findings(common::ENV_277CA, clean(), rule, changes, want);
 }
 
 #[test]

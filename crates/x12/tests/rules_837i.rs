@@ -4,7 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
 
-use rcm_x12::validate::{Options, Report, validate_bytes};
+mod common;
+
+use common::{set, show};
+use rcm_x12::validate::Report;
 
 /// A secondary outpatient claim whose 2300, 2310A, 2320, 2330C/I and 2400 loops carry the
 /// segments described from the pyx12 map. Positions in comments (ST = 1).
@@ -81,19 +84,7 @@ fn clean() -> Vec<String> {
 }
 
 fn check(tx: &[String]) -> Report {
-    let mut s = String::from(
-        "ISA*00*          *00*          *ZZ*OPENRCM        *ZZ*DEMOCH         *261120*1200*^*00501*000000001*0*T*:~GS*HC*OPENRCM*DEMOCH*20261120*1200*1*X*005010X223A2~",
-    );
-    for seg in tx {
-        s.push_str(seg);
-        s.push('~');
-    }
-    s.push_str(&format!("SE*{}*0001~GE*1*1~IEA*1*000000001~", tx.len() + 1));
-    validate_bytes(s.as_bytes(), &Options::default())
-}
-
-fn show(r: &Report) -> Vec<String> {
-    r.findings.iter().map(|f| f.to_string()).collect()
+    common::check_in(common::ENV_837I, tx)
 }
 
 fn has(r: &Report, rule: &str, pos: usize, el: usize, comp: Option<usize>) -> bool {
@@ -103,10 +94,6 @@ fn has(r: &Report, rule: &str, pos: usize, el: usize, comp: Option<usize>) -> bo
             && f.location.element == Some(el)
             && f.location.component == comp
     })
-}
-
-fn set(tx: &mut [String], pos: usize, seg: &str) {
-    tx[pos - 1] = seg.to_string();
 }
 
 #[test]

@@ -5,7 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
 
-use rcm_x12::validate::{Options, Report, validate_bytes};
+mod common;
+
+use common::{has_at as has, set, show};
+use rcm_x12::validate::Report;
 
 /// A secondary claim for a dependent whose 2010BA, 2010CA, 2300, 2310E/F, 2320, 2330C-G, 2400,
 /// 2420G/H and 2440 loops carry every segment described from the pyx12 map. Positions in
@@ -101,57 +104,13 @@ fn clean() -> Vec<String> {
 }
 
 fn check(tx: &[String]) -> Report {
-    let mut s = String::from(
-        "ISA*00*          *00*          *ZZ*OPENRCM        *ZZ*DEMOCH         *261120*1200*^*00501*000000001*0*T*:~GS*HC*OPENRCM*DEMOCH*20261120*1200*1*X*005010X222A1~",
-    );
-    for seg in tx {
-        s.push_str(seg);
-        s.push('~');
-    }
-    s.push_str(&format!("SE*{}*0001~GE*1*1~IEA*1*000000001~", tx.len() + 1));
-    validate_bytes(s.as_bytes(), &Options::default())
-}
-
-fn show(r: &Report) -> Vec<String> {
-    r.findings.iter().map(|f| f.to_string()).collect()
-}
-
-/// The finding of `rule` at position `pos` (ST = 1), loop `lp`, element `el`, component `comp`.
-fn has(r: &Report, rule: &str, pos: usize, lp: &str, el: usize, comp: Option<usize>) -> bool {
-    r.findings.iter().any(|f| {
-        f.rule == rule
-            && f.location.position == Some(pos)
-            && f.location.loop_id.as_deref() == Some(lp)
-            && f.location.element == Some(el)
-            && f.location.component == comp
-    })
-}
-
-fn set(tx: &mut [String], pos: usize, seg: &str) {
-    tx[pos - 1] = seg.to_string();
+    common::check_in(common::ENV_837P, tx)
 }
 
 /// Applies the changes, validates, and asserts each `(pos, loop, element, component)` is
-/// reported under `rule`.
+/// reported under `rule` and that nothing but element findings came out.
 fn expect(rule: &str, changes: &[(usize, &str)], want: &[(usize, &str, usize, Option<usize>)]) {
-    let mut tx = clean();
-    for (pos, seg) in changes {
-        set(&mut tx, *pos, seg);
-    }
-    let r = check(&tx);
-    for (pos, lp, el, comp) in want {
-        assert!(
-            has(&r, rule, *pos, lp, *el, *comp),
-            "{rule} {pos}/{lp}/{el}/{comp:?}: {:#?}",
-            show(&r)
-        );
-    }
-    // Only element findings: the segments stay in their loops.
-    assert!(
-        r.findings.iter().all(|f| f.rule.starts_with("EL-")),
-        "{:#?}",
-        show(&r)
-    );
+    common::expect_element_findings(common::ENV_837P, clean(), rule, changes, want);
 }
 
 #[test]

@@ -21,6 +21,63 @@ SEG PER S 2 q1=IC
         "PER_TE",
         "\nSEG PER S 1\n  1 R ID 2 2 IC\n  2 S AN 1 60\n  3 R ID 2 2 TE\n  4 R AN 1 256\n  5 S ID 2 2 EX\n  6 S AN 1 256\n",
     ),
+    // 837P 2300 and 2400 ambulance certification (CRC01 07).
+    (
+        "CRC_AMBULANCE",
+        r#"
+SEG CRC S 3 q1=07
+  1 R ID 2 2 07
+  2 R ID 1 1 N,Y
+  3 R ID 2 3 01,04,05,06,07,08,09,12
+  4 S ID 2 3 01,04,05,06,07,08,09,12
+  5 S ID 2 3 01,04,05,06,07,08,09,12
+  6 S ID 2 3 01,04,05,06,07,08,09,12
+  7 S ID 2 3 01,04,05,06,07,08,09,12
+"#,
+    ),
+    // 837P and 837I 2300 condition codes (HI, qualifier BG, up to twelve).
+    (
+        "HI_CONDITION",
+        r#"
+SEG HI S 2 q1.1=BG
+  1 R C
+    1.1 R ID 1 3 BG
+    1.2 R AN 1 30
+  2 S C
+    2.1 R ID 1 3 BG
+    2.2 R AN 1 30
+  3 S C
+    3.1 R ID 1 3 BG
+    3.2 R AN 1 30
+  4 S C
+    4.1 R ID 1 3 BG
+    4.2 R AN 1 30
+  5 S C
+    5.1 R ID 1 3 BG
+    5.2 R AN 1 30
+  6 S C
+    6.1 R ID 1 3 BG
+    6.2 R AN 1 30
+  7 S C
+    7.1 R ID 1 3 BG
+    7.2 R AN 1 30
+  8 S C
+    8.1 R ID 1 3 BG
+    8.2 R AN 1 30
+  9 S C
+    9.1 R ID 1 3 BG
+    9.2 R AN 1 30
+  10 S C
+    10.1 R ID 1 3 BG
+    10.2 R AN 1 30
+  11 S C
+    11.1 R ID 1 3 BG
+    11.2 R AN 1 30
+  12 S C
+    12.1 R ID 1 3 BG
+    12.2 R AN 1 30
+"#,
+    ),
     ("N3R", "\nSEG N3 R 1\n  1 R AN 1 55\n  2 S AN 1 55\n"),
     ("N3S", "\nSEG N3 S 1\n  1 R AN 1 55\n  2 S AN 1 55\n"),
     (

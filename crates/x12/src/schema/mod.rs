@@ -16,7 +16,7 @@ mod spec_999;
 mod walker;
 
 pub use codes_ext::external_code_ok;
-pub use walker::{LoopPath, WalkResult, walk, walk_fields, walk_fields_into};
+pub use walker::{LoopPath, WalkResult, walk, walk_fields};
 
 use std::sync::OnceLock;
 

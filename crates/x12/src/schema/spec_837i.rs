@@ -760,43 +760,7 @@ LOOP 2300 S 100 "Claim Information"
       12.4 N AN 1 35
       12.5 R R 1 18
   # Condition Information
-  SEG HI S 2 q1.1=BG
-    1 R C
-      1.1 R ID 1 3 BG
-      1.2 R AN 1 30
-    2 S C
-      2.1 R ID 1 3 BG
-      2.2 R AN 1 30
-    3 S C
-      3.1 R ID 1 3 BG
-      3.2 R AN 1 30
-    4 S C
-      4.1 R ID 1 3 BG
-      4.2 R AN 1 30
-    5 S C
-      5.1 R ID 1 3 BG
-      5.2 R AN 1 30
-    6 S C
-      6.1 R ID 1 3 BG
-      6.2 R AN 1 30
-    7 S C
-      7.1 R ID 1 3 BG
-      7.2 R AN 1 30
-    8 S C
-      8.1 R ID 1 3 BG
-      8.2 R AN 1 30
-    9 S C
-      9.1 R ID 1 3 BG
-      9.2 R AN 1 30
-    10 S C
-      10.1 R ID 1 3 BG
-      10.2 R AN 1 30
-    11 S C
-      11.1 R ID 1 3 BG
-      11.2 R AN 1 30
-    12 S C
-      12.1 R ID 1 3 BG
-      12.2 R AN 1 30
+  USE HI_CONDITION
   # Treatment Code Information
   SEG HI S 2 q1.1=TC
     1 R C

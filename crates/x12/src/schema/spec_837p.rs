@@ -251,14 +251,7 @@ LOOP 2300 S 100 "Claim Information"
     11 S AN 1 80
     12 N ID 1 1
   # Ambulance Certification
-  SEG CRC S 3 q1=07
-    1 R ID 2 2 07
-    2 R ID 1 1 N,Y
-    3 R ID 2 3 01,04,05,06,07,08,09,12
-    4 S ID 2 3 01,04,05,06,07,08,09,12
-    5 S ID 2 3 01,04,05,06,07,08,09,12
-    6 S ID 2 3 01,04,05,06,07,08,09,12
-    7 S ID 2 3 01,04,05,06,07,08,09,12
+  USE CRC_AMBULANCE
   # Patient Condition Information: Vision
   SEG CRC S 3 q1=E1,E2,E3
     1 R ID 2 2 E1,E2,E3
@@ -327,43 +320,7 @@ LOOP 2300 S 100 "Claim Information"
       2.1 R ID 1 3 BO
       2.2 R AN 1 30
   # Condition Information
-  SEG HI S 2 q1.1=BG
-    1 R C
-      1.1 R ID 1 3 BG
-      1.2 R AN 1 30
-    2 S C
-      2.1 R ID 1 3 BG
-      2.2 R AN 1 30
-    3 S C
-      3.1 R ID 1 3 BG
-      3.2 R AN 1 30
-    4 S C
-      4.1 R ID 1 3 BG
-      4.2 R AN 1 30
-    5 S C
-      5.1 R ID 1 3 BG
-      5.2 R AN 1 30
-    6 S C
-      6.1 R ID 1 3 BG
-      6.2 R AN 1 30
-    7 S C
-      7.1 R ID 1 3 BG
-      7.2 R AN 1 30
-    8 S C
-      8.1 R ID 1 3 BG
-      8.2 R AN 1 30
-    9 S C
-      9.1 R ID 1 3 BG
-      9.2 R AN 1 30
-    10 S C
-      10.1 R ID 1 3 BG
-      10.2 R AN 1 30
-    11 S C
-      11.1 R ID 1 3 BG
-      11.2 R AN 1 30
-    12 S C
-      12.1 R ID 1 3 BG
-      12.2 R AN 1 30
+  USE HI_CONDITION
   SEG HCP S 1
     1 R ID 2 2 00,01,02,03,04,05,07,08,09,10,11,12,13,14
     2 R R 1 18
@@ -593,14 +550,7 @@ LOOP 2300 S 100 "Claim Information"
       2 R ID 2 2 MO
       3 R R 1 15
     # Ambulance Certification
-    SEG CRC S 3 q1=07
-      1 R ID 2 2 07
-      2 R ID 1 1 N,Y
-      3 R ID 2 3 01,04,05,06,07,08,09,12
-      4 S ID 2 3 01,04,05,06,07,08,09,12
-      5 S ID 2 3 01,04,05,06,07,08,09,12
-      6 S ID 2 3 01,04,05,06,07,08,09,12
-      7 S ID 2 3 01,04,05,06,07,08,09,12
+    USE CRC_AMBULANCE
     # Hospice Employee Indicator
     SEG CRC S 1 q1=70
       1 R ID 2 2 70

@@ -130,18 +130,13 @@ impl Ctx<'_> {
 /// Walks one transaction (ST..SE) against its table.
 pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) -> WalkResult {
     let fields: Vec<Fields<'_>> = segments.iter().map(Segment::fields).collect();
-    walk_fields(spec, ctx, &fields)
+    walk_fields(spec, ctx, &fields, Vec::new())
 }
 
 /// [`walk`] over segments already split into their elements (the validator splits each segment
-/// once for the walker and every rule).
-pub fn walk_fields(spec: &'static TxSpec, ctx: &TxContext, segments: &[Fields<'_>]) -> WalkResult {
-    walk_fields_into(spec, ctx, segments, Vec::new())
-}
-
-/// [`walk_fields`] writing the loop paths into `paths` (emptied first), so a caller walking set
-/// after set keeps one allocation.
-pub fn walk_fields_into(
+/// once for the walker and every rule), writing the loop paths into `paths` (emptied first), so
+/// a caller walking set after set keeps one allocation.
+pub fn walk_fields(
     spec: &'static TxSpec,
     ctx: &TxContext,
     segments: &[Fields<'_>],

@@ -1,0 +1,79 @@
+//! Helpers shared by the rule tests: a transaction set (its segments from ST on, without SE) put in
+//! an envelope and validated, and the findings looked up by rule and position.
+
+#![allow(dead_code)] // each test file uses its own part of these helpers
+
+use rcm_x12::validate::{Options, Report, validate_bytes};
+
+/// ISA and GS of a payer's 277CA (005010X214).
+pub const ENV_277CA: &str = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*SUBMITTER      *240105*1200*^*00501*000000001*0*P*:~GS*HN*PAYER*SUBMITTER*20240105*1200*1*X*005010X214~";
+/// ISA and GS of a practice's 837P (005010X222A1).
+pub const ENV_837P: &str = "ISA*00*          *00*          *ZZ*OPENRCM        *ZZ*DEMOCH         *261120*1200*^*00501*000000001*0*T*:~GS*HC*OPENRCM*DEMOCH*20261120*1200*1*X*005010X222A1~";
+/// ISA and GS of a practice's 837I (005010X223A2).
+pub const ENV_837I: &str = "ISA*00*          *00*          *ZZ*OPENRCM        *ZZ*DEMOCH         *261120*1200*^*00501*000000001*0*T*:~GS*HC*OPENRCM*DEMOCH*20261120*1200*1*X*005010X223A2~";
+
+/// The segments (ST first, SE added with its count) in `envelope`, then GE and IEA, validated.
+pub fn check_in(envelope: &str, tx: &[String]) -> Report {
+    let mut s = String::from(envelope);
+    for seg in tx {
+        s.push_str(seg);
+        s.push('~');
+    }
+    s.push_str(&format!("SE*{}*0001~GE*1*1~IEA*1*000000001~", tx.len() + 1));
+    validate_bytes(s.as_bytes(), &Options::default())
+}
+
+pub fn show(r: &Report) -> Vec<String> {
+    r.findings.iter().map(|f| f.to_string()).collect()
+}
+
+/// Replaces the segment at position `pos` (ST = 1).
+pub fn set(tx: &mut [String], pos: usize, seg: &str) {
+    tx[pos - 1] = seg.to_string();
+}
+
+/// The finding of `rule` at position `pos` (ST = 1), loop `lp`, element `el`, component `comp`.
+pub fn has_at(
+    r: &Report,
+    rule: &str,
+    pos: usize,
+    lp: &str,
+    el: usize,
+    comp: Option<usize>,
+) -> bool {
+    r.findings.iter().any(|f| {
+        f.rule == rule
+            && f.location.position == Some(pos)
+            && f.location.loop_id.as_deref() == Some(lp)
+            && f.location.element == Some(el)
+            && f.location.component == comp
+    })
+}
+
+/// Applies `changes` to `clean`, validates in `envelope`, and asserts each
+/// `(pos, loop, element, component)` is reported under `rule` and that nothing but element
+/// findings came out (the segments stay in their loops).
+pub fn expect_element_findings(
+    envelope: &str,
+    mut tx: Vec<String>,
+    rule: &str,
+    changes: &[(usize, &str)],
+    want: &[(usize, &str, usize, Option<usize>)],
+) {
+    for (pos, seg) in changes {
+        set(&mut tx, *pos, seg);
+    }
+    let r = check_in(envelope, &tx);
+    for (pos, lp, el, comp) in want {
+        assert!(
+            has_at(&r, rule, *pos, lp, *el, *comp),
+            "{rule} {pos}/{lp}/{el}/{comp:?}: {:#?}",
+            show(&r)
+        );
+    }
+    assert!(
+        r.findings.iter().all(|f| f.rule.starts_with("EL-")),
+        "{:#?}",
+        show(&r)
+    );
+}
