@@ -955,7 +955,7 @@ pub fn work_next_step(kind: &str, reason: &str) -> &'static str {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use rcm_x12::model::Procedure;
+    use rcm_x12::model::{Modifiers, Procedure};
     use rcm_x12::values::Money;
 
     fn line(n: u32, code: &str, mods: &[&str], cents: i64) -> BilledLine {
@@ -969,7 +969,7 @@ mod tests {
 
     fn svc(code: &str, mods: &[&str], cents: i64) -> ServicePayment {
         ServicePayment {
-            procedure: Procedure::hc(code, mods),
+            procedure: Procedure::hc(code, Modifiers::try_from(mods).unwrap()),
             charge: Money(cents),
             ..ServicePayment::default()
         }
@@ -1009,7 +1009,7 @@ mod tests {
         );
         // The payer changed the code: SVC06 names the billed one.
         let mut changed = svc("99212", &[], 10_000);
-        changed.original_procedure = Some(Procedure::hc("99213", &["25"]));
+        changed.original_procedure = Some(Procedure::hc("99213", ["25"].into()));
         let mut taken = vec![false; 3];
         assert_eq!(match_line(&changed, &claim, &mut taken), Some(1));
     }

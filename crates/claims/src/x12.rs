@@ -12,7 +12,7 @@ use crate::input::{
 use crate::model::{Address, Claim, ClaimKind, Person, Provider, Subscriber};
 use jiff::civil::Date;
 use rcm_x12::model::claim837 as x;
-use rcm_x12::model::{Adjustment, Party, Procedure, Reference};
+use rcm_x12::model::{Adjustment, Modifiers, Party, Procedure, Reference, TooMany};
 use rcm_x12::values::{Date as XDate, DatePeriod};
 
 /// Who sends the file and to whom (1000A/1000B and the BHT).
@@ -127,7 +127,30 @@ fn adjustment_inputs(adjustments: &[Adjustment]) -> Vec<AdjustmentInput> {
         .collect()
 }
 
-fn x_claim(c: &Claim) -> x::Claim {
+/// A claim that an 837 cannot carry: a service line with more modifiers or diagnosis pointers
+/// than the 837's composites hold (C003 and C004: four each). The claim JSON and the 837 reader
+/// refuse a fifth, but the typed claim's lists are plain vectors, so a claim built in code can
+/// hold more; it is refused here rather than cut.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("claim {claim}, line {line}: {problem}")]
+pub struct ConvertError {
+    /// 1-based position of the claim among the claims given.
+    pub claim: usize,
+    /// 1-based number of the service line.
+    pub line: usize,
+    pub problem: TooMany,
+}
+
+/// Line `line` (1-based) of a claim; the claim's position is filled in by the caller.
+fn too_many(line: usize) -> impl Fn(TooMany) -> ConvertError {
+    move |problem| ConvertError {
+        claim: 0,
+        line,
+        problem,
+    }
+}
+
+fn x_claim(c: &Claim) -> Result<x::Claim, ConvertError> {
     let is_p = c.kind == ClaimKind::Professional;
     let mut refs = Vec::new();
     if let Some(r) = &c.prior_authorization {
@@ -247,15 +270,24 @@ fn x_claim(c: &Claim) -> x::Claim {
         .iter()
         .enumerate()
         .map(|(n, l)| {
-            let modifiers: Vec<&str> = l.modifiers.iter().map(|m| m.as_str()).collect();
-            x::ServiceLine {
+            let modifiers = Modifiers::try_from_iter(l.modifiers.iter().map(|m| m.as_str()))
+                .map_err(too_many(n + 1))?;
+            let diagnosis_pointers = if is_p {
+                x::DiagnosisPointers::try_from(l.diagnosis_pointers.as_slice())
+                    .map_err(too_many(n + 1))?
+            } else {
+                x::DiagnosisPointers::new()
+            };
+            Ok(x::ServiceLine {
                 number: u32::try_from(n + 1).unwrap_or(u32::MAX),
                 revenue_code: l
                     .revenue_code
                     .map(|r| r.to_string())
                     .unwrap_or_default()
                     .into(),
-                procedure: l.procedure.map(|p| Procedure::hc(p.as_str(), &modifiers)),
+                procedure: l
+                    .procedure
+                    .map(|p| Procedure::hc(p.as_str(), modifiers.clone())),
                 charge: l.charge.to_x12(),
                 unit_basis: "UN".into(),
                 units: l.units.to_x12(),
@@ -264,11 +296,7 @@ fn x_claim(c: &Claim) -> x::Claim {
                     .map(|p| p.to_string())
                     .unwrap_or_default()
                     .into(),
-                diagnosis_pointers: if is_p {
-                    l.diagnosis_pointers.clone()
-                } else {
-                    Vec::new()
-                },
+                diagnosis_pointers,
                 non_covered_charge: l.non_covered_charge.map(|m| m.to_x12()),
                 service_date: Some(match l.date_of_service_end {
                     Some(end) if end != l.date_of_service => DatePeriod::Range {
@@ -296,7 +324,9 @@ fn x_claim(c: &Claim) -> x::Claim {
                     .map(|a| x::LineAdjudication {
                         payer_id: a.payer_id.as_str().into(),
                         paid: a.paid.to_x12(),
-                        procedure: l.procedure.map(|p| Procedure::hc(p.as_str(), &modifiers)),
+                        procedure: l
+                            .procedure
+                            .map(|p| Procedure::hc(p.as_str(), modifiers.clone())),
                         revenue_code: l
                             .revenue_code
                             .map(|r| r.to_string())
@@ -308,10 +338,10 @@ fn x_claim(c: &Claim) -> x::Claim {
                     })
                     .collect(),
                 ..x::ServiceLine::default()
-            }
+            })
         })
-        .collect();
-    x::Claim {
+        .collect::<Result<Vec<_>, ConvertError>>()?;
+    Ok(x::Claim {
         patient_control_number: c.patient_control_number.as_str().into(),
         total_charge: c.total_charge.to_x12(),
         facility_code: facility_code.into(),
@@ -333,13 +363,18 @@ fn x_claim(c: &Claim) -> x::Claim {
         providers,
         other_payers,
         lines,
-    }
+    })
 }
 
 /// Builds one 837 transaction of claims of one kind: claims are grouped under their billing
 /// provider (2000A) and their subscriber and payer (2000B), patients other than the
-/// subscriber in 2000C.
-pub fn to_transaction(env: &Envelope, kind: ClaimKind, claims: &[&Claim]) -> x::ClaimTransaction {
+/// subscriber in 2000C. An error names the first claim (by its position in `claims`) that an 837
+/// cannot carry.
+pub fn to_transaction(
+    env: &Envelope,
+    kind: ClaimKind,
+    claims: &[&Claim],
+) -> Result<x::ClaimTransaction, ConvertError> {
     let mut t = x::ClaimTransaction {
         kind: match kind {
             ClaimKind::Professional => x::ClaimKind::Professional,
@@ -360,7 +395,8 @@ pub fn to_transaction(env: &Envelope, kind: ClaimKind, claims: &[&Claim]) -> x::
         receiver: Party::org("40", &env.receiver_name, "46", &env.receiver_id),
         billing_providers: Vec::new(),
     };
-    for c in claims.iter().filter(|c| c.kind == kind) {
+    for (i, c) in claims.iter().enumerate().filter(|(_, c)| c.kind == kind) {
+        let claim = x_claim(c).map_err(|e| ConvertError { claim: i + 1, ..e })?;
         let bp = &c.billing_provider;
         let group = match t
             .billing_providers
@@ -422,7 +458,6 @@ pub fn to_transaction(env: &Envelope, kind: ClaimKind, claims: &[&Claim]) -> x::
             }
         };
         let s = &mut g.subscribers[sub];
-        let claim = x_claim(c);
         match &c.patient {
             None => s.claims.push(claim),
             Some(p) => {
@@ -443,7 +478,7 @@ pub fn to_transaction(env: &Envelope, kind: ClaimKind, claims: &[&Claim]) -> x::
             }
         }
     }
-    t
+    Ok(t)
 }
 
 fn party_address(a: &Option<rcm_x12::model::Address>) -> Option<AddressInput> {
@@ -911,6 +946,9 @@ pub enum WriteClaimsError {
     NoClaims(&'static str),
     #[error("cannot write the 837: {0}")]
     Write(String),
+    /// A claim holds more than the 837 carries (a fifth modifier or diagnosis pointer on a line).
+    #[error("cannot write the 837: {0}")]
+    Convert(ConvertError),
     /// The file written does not pass the implementation-guide validator: it is not returned.
     #[error("the claims would produce an invalid 837 ({} error(s)); nothing written:\n{}", .0.len(), .0.join("\n"))]
     Invalid(Vec<String>),
@@ -925,6 +963,7 @@ pub fn write_837_interchange(
     claims: &[&Claim],
 ) -> Result<Vec<u8>, WriteClaimsError> {
     use rcm_x12::writer::{GroupHeader, InterchangeHeader, SegmentWriter, write_interchange};
+    let given = claims;
     let claims: Vec<&Claim> = claims.iter().copied().filter(|c| c.kind == kind).collect();
     if claims.is_empty() {
         return Err(WriteClaimsError::NoClaims(kind.label()));
@@ -943,7 +982,16 @@ pub fn write_837_interchange(
         created: created.date(),
         created_time: time.clone(),
     };
-    let t = to_transaction(&env, kind, &claims);
+    let t = to_transaction(&env, kind, &claims).map_err(|e| {
+        // Name the claim by its position among the claims given, not among those of `kind`.
+        let claim = given
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind == kind)
+            .nth(e.claim.saturating_sub(1))
+            .map_or(e.claim, |(i, _)| i + 1);
+        WriteClaimsError::Convert(ConvertError { claim, ..e })
+    })?;
     let isa = InterchangeHeader {
         sender_qualifier: "ZZ".into(),
         sender_id: sub.submitter.id.chars().take(15).collect(),

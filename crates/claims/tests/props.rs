@@ -31,7 +31,8 @@ fn example_837() -> Vec<u8> {
         created: jiff::civil::date(2026, 11, 20),
         created_time: "1200".into(),
     };
-    let t = rcm_claims::x12::to_transaction(&env, rcm_claims::ClaimKind::Professional, &claims);
+    let t = rcm_claims::x12::to_transaction(&env, rcm_claims::ClaimKind::Professional, &claims)
+        .unwrap();
     let isa = rcm_x12::writer::InterchangeHeader {
         sender_qualifier: "ZZ".into(),
         sender_id: "S1".into(),

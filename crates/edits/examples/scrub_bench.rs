@@ -137,9 +137,9 @@ fn generate(out: &str, count: usize) -> Result<(), String> {
         .map(|(i, part)| {
             let mut e = env.clone();
             e.control_number = format!("{:04}", i + 1);
-            to_transaction(&e, ClaimKind::Professional, part)
+            to_transaction(&e, ClaimKind::Professional, part).map_err(|e| e.to_string())
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let isa = InterchangeHeader {
         sender_qualifier: "ZZ".into(),
         sender_id: "BENCH01".into(),

@@ -3,14 +3,14 @@
 
 use crate::model::claim837::{
     self, BillingProviderGroup, Claim, ClaimKind, ClaimProvider, ClaimTransaction, CodeEntry,
-    Coverage, DrugIdentification, InstitutionalInfo, OtherPayer, PatientGroup, Payer, Person,
-    ServiceLine, SubscriberGroup,
+    Coverage, DiagnosisPointers, DrugIdentification, InstitutionalInfo, OtherPayer, PatientGroup,
+    Payer, Person, ServiceLine, SubscriberGroup,
 };
 use crate::model::remit835::{
     self, ClaimPayment, Payment, ProviderAdjustment, ProviderAdjustmentItem, RemitParty,
     Remittance, ServicePayment, Trace,
 };
-use crate::model::{Address, Adjustment, Party, Procedure, Reference};
+use crate::model::{Address, Adjustment, Modifiers, Party, Procedure, Reference};
 use crate::values::{Code, Date, DatePeriod, Decimal, Money, npi_check_digit};
 use crate::writer::{GroupHeader, InterchangeHeader, SegmentWriter, write_interchange};
 use crate::{Delimiters, WriteError};
@@ -168,24 +168,26 @@ pub fn claim(rng: &mut Rng, kind: ClaimKind, n: u64, lines: usize, secondary: bo
         let charge = Money(((20 + rng.below(480)) * 100 + rng.below(100)) as i64);
         let line = match kind {
             ClaimKind::Professional => {
+                // Up to two modifiers and three pointers: within the composites' four places.
                 let nm = rng.below(3) as usize;
-                let mut mods: Vec<&str> = Vec::new();
+                let mut mods = Modifiers::new();
                 while mods.len() < nm {
                     let m = rng.pick(MODS);
-                    if !mods.contains(&m) {
-                        mods.push(m);
+                    if !mods.iter().any(|x| x == m) && mods.try_push(m).is_err() {
+                        break;
                     }
                 }
-                let mut ptrs: Vec<u8> = vec![1 + rng.below(ndx as u64) as u8];
-                for _ in 0..rng.below(3) {
-                    let p = 1 + rng.below(ndx as u64) as u8;
-                    if !ptrs.contains(&p) {
-                        ptrs.push(p);
+                let first = 1 + rng.below(ndx as u64) as u8;
+                let more = (0..rng.below(3)).map(|_| 1 + rng.below(ndx as u64) as u8);
+                let mut ptrs = DiagnosisPointers::new();
+                for p in std::iter::once(first).chain(more) {
+                    if !ptrs.contains(&p) && ptrs.try_push(p).is_err() {
+                        break;
                     }
                 }
                 ServiceLine {
                     number: i as u32 + 1,
-                    procedure: Some(Procedure::hc(rng.pick(CPT), &mods)),
+                    procedure: Some(Procedure::hc(rng.pick(CPT), mods)),
                     charge,
                     unit_basis: "UN".into(),
                     units: Decimal::from_int(1 + rng.below(3) as i64),
@@ -199,7 +201,7 @@ pub fn claim(rng: &mut Rng, kind: ClaimKind, n: u64, lines: usize, secondary: bo
                 number: i as u32 + 1,
                 revenue_code: rng.pick(REV).into(),
                 procedure: if rng.chance(60) {
-                    Some(Procedure::hc(rng.pick(CPT), &[]))
+                    Some(Procedure::hc(rng.pick(CPT), Modifiers::new()))
                 } else {
                     None
                 },
@@ -532,7 +534,7 @@ pub fn remittance(rng: &mut Rng, control: u32, claims: usize) -> Remittance {
             c.charge += charge;
             c.paid += paid;
             c.services.push(ServicePayment {
-                procedure: Procedure::hc(rng.pick(CPT), &[]),
+                procedure: Procedure::hc(rng.pick(CPT), Modifiers::new()),
                 charge,
                 paid,
                 units_paid: Some(Decimal::from_int(1)),
@@ -636,6 +638,8 @@ pub fn remit_interchange(txs: &[Remittance], control: u32) -> Result<Vec<u8>, Wr
 }
 
 /// A billed claim for [`remittance_paying`]: its CLM01 and lines (procedure, modifiers, charge).
+/// A billed line has at most four modifiers (composite C003, [`Modifiers::MAX`]); the payer's
+/// SVC01 has no place for more, so any past the fourth are not echoed.
 #[derive(Clone, Debug)]
 pub struct BilledForRemit {
     pub patient_control_number: String,
@@ -694,7 +698,13 @@ pub fn remittance_paying(trace: &str, claims: &[BilledForRemit], deny_every: usi
         ));
         let mut pr = Money::ZERO;
         for (n, (code, modifiers, charge)) in b.lines.iter().enumerate() {
-            let mods: Vec<&str> = modifiers.iter().map(String::as_str).collect();
+            // SVC01 echoes the billed composite: four modifier places (see `BilledForRemit`).
+            let mut mods = Modifiers::new();
+            for m in modifiers.iter().take(Modifiers::MAX) {
+                if mods.try_push(m.as_str()).is_err() {
+                    break;
+                }
+            }
             let (paid, adjustments, allowed, remarks) = if denied {
                 (
                     Money::ZERO,
@@ -733,7 +743,7 @@ pub fn remittance_paying(trace: &str, claims: &[BilledForRemit], deny_every: usi
             c.charge += *charge;
             c.paid += paid;
             c.services.push(ServicePayment {
-                procedure: Procedure::hc(code, &mods),
+                procedure: Procedure::hc(code, mods),
                 charge: *charge,
                 paid,
                 units_paid: Some(Decimal::from_int(1)),

@@ -4,10 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
 
 use rcm_x12::envelope::{Handler, TxContext, drive_slice};
-use rcm_x12::model::Procedure;
 use rcm_x12::model::claim837::{
     self, ClaimKind, ClaimTransaction, DrugIdentification, ServiceLine,
 };
+use rcm_x12::model::{Modifiers, Procedure};
 use rcm_x12::synth::{self, Rng};
 use rcm_x12::validate::{Options, Report, validate_bytes};
 use rcm_x12::values::Decimal;
@@ -48,7 +48,7 @@ fn with_drug(seed: u64, kind: ClaimKind, drug: DrugIdentification) -> ClaimTrans
         .next()
         .unwrap();
     let line = &mut claim.lines[0];
-    line.procedure = Some(Procedure::hc("J3301", &[]));
+    line.procedure = Some(Procedure::hc("J3301", Modifiers::new()));
     line.drug = Some(drug);
     t
 }

@@ -274,8 +274,8 @@ pub struct ServiceLine {
     #[serde(default, skip_serializing_if = "str::is_empty")]
     pub place_of_service: Text,
     /// SV107 (837P): 1-based pointers into the claim's diagnoses, up to four.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub diagnosis_pointers: Vec<u8>,
+    #[serde(default, skip_serializing_if = "<[u8]>::is_empty")]
+    pub diagnosis_pointers: DiagnosisPointers,
     /// SV207 (837I).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_covered_charge: Option<Money>,
@@ -295,6 +295,21 @@ pub struct ServiceLine {
     /// 2430 line adjudication by other payers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjudications: Vec<LineAdjudication>,
+}
+
+/// The diagnosis pointers of an 837P service line (SV107, composite C004): 1-based positions in
+/// the claim's HI diagnoses, the first the primary, at most four (`DiagnosisPointers::MAX`),
+/// stored inline (no heap block per service line). Reads like a `&[u8]`; in JSON an array of
+/// integers.
+pub type DiagnosisPointers = super::Bounded<u8, 4, C004>;
+
+/// Composite C004 (SV107-1 to SV107-4): the limit of [`DiagnosisPointers`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct C004;
+
+impl super::CompositeLimit for C004 {
+    const WHAT: &'static str = "diagnosis pointers";
+    const COMPOSITE: &'static str = "C004";
 }
 
 /// 2410 drug identification: the NDC, quantity and unit of the drug billed on a line (usually a
@@ -895,10 +910,21 @@ pub fn parse(segments: &[Segment<'_>]) -> Result<ClaimTransaction, ModelError> {
                 l.unit_basis = s.el_str(3).into();
                 l.units = Decimal::parse(s.el(4)).unwrap_or_default();
                 l.place_of_service = s.el_str(5).into();
-                l.diagnosis_pointers = s
-                    .components(7)
-                    .filter_map(|p| std::str::from_utf8(p).ok()?.parse().ok())
-                    .collect();
+                // C004 has four places: components past the fourth are not pointers (the
+                // validator reports them); unreadable or empty places are skipped.
+                let mut pointers = DiagnosisPointers::new();
+                for p in s.components(7).take(DiagnosisPointers::MAX) {
+                    let Some(p) = std::str::from_utf8(p)
+                        .ok()
+                        .and_then(|p| p.parse::<u8>().ok())
+                    else {
+                        continue;
+                    };
+                    if pointers.try_push(p).is_err() {
+                        break;
+                    }
+                }
+                l.diagnosis_pointers = pointers;
                 l.emergency = s.el_str(9).into();
             }
             b"SV2" => {

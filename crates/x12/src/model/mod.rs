@@ -12,7 +12,9 @@ use crate::WriteError;
 use crate::segment::Elements;
 use crate::values::{Code, Decimal, Money, Text};
 use crate::writer::SegmentWriter;
+use arrayvec::ArrayVec;
 use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
 
 /// An NM1 (or N1) name: person or organization with its identifier.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,28 +237,201 @@ pub fn write_cas(adjs: &[Adjustment], w: &mut SegmentWriter) -> Result<(), Write
     Ok(())
 }
 
+/// More values than a composite of the guides holds: five procedure modifiers where C003 has
+/// four places, five diagnosis pointers where C004 has four.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{count} {what}: composite {composite} holds at most {max}")]
+pub struct TooMany {
+    /// What was counted: "procedure modifiers", "diagnosis pointers".
+    pub what: &'static str,
+    /// The composite of the guides: "C003", "C004".
+    pub composite: &'static str,
+    /// Its limit.
+    pub max: usize,
+    /// How many were given (at least `max + 1`).
+    pub count: usize,
+}
+
+/// The composite a [`Bounded`] list belongs to, for its messages.
+pub trait CompositeLimit {
+    /// What is counted: "procedure modifiers", "diagnosis pointers".
+    const WHAT: &'static str;
+    /// The composite of the guides: "C003", "C004".
+    const COMPOSITE: &'static str;
+}
+
+/// The values of one composite's repeated places (a procedure's modifiers, a line's diagnosis
+/// pointers): at most `N`, the places the guides give them, stored inline (no heap block per
+/// service line). Reads like a slice; in JSON an array, where more than `N` is an error that names
+/// the limit (`invalid length 5, expected at most 4 procedure modifiers (composite C003)`), never
+/// a truncation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Bounded<T, const N: usize, L>(ArrayVec<T, N>, PhantomData<L>);
+
+impl<T, const N: usize, L: CompositeLimit> Bounded<T, N, L> {
+    /// The composite's places.
+    pub const MAX: usize = N;
+
+    fn too_many(count: usize) -> TooMany {
+        TooMany {
+            what: L::WHAT,
+            composite: L::COMPOSITE,
+            max: N,
+            count,
+        }
+    }
+
+    pub const fn new() -> Self {
+        Bounded(ArrayVec::new_const(), PhantomData)
+    }
+
+    /// Adds a value after the others; an error when the composite's places are taken.
+    pub fn try_push(&mut self, v: impl Into<T>) -> Result<(), TooMany> {
+        self.0.try_push(v.into()).map_err(|_| Self::too_many(N + 1))
+    }
+
+    /// The values of a list; an error (counting them all) when there are more than `N`.
+    pub fn try_from_iter<V: Into<T>>(values: impl IntoIterator<Item = V>) -> Result<Self, TooMany> {
+        let mut out = Self::new();
+        let mut it = values.into_iter();
+        for v in it.by_ref() {
+            if out.0.try_push(v.into()).is_err() {
+                return Err(Self::too_many(N + 1 + it.count()));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn as_slice(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T, const N: usize, L: CompositeLimit> Default for Bounded<T, N, L> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T, const N: usize, L> std::ops::Deref for Bounded<T, N, L> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<'a, T, const N: usize, L> IntoIterator for &'a Bounded<T, N, L> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'a, T, V, const N: usize, L> TryFrom<&'a [V]> for Bounded<T, N, L>
+where
+    L: CompositeLimit,
+    V: Clone + Into<T>,
+{
+    type Error = TooMany;
+    fn try_from(values: &'a [V]) -> Result<Self, TooMany> {
+        Self::try_from_iter(values.iter().cloned())
+    }
+}
+
+impl<T: Serialize, const N: usize, L> Serialize for Bounded<T, N, L> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
+impl<'de, T: Deserialize<'de>, const N: usize, L: CompositeLimit> Deserialize<'de>
+    for Bounded<T, N, L>
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, IgnoredAny, SeqAccess, Visitor};
+
+        struct Places<T, const N: usize, L>(PhantomData<(T, L)>);
+        impl<'de, T: Deserialize<'de>, const N: usize, L: CompositeLimit> Visitor<'de> for Places<T, N, L> {
+            type Value = Bounded<T, N, L>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "at most {N} {} (composite {})", L::WHAT, L::COMPOSITE)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Bounded::new();
+                while let Some(v) = seq.next_element::<T>()? {
+                    if out.0.try_push(v).is_err() {
+                        // Count the rest for the message.
+                        let mut count = N + 1;
+                        while seq.next_element::<IgnoredAny>()?.is_some() {
+                            count += 1;
+                        }
+                        return Err(A::Error::invalid_length(count, &self));
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(Places::<T, N, L>(PhantomData))
+    }
+}
+
+/// The modifiers of a procedure composite (C003-3 to C003-6: SV101, SV202, SVD03, SVC01, SVC06),
+/// in order: at most four (`Modifiers::MAX`), the places the guides give them. Reads like a
+/// `&[Code]`; in JSON an array of strings.
+pub type Modifiers = Bounded<Code, 4, C003>;
+
+/// Composite C003 (components 3 to 6): the limit of [`Modifiers`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct C003;
+
+impl CompositeLimit for C003 {
+    const WHAT: &'static str = "procedure modifiers";
+    const COMPOSITE: &'static str = "C003";
+}
+
+/// Up to four modifiers written out (`["25"].into()`); a longer array does not compile.
+impl<const K: usize> From<[&str; K]> for Modifiers {
+    fn from(modifiers: [&str; K]) -> Modifiers {
+        const { assert!(K <= 4, "composite C003 holds at most four modifiers") };
+        let mut out = Modifiers::new();
+        for m in modifiers {
+            if out.try_push(m).is_err() {
+                break;
+            }
+        }
+        out
+    }
+}
+
 /// A procedure composite (SV101, SV202, SVC01, SVD03): qualifier, code, up to four modifiers.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Procedure {
     /// HC (CPT/HCPCS), ER, IV, WK, NU (revenue code in 835), N4 (NDC)…
     pub qualifier: Code,
     pub code: Code,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub modifiers: Vec<Code>,
+    /// C003-3 to C003-6.
+    #[serde(default, skip_serializing_if = "<[Code]>::is_empty")]
+    pub modifiers: Modifiers,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
 }
 
 impl Procedure {
-    pub fn hc(code: &str, modifiers: &[&str]) -> Procedure {
+    /// A CPT/HCPCS procedure (qualifier HC) with its modifiers.
+    pub fn hc(code: &str, modifiers: Modifiers) -> Procedure {
         Procedure {
             qualifier: "HC".into(),
             code: code.into(),
-            modifiers: modifiers.iter().map(|m| Code::from(*m)).collect(),
+            modifiers,
             description: String::new(),
         }
     }
 
+    /// Reads composite C003 of element `n`. Components past the seventh (description) are not
+    /// part of the composite and are ignored; so are empty modifier places.
     pub fn from_composite<'a>(s: &impl Elements<'a>, n: usize) -> Procedure {
         // Split once into at most seven components, without allocating.
         let mut comps: [&[u8]; 7] = [&[]; 7];
@@ -264,9 +439,15 @@ impl Procedure {
             *slot = c;
         }
         let get = |i: usize| Code::from_utf8_bytes(comps[i]);
-        let mut modifiers = Vec::new();
+        let mut modifiers = Modifiers::new();
+        // Four places (components 3 to 6): the composite cannot overflow. A place that is not
+        // UTF-8 reads as empty and is skipped like one.
         if comps[2..6].iter().any(|m| !m.is_empty()) {
-            modifiers = (2..6).map(get).filter(|m| !m.is_empty()).collect();
+            for m in (2..6).map(get).filter(|m| !m.is_empty()) {
+                if modifiers.try_push(m).is_err() {
+                    break;
+                }
+            }
         }
         Procedure {
             qualifier: get(0),

@@ -8,7 +8,7 @@ use super::remit835::{
     ClaimPayment, Payment, ProviderAdjustment, ProviderAdjustmentItem, RemitParty, Remittance,
     ServicePayment, Trace,
 };
-use super::{Address, Adjustment, Party, Procedure, Reference};
+use super::{Address, Adjustment, Modifiers, Party, Procedure, Reference};
 use crate::envelope::TransactionSet;
 use crate::error::ModelError;
 use crate::segment::{Elements, Fields, Segment};
@@ -154,10 +154,17 @@ impl<'a> ProcedureView<'a> {
     }
 
     pub fn to_owned(&self) -> Procedure {
+        // Four places in the view as in the composite: the owned list cannot overflow.
+        let mut modifiers = Modifiers::new();
+        for m in self.modifiers() {
+            if modifiers.try_push(m).is_err() {
+                break;
+            }
+        }
         Procedure {
             qualifier: self.qualifier.into(),
             code: self.code.into(),
-            modifiers: self.modifiers().map(Code::from).collect(),
+            modifiers,
             description: self.description.into(),
         }
     }
