@@ -131,8 +131,11 @@ F835="$DATA/synth-835-100MB.x12"
 F837="$DATA/synth-837p-100MB.x12"
 S835="$(mb "$(size_of "$F835")")"
 S837="$(mb "$(size_of "$F837")")"
-MODES_835=(scan view typed validate)
-MODES_837=(scan typed validate write837p write837p-fragmented write837p-hot)
+# The `-par` modes check sets on worker threads (measure reads RCM_X12_THREADS; default: one per CPU).
+THREADS="${RCM_X12_THREADS:-$NPROC}"
+export RCM_X12_THREADS="$THREADS"
+MODES_835=(scan view view-par typed typed-par validate validate-par)
+MODES_837=(scan typed validate validate-par write837p write837p-fragmented write837p-hot)
 
 echo "== rcm-x12 measure on the 100 MB files: $RUNS runs, modes interleaved"
 for run in $(seq "$RUNS"); do
@@ -147,6 +150,9 @@ what_of() {
     view) echo "835 to zero-copy typed view (parse_view)" ;;
     typed) echo "owned typed model" ;;
     validate) echo "full validation (implementation guide)" ;;
+    view-par) echo "835 to zero-copy typed view, sets on $THREADS worker threads" ;;
+    typed-par) echo "owned typed model, sets on $THREADS worker threads" ;;
+    validate-par) echo "full validation, sets on $THREADS worker threads" ;;
     write837p) echo "837P writing from 200 typed models in memory" ;;
     write837p-fragmented) echo "837P writing, models as generated (scattered heap)" ;;
     write837p-hot) echo "837P writing, 2 models in cache (diagnostic)" ;;
@@ -169,12 +175,12 @@ else
   echo "== rcm-x12 measure on the 1 GB files: one run each, for peak memory"
   G835="$DATA/synth-835-1GB.x12"
   G837="$DATA/synth-837p-1GB.x12"
-  for m in validate view typed; do run_measure "$G835" "$m" "835-1GB-$m"; done
-  for m in validate typed; do run_measure "$G837" "$m" "837p-1GB-$m"; done
-  for m in validate view typed; do
+  for m in validate validate-par view typed; do run_measure "$G835" "$m" "835-1GB-$m"; done
+  for m in validate validate-par typed; do run_measure "$G837" "$m" "837p-1GB-$m"; done
+  for m in validate validate-par view typed; do
     row_from "835-1GB-$m" "rcm-x12 \`measure $m\`" "835, $(mb "$(size_of "$G835")")" "$(what_of "$m")" ""
   done
-  for m in validate typed; do
+  for m in validate validate-par typed; do
     row_from "837p-1GB-$m" "rcm-x12 \`measure $m\`" "837P, $(mb "$(size_of "$G837")")" "$(what_of "$m")" ""
   done
 fi

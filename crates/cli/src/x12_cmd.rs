@@ -4,12 +4,13 @@
 //! arguments). Messages about problems never print element values from the file (PHI); `parse`
 //! and `remit` show the file's content because showing it is their job.
 
-use rcm_x12::envelope::{Handler, TxContext, drive_stream};
+use rcm_x12::envelope::{Handler, TransactionSet, TxContext, drive_stream};
 use rcm_x12::finding::Severity;
 use rcm_x12::model::claim837::{self, ClaimTransaction};
 use rcm_x12::model::remit835::{self, Remittance};
+use rcm_x12::parallel::{Event, SetWorker, drive_stream_parallel};
 use rcm_x12::schema;
-use rcm_x12::validate::{Options, Report, build_999, validate_reader};
+use rcm_x12::validate::{Options, Report, build_999, validate_reader_parallel};
 use rcm_x12::writer::{GroupHeader, InterchangeHeader, SegmentWriter, write_interchange};
 use rcm_x12::{Delimiters, Finding, Money, Segment, StreamReader, codes};
 use std::fs::File;
@@ -45,15 +46,37 @@ pub enum X12Command {
         /// Interchange control number of the 999 (ISA13/GS06).
         #[arg(long, default_value_t = 1)]
         ack_control: u32,
+        #[command(flatten)]
+        threads: Threads,
     },
     /// Show an 835 remittance as a biller's table: payment, claims, adjustments, remarks, PLB.
-    Remit { file: PathBuf },
+    Remit {
+        file: PathBuf,
+        #[command(flatten)]
+        threads: Threads,
+    },
     /// Write an 837P interchange from claim JSON (or the rcm-x12 transaction model).
     #[command(name = "837p")]
     Write837p(WriteArgs),
     /// Write an 837I interchange from claim JSON (or the rcm-x12 transaction model).
     #[command(name = "837i")]
     Write837i(WriteArgs),
+}
+
+/// How many threads check transaction sets (reading and the envelope stay on one; the result is
+/// the same, finding for finding, whatever the number).
+#[derive(clap::Args, Debug)]
+pub struct Threads {
+    /// Worker threads for the transaction sets (default: one per CPU).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    threads: Option<u16>,
+}
+
+impl Threads {
+    fn count(&self) -> usize {
+        self.threads
+            .map_or_else(rcm_x12::parallel::default_workers, usize::from)
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -83,8 +106,9 @@ pub fn run(args: X12Args, json: bool) -> anyhow::Result<ExitCode> {
             file,
             ack,
             ack_control,
-        } => validate(&file, ack.as_deref(), ack_control, json),
-        X12Command::Remit { file } => remit(&file, json),
+            threads,
+        } => validate(&file, ack.as_deref(), ack_control, threads.count(), json),
+        X12Command::Remit { file, threads } => remit(&file, threads.count(), json),
         X12Command::Write837p(w) => write_837(&w, claim837::ClaimKind::Professional),
         X12Command::Write837i(w) => write_837(&w, claim837::ClaimKind::Institutional),
     }
@@ -225,6 +249,7 @@ fn validate(
     file: &Path,
     ack: Option<&Path>,
     ack_control: u32,
+    threads: usize,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let f = match open(file) {
@@ -236,7 +261,7 @@ fn validate(
         keep_outcomes: ack.is_some(),
         ..Options::default()
     };
-    let report = validate_reader(f, &opts);
+    let report = validate_reader_parallel(f, &opts, threads);
     if let Some(out) = ack {
         let now = today();
         match build_999(&report, ack_control, now.0, &now.1) {
@@ -311,60 +336,62 @@ fn today() -> (rcm_x12::Date, String) {
     (rcm_x12::Date { year, month, day }, hhmm)
 }
 
-/// Collects 835 transactions.
-struct RemitView {
-    remits: Vec<Remittance>,
-    problems: Vec<String>,
-    findings: Vec<Finding>,
-}
+/// Reads each 835 set into the owned model, on a worker thread; anything else is a problem to show.
+struct RemitParser;
 
-impl Handler for RemitView {
-    fn transaction(&mut self, ctx: &TxContext, segments: &[Segment<'_>]) {
+impl SetWorker for RemitParser {
+    type Output = Result<Remittance, String>;
+    fn work(&mut self, ctx: &TxContext, tx: TransactionSet<'_, '_>) -> Self::Output {
         if ctx.set_id != "835" {
-            self.problems.push(format!(
+            return Err(format!(
                 "transaction set {} {} is not an 835; skipped",
                 ctx.set_id, ctx.set_control
             ));
-            return;
         }
-        match remit835::parse(segments) {
-            Ok(r) => self.remits.push(r),
-            Err(e) => self
-                .problems
-                .push(format!("transaction set {}: {e}", ctx.set_control)),
-        }
-    }
-    fn finding(&mut self, f: Finding) {
-        self.findings.push(f);
+        remit835::parse(tx.segments)
+            .map_err(|e| format!("transaction set {}: {e}", ctx.set_control))
     }
 }
 
-fn remit(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+struct RemitView {
+    remits: Vec<Remittance>,
+    problems: Vec<String>,
+}
+
+fn remit(file: &Path, threads: usize, json: bool) -> anyhow::Result<ExitCode> {
     let f = match open(file) {
         Ok(f) => f,
         Err(e) => return could_not_run(e),
     };
     // Balancing and guide problems are reported too: a biller must not post an unbalanced file silently.
     let report = match open(file) {
-        Ok(f2) => validate_reader(
+        Ok(f2) => validate_reader_parallel(
             f2,
             &Options {
                 keep_outcomes: false,
                 ..Options::default()
             },
+            threads,
         ),
         Err(e) => return could_not_run(e),
     };
     let mut view = RemitView {
         remits: vec![],
         problems: vec![],
-        findings: vec![],
     };
     let mut reader = StreamReader::new(f);
-    drive_stream(
+    drive_stream_parallel(
         &mut reader,
-        &mut view,
+        (0..threads).map(|_| RemitParser).collect(),
         rcm_x12::envelope::DEFAULT_MAX_TRANSACTION_BYTES,
+        |event| {
+            if let Event::Set { output, .. } = event {
+                match output {
+                    Ok(r) => view.remits.push(r),
+                    Err(p) => view.problems.push(p),
+                }
+            }
+        },
     );
     if view.remits.is_empty() && view.problems.is_empty() {
         eprintln!("error: no 835 transaction set found in {}", file.display());

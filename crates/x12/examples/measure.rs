@@ -8,12 +8,15 @@
 //! transaction sets (50 claims each) from typed models, in memory, until about FILE's size is
 //! written; `write837p-fragmented` the same models as the generator left them on the heap;
 //! `write837p-hot` only the first 2 of them, again and again (models in cache).
+//! `typed-par`, `view-par`, `validate-par`: the same work with the transaction sets on worker
+//! threads (`rcm_x12::parallel`; RCM_X12_THREADS threads, default the machine's parallelism).
 
 use rcm_x12::envelope::{Handler, TransactionSet, TxContext, drive_stream};
 use rcm_x12::model::claim837::ClaimKind;
 use rcm_x12::model::{claim837, remit835};
+use rcm_x12::parallel::{Event, SetWorker, default_workers, drive_stream_parallel};
 use rcm_x12::synth::{self, Rng};
-use rcm_x12::validate::{Options, validate_reader};
+use rcm_x12::validate::{Options, validate_reader, validate_reader_parallel};
 use rcm_x12::writer::SegmentWriter;
 use rcm_x12::{Delimiters, Finding, Segment, StreamReader};
 use std::time::Instant;
@@ -60,6 +63,16 @@ impl Handler for Typed {
     fn finding(&mut self, _f: Finding) {}
 }
 
+/// The same work on the parallel driver's worker threads: each set's (claims, parse errors).
+impl SetWorker for Typed {
+    type Output = (usize, usize);
+    fn work(&mut self, ctx: &TxContext, tx: TransactionSet<'_, '_>) -> (usize, usize) {
+        (self.claims, self.errors) = (0, 0);
+        self.transaction_set(ctx, tx);
+        (self.claims, self.errors)
+    }
+}
+
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -104,6 +117,11 @@ fn main() {
     } else {
         vec!["scan", "typed", "validate"]
     };
+    // Worker threads of the `-par` modes: RCM_X12_THREADS, else the machine's parallelism.
+    let threads = std::env::var("RCM_X12_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(default_workers);
     for mode in modes {
         if mode.starts_with("write837p") {
             // `write837p`: 200 transaction sets of 50 claims (10,000 claims, about 75 MB of
@@ -177,6 +195,37 @@ fn main() {
                     rcm_x12::envelope::DEFAULT_MAX_TRANSACTION_BYTES,
                 );
                 format!("{} claims, {} parse errors", h.claims, h.errors)
+            }
+            "typed-par" | "view-par" => {
+                let workers = (0..threads)
+                    .map(|_| Typed {
+                        claims: 0,
+                        errors: 0,
+                        view: mode == "view-par",
+                    })
+                    .collect();
+                let (mut claims, mut errors) = (0, 0);
+                let mut r = StreamReader::new(open(path));
+                drive_stream_parallel(
+                    &mut r,
+                    workers,
+                    rcm_x12::envelope::DEFAULT_MAX_TRANSACTION_BYTES,
+                    |e| {
+                        if let Event::Set { output, .. } = e {
+                            claims += output.0;
+                            errors += output.1;
+                        }
+                    },
+                );
+                format!("{claims} claims, {errors} parse errors, {threads} threads")
+            }
+            "validate-par" => {
+                let rep = validate_reader_parallel(open(path), &Options::default(), threads);
+                format!(
+                    "{} transactions, {} findings, {threads} threads",
+                    rep.transactions.len(),
+                    rep.findings.len()
+                )
             }
             "validate" => {
                 let rep = validate_reader(open(path), &Options::default());

@@ -23,6 +23,7 @@ pub mod envelope;
 pub mod error;
 pub mod finding;
 pub mod model;
+pub mod parallel;
 pub mod reader;
 pub mod schema;
 pub mod segment;

@@ -3,13 +3,14 @@
 //! HL structure, situational rules the tables cannot express). Also builds the 999 a receiver
 //! would send back.
 
-use crate::envelope::{Handler, TxContext, drive_slice, drive_stream, recycle};
+use crate::envelope::{Handler, TransactionSet, TxContext, drive_slice, drive_stream, recycle};
 use crate::finding::{AckCode, Finding, Level, Location, Severity};
 use crate::model::ack999::{Ack999, ElementError, SegmentError, TransactionAck};
+use crate::parallel::{Event, drive_stream_parallel};
 use crate::reader::StreamReader;
 use crate::schema::{self, spec_for};
 use crate::segment::{Elements, Fields, Segment};
-use crate::values::{Code, Date, Money, npi_is_valid};
+use crate::values::{Code, Date, Money, is_x12_char, npi_is_valid};
 use crate::writer::{GroupHeader, InterchangeHeader, SegmentWriter};
 use crate::{Delimiters, WriteError};
 use std::collections::HashMap;
@@ -107,41 +108,25 @@ impl Default for Options {
     }
 }
 
-struct Validator {
-    opts: Options,
-    report: Report,
-    pending_tx_codes: Vec<String>,
-    pending_tx_findings: Vec<Finding>,
-    /// AK905 codes of the group being read (its GroupOutcome is created at GE).
-    pending_group_codes: Vec<String>,
-    dropped: usize,
+/// The checks of one transaction set against its implementation guide: the walker (loops,
+/// segments, elements) and the rules. It depends only on the set and its envelope context, so
+/// sets can be checked on several threads ([`validate_reader_parallel`]).
+#[derive(Default)]
+pub struct SetChecker {
     /// Buffers kept empty from one transaction set to the next for their allocations.
-    fields_buf: Vec<Fields<'static>>,
-    paths_buf: Vec<schema::LoopPath>,
-    ids_buf: Vec<u32>,
+    fields: Vec<Fields<'static>>,
+    paths: Vec<schema::LoopPath>,
+    ids: Vec<u32>,
 }
 
-impl Validator {
-    fn keep(&mut self, f: Finding) {
-        if self.report.findings.len() < self.opts.max_findings {
-            self.report.findings.push(f);
-        } else {
-            self.dropped += 1;
-        }
-    }
-}
-
-impl Handler for Validator {
-    fn segment(&mut self, _ctx: &TxContext, _seg: &Segment<'_>) {
-        self.report.segments += 1;
-    }
-
-    fn transaction(&mut self, ctx: &TxContext, segments: &[Segment<'_>]) {
-        let mut findings: Vec<Finding> = std::mem::take(&mut self.pending_tx_findings);
+impl SetChecker {
+    /// Everything the walker and the rules find in one transaction set.
+    pub fn check(&mut self, ctx: &TxContext, segments: &[Segment<'_>]) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = Vec::new();
         // Each segment split into its elements once, for the walker and every rule (in buffers
         // kept from one transaction set to the next).
-        let mut fields: Vec<Fields<'_>> = recycle(std::mem::take(&mut self.fields_buf));
-        let mut ids = std::mem::take(&mut self.ids_buf);
+        let mut fields: Vec<Fields<'_>> = recycle(std::mem::take(&mut self.fields));
+        let mut ids = std::mem::take(&mut self.ids);
         ids.clear();
         fields.reserve(segments.len());
         ids.reserve(segments.len());
@@ -153,8 +138,7 @@ impl Handler for Validator {
         let mut paths = None;
         match spec_for(&ctx.version, &ctx.set_id) {
             Some(spec) => {
-                let w =
-                    schema::walk_fields(spec, ctx, &fields, std::mem::take(&mut self.paths_buf));
+                let w = schema::walk_fields(spec, ctx, &fields, std::mem::take(&mut self.paths));
                 findings.extend(w.findings);
                 paths = Some(w.paths);
             }
@@ -198,10 +182,58 @@ impl Handler for Validator {
         findings.extend(rules.out);
         if let Some(mut p) = paths {
             p.clear();
-            self.paths_buf = p;
+            self.paths = p;
         }
-        self.fields_buf = recycle(fields);
-        self.ids_buf = ids;
+        self.fields = recycle(fields);
+        self.ids = ids;
+        findings
+    }
+}
+
+impl crate::parallel::SetWorker for SetChecker {
+    type Output = Vec<Finding>;
+    fn work(&mut self, ctx: &TxContext, tx: TransactionSet<'_, '_>) -> Vec<Finding> {
+        self.check(ctx, tx.segments)
+    }
+}
+
+struct Validator {
+    opts: Options,
+    report: Report,
+    pending_tx_codes: Vec<String>,
+    pending_tx_findings: Vec<Finding>,
+    /// AK905 codes of the group being read (its GroupOutcome is created at GE).
+    pending_group_codes: Vec<String>,
+    dropped: usize,
+    checker: SetChecker,
+}
+
+impl Validator {
+    fn new(opts: &Options) -> Self {
+        Validator {
+            opts: opts.clone(),
+            report: Report::default(),
+            pending_tx_codes: vec![],
+            pending_tx_findings: vec![],
+            pending_group_codes: vec![],
+            dropped: 0,
+            checker: SetChecker::default(),
+        }
+    }
+
+    fn keep(&mut self, f: Finding) {
+        if self.report.findings.len() < self.opts.max_findings {
+            self.report.findings.push(f);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// Counts one transaction set's findings into the report and its 999 outcome. The envelope
+    /// findings that concern this set arrived just before it and go first.
+    fn record(&mut self, ctx: &TxContext, segment_count: usize, set_findings: Vec<Finding>) {
+        let mut findings: Vec<Finding> = std::mem::take(&mut self.pending_tx_findings);
+        findings.extend(set_findings);
         // Map to the 999.
         let same_group = self.report.contexts.last().is_some_and(|c| {
             c.interchange_control == ctx.interchange_control
@@ -220,7 +252,7 @@ impl Handler for Validator {
             set_id: Code::new(&ctx.set_id),
             set_control: Code::new(&ctx.set_control),
             implementation: Code::new(&ctx.implementation),
-            segment_count: segments.len(),
+            segment_count,
             errors: 0,
             warnings: 0,
             ack_segments: Vec::new(),
@@ -287,6 +319,17 @@ impl Handler for Validator {
             self.report.transactions.push(outcome);
         }
     }
+}
+
+impl Handler for Validator {
+    fn segment(&mut self, _ctx: &TxContext, _seg: &Segment<'_>) {
+        self.report.segments += 1;
+    }
+
+    fn transaction(&mut self, ctx: &TxContext, segments: &[Segment<'_>]) {
+        let findings = self.checker.check(ctx, segments);
+        self.record(ctx, segments.len(), findings);
+    }
 
     fn finding(&mut self, f: Finding) {
         match f.ack {
@@ -315,40 +358,51 @@ impl Handler for Validator {
 
 /// Validates a whole file held in memory.
 pub fn validate_bytes(input: &[u8], opts: &Options) -> Report {
-    let mut v = Validator {
-        opts: opts.clone(),
-        report: Report::default(),
-        pending_tx_codes: vec![],
-        pending_tx_findings: vec![],
-        pending_group_codes: vec![],
-        dropped: 0,
-        fields_buf: Vec::new(),
-        paths_buf: Vec::new(),
-        ids_buf: Vec::new(),
-    };
+    let mut v = Validator::new(opts);
     drive_slice(input, &mut v);
     finish(v, input.len() as u64)
 }
 
 /// Validates a stream in bounded memory.
 pub fn validate_reader<R: Read>(reader: R, opts: &Options) -> Report {
-    let mut v = Validator {
-        opts: opts.clone(),
-        report: Report::default(),
-        pending_tx_codes: vec![],
-        pending_tx_findings: vec![],
-        pending_group_codes: vec![],
-        dropped: 0,
-        fields_buf: Vec::new(),
-        paths_buf: Vec::new(),
-        ids_buf: Vec::new(),
-    };
+    let mut v = Validator::new(opts);
     let mut counting = CountingReader {
         inner: reader,
         n: 0,
     };
     let mut sr = StreamReader::new(&mut counting);
     drive_stream(&mut sr, &mut v, opts.max_transaction_bytes);
+    let n = counting.n;
+    finish(v, n)
+}
+
+/// [`validate_reader`] with the transaction sets checked on `threads` worker threads (reading,
+/// envelopes and the report stay in the calling thread). The report is the same, finding for
+/// finding and in the same order; memory is bounded by a few sets per thread.
+pub fn validate_reader_parallel<R: Read>(reader: R, opts: &Options, threads: usize) -> Report {
+    let threads = threads.max(1);
+    let mut v = Validator::new(opts);
+    let mut counting = CountingReader {
+        inner: reader,
+        n: 0,
+    };
+    let mut sr = StreamReader::new(&mut counting);
+    let workers: Vec<SetChecker> = (0..threads).map(|_| SetChecker::default()).collect();
+    let (_, segments) = drive_stream_parallel(
+        &mut sr,
+        workers,
+        opts.max_transaction_bytes,
+        |event| match event {
+            Event::Finding(f) => v.finding(f),
+            Event::GroupEnd(ctx, declared) => v.group_end(&ctx, declared),
+            Event::Set {
+                ctx,
+                segments,
+                output,
+            } => v.record(&ctx, segments, output),
+        },
+    );
+    v.report.segments = segments;
     let n = counting.n;
     finish(v, n)
 }
@@ -396,6 +450,37 @@ fn utf8_or_empty(b: &[u8]) -> &[u8] {
     } else {
         &[]
     }
+}
+
+/// A received identifier (segment ID, control number, version) as a 999 echoes it, at most `max`
+/// characters (its element's length): these are alphanumeric by definition, and a garbled one
+/// must not carry a delimiter or an overlong value into the 999 (the writer would refuse it, and
+/// the sender would get no acknowledgment at all).
+fn echo(s: &str, max: usize) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(max)
+        .collect()
+}
+
+/// A received sender or receiver ID as the 999's envelope echoes it: characters outside the X12
+/// set and the 999's own delimiters dropped, at most `max` characters, for the same reason as
+/// [`echo`].
+fn echo_text(s: &str, max: usize) -> String {
+    let d = Delimiters::default();
+    let ours = [
+        Some(d.element),
+        Some(d.component),
+        Some(d.segment),
+        d.repetition,
+    ];
+    s.bytes()
+        .filter(|&b| is_x12_char(b) && !ours.contains(&Some(b)))
+        .take(max)
+        .map(char::from)
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 fn printable(s: &str) -> String {
@@ -1790,9 +1875,9 @@ pub fn build_999(
     let yymmdd = format!("{:02}{:02}{:02}", date.year % 100, date.month, date.day);
     let isa = InterchangeHeader {
         sender_qualifier: "ZZ".into(),
-        sender_id: ctx.receiver_id.clone(),
+        sender_id: or_default(&echo_text(&ctx.receiver_id, 15)),
         receiver_qualifier: "ZZ".into(),
-        receiver_id: ctx.sender_id.clone(),
+        receiver_id: or_default(&echo_text(&ctx.sender_id, 15)),
         date_yymmdd: yymmdd,
         time_hhmm: time_hhmm.into(),
         control_number,
@@ -1801,8 +1886,8 @@ pub fn build_999(
     };
     let gs = GroupHeader {
         functional_id: "FA".into(),
-        sender_code: or_default(&ctx.app_receiver),
-        receiver_code: or_default(&ctx.app_sender),
+        sender_code: or_default(&echo_text(&ctx.app_receiver, 15)),
+        receiver_code: or_default(&echo_text(&ctx.app_sender, 15)),
         date: date.to_string(),
         time: time_hhmm.into(),
         control_number,
@@ -1869,20 +1954,23 @@ pub fn build_999(
                 };
                 let ack = Ack999 {
                     control_number: format!("{:04}", k + 1),
-                    functional_id: fid.clone(),
-                    group_control: c.group_control.clone(),
-                    group_version: c.version.clone(),
+                    functional_id: echo(fid, 2),
+                    group_control: echo(&c.group_control, 9),
+                    group_version: echo(&c.version, 12),
                     transactions: txs
                         .iter()
                         .map(|t| TransactionAck {
-                            set_id: t.set_id.to_string(),
-                            control_number: t.set_control.to_string(),
-                            implementation: t.implementation.to_string(),
+                            set_id: echo(&t.set_id, 3),
+                            control_number: echo(&t.set_control, 9),
+                            implementation: echo(&t.implementation, 35),
                             segment_errors: t
                                 .ack_segments
                                 .iter()
                                 .filter(|s| !s.code.is_empty())
-                                .cloned()
+                                .map(|s| SegmentError {
+                                    segment_id: echo(&s.segment_id, 3),
+                                    ..s.clone()
+                                })
                                 .collect(),
                             status: t.status().into(),
                             errors: t.ack_codes.clone(),

@@ -141,4 +141,52 @@ fn ack_carries_envelope_errors() {
     let cut = OK.split("SE*9").next().unwrap();
     let a = ack_of(cut);
     assert!(a.transactions[0].errors.contains(&"2".to_string()), "{a:?}");
+    // A garbled segment ID holding the 999's own component separator is echoed without it: the
+    // sender still gets its 999 (IK304 1, unrecognized segment ID).
+    let st = OK.find("~ST*").unwrap() + 1;
+    let bms = st + OK[st..].find('~').unwrap() + 1;
+    let garbled = format!("{}N:M*X~{}", &OK[..bms], &OK[bms..]);
+    let a = ack_of(&garbled.replace("SE*9*0001", "SE*10*0001"));
+    let ik3 = &a.transactions[0].segment_errors;
+    assert!(
+        ik3.iter().any(|e| e.segment_id == "NM" && e.code == "1"),
+        "{ik3:?}"
+    );
+    // A control character and the 999's repetition separator in GS02 are left out of its GS03.
+    let bytes = {
+        let text = OK.replace("GS*HP*SENDER*", "GS*HP*SEN\u{1}D^ER*");
+        let r = validate_bytes(text.as_bytes(), &Options::default());
+        let date = Date {
+            year: 2026,
+            month: 11,
+            day: 21,
+        };
+        rcm_x12::validate::build_999(&r, 9, date, "0900")
+            .unwrap()
+            .unwrap()
+    };
+    let gs = SegmentReader::new(&bytes)
+        .map(Result::unwrap)
+        .find(|s| s.is(b"GS"))
+        .unwrap();
+    assert_eq!(gs.el_str(3), "SENDER");
+    // Values too long for the 999's elements (a garbled or leniently read envelope) are cut to
+    // their elements' lengths rather than leaving the sender without an acknowledgment.
+    let mut r = validate_bytes(OK.as_bytes(), &Options::default());
+    r.contexts[0].sender_id = format!("{}*~", "S".repeat(40));
+    r.contexts[0].app_sender = "A".repeat(30);
+    r.contexts[0].group_control = "1234567890123".into();
+    let date = Date {
+        year: 2026,
+        month: 11,
+        day: 21,
+    };
+    let bytes = rcm_x12::validate::build_999(&r, 9, date, "0900")
+        .unwrap()
+        .unwrap();
+    let segs: Vec<_> = SegmentReader::new(&bytes).map(Result::unwrap).collect();
+    assert_eq!(segs[0].el_str(8).trim(), "S".repeat(15));
+    assert_eq!(segs[1].el_str(3), "A".repeat(15));
+    let ak1 = segs.iter().find(|s| s.is(b"AK1")).unwrap();
+    assert_eq!(ak1.el_str(2), "123456789");
 }

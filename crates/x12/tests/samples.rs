@@ -2,34 +2,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
 
+mod common;
+
 use rcm_x12::validate::{Options, validate_bytes};
 use std::path::PathBuf;
 
 fn shared() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/x12_samples"
-    ))
+    common::shared_samples()
 }
 
 fn files() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![shared()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p)
-            } else {
-                out.push(p)
-            }
-        }
-    }
-    out.sort();
-    out
+    common::files_under(&[&shared()])
 }
 
 #[test]

@@ -441,7 +441,7 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
     for k in 1..fields.len() {
         n = k;
         let v = fields.get(k);
-        let h = spec.hot.get(n).copied().unwrap_or(ElHot::ABSENT);
+        let h: &ElHot = spec.hot.get(n).unwrap_or(&ElHot::ABSENT);
         if h.idx == 0 {
             if !v.is_empty() && !spec.open {
                 c.push(
@@ -588,7 +588,7 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
             continue;
         }
         check_value(
-            &h,
+            h,
             &spec.elements[usize::from(h.idx) - 1],
             v,
             seg,

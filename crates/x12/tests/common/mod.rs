@@ -4,6 +4,36 @@
 #![allow(dead_code)] // each test file uses its own part of these helpers
 
 use rcm_x12::validate::{Options, Report, validate_bytes};
+use std::path::{Path, PathBuf};
+
+/// The shared real samples (`../shared/data/x12_samples`, read in place, never copied).
+pub fn shared_samples() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/x12_samples"
+    ))
+}
+
+/// Every file under `dirs` (recursively), sorted; a missing directory gives none.
+pub fn files_under(dirs: &[&Path]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = dirs.iter().map(|d| d.to_path_buf()).collect();
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p)
+            } else {
+                out.push(p)
+            }
+        }
+    }
+    out.sort();
+    out
+}
 
 /// ISA and GS of a payer's 277CA (005010X214).
 pub const ENV_277CA: &str = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*SUBMITTER      *240105*1200*^*00501*000000001*0*P*:~GS*HN*PAYER*SUBMITTER*20240105*1200*1*X*005010X214~";
