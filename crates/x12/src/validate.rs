@@ -6,7 +6,7 @@
 use crate::envelope::{Handler, TransactionSet, TxContext, drive_slice, drive_stream, recycle};
 use crate::finding::{AckCode, Finding, Level, Location, Severity};
 use crate::model::ack999::{Ack999, ElementError, SegmentError, TransactionAck};
-use crate::parallel::{Event, drive_stream_parallel};
+use crate::parallel::{Event, drive_stream_batched};
 use crate::reader::StreamReader;
 use crate::schema::{self, spec_for};
 use crate::segment::{Elements, Fields, Segment};
@@ -96,6 +96,9 @@ pub struct Options {
     /// Keep one small outcome per transaction set (needed for a 999). Without it, memory does
     /// not grow with the number of transactions at all.
     pub keep_outcomes: bool,
+    /// [`validate_reader_parallel`] hands sets to its threads in batches of about this many
+    /// bytes (0: each set alone); the report does not depend on it.
+    pub batch_bytes: usize,
 }
 
 impl Default for Options {
@@ -104,6 +107,7 @@ impl Default for Options {
             max_findings: 10_000,
             max_transaction_bytes: crate::envelope::DEFAULT_MAX_TRANSACTION_BYTES,
             keep_outcomes: true,
+            batch_bytes: crate::parallel::DEFAULT_BATCH_BYTES,
         }
     }
 }
@@ -388,10 +392,11 @@ pub fn validate_reader_parallel<R: Read>(reader: R, opts: &Options, threads: usi
     };
     let mut sr = StreamReader::new(&mut counting);
     let workers: Vec<SetChecker> = (0..threads).map(|_| SetChecker::default()).collect();
-    let (_, segments) = drive_stream_parallel(
+    let (_, segments) = drive_stream_batched(
         &mut sr,
         workers,
         opts.max_transaction_bytes,
+        opts.batch_bytes,
         |event| match event {
             Event::Finding(f) => v.finding(f),
             Event::GroupEnd(ctx, declared) => v.group_end(&ctx, declared),

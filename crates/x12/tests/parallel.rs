@@ -9,7 +9,7 @@ mod common;
 use proptest::prelude::*;
 use rcm_x12::envelope::{Handler, TransactionSet, TxContext, drive_stream};
 use rcm_x12::model::claim837::ClaimKind;
-use rcm_x12::parallel::{Event, SetWorker, drive_stream_parallel};
+use rcm_x12::parallel::{Event, SetWorker, drive_stream_batched};
 use rcm_x12::validate::{Options, Report, build_999, validate_reader, validate_reader_parallel};
 use rcm_x12::{Date, Finding, Segment, StreamReader, synth};
 use std::path::PathBuf;
@@ -42,17 +42,29 @@ fn seen(r: &Report) -> (serde_json::Value, Result<Option<Vec<u8>>, String>) {
     (serde_json::to_value(r).unwrap(), ack(r))
 }
 
+/// Batch sizes: each set alone, a few sets per batch, the whole file in one.
+const BATCHES: [usize; 3] = [0, 20_000, 1 << 20];
+
 fn assert_same(bytes: &[u8], opts: &Options, what: &str) {
     let want = seen(&validate_reader(bytes, opts));
     for threads in [1, 2, 3, 5] {
-        let got = seen(&validate_reader_parallel(bytes, opts, threads));
-        assert!(
-            got.0 == want.0,
-            "{what}, {threads} threads: reports differ\n parallel: {}\n one thread: {}",
-            got.0,
-            want.0
-        );
-        assert_eq!(got.1, want.1, "{what}, {threads} threads: 999s differ");
+        for batch_bytes in BATCHES {
+            let opts = Options {
+                batch_bytes,
+                ..opts.clone()
+            };
+            let got = seen(&validate_reader_parallel(bytes, &opts, threads));
+            assert!(
+                got.0 == want.0,
+                "{what}, {threads} threads, batches of {batch_bytes}: reports differ\n parallel: {}\n one thread: {}",
+                got.0,
+                want.0
+            );
+            assert_eq!(
+                got.1, want.1,
+                "{what}, {threads} threads, batches of {batch_bytes}: 999s differ"
+            );
+        }
     }
 }
 
@@ -178,13 +190,14 @@ fn events_come_back_in_file_order() {
     let mut serial = Order::default();
     let mut r = StreamReader::with_limits(text.as_bytes(), 4096, 512);
     drive_stream(&mut r, &mut serial, 64 << 20);
-    for workers in [1, 2, 4] {
+    for (workers, batch_bytes) in [1, 2, 4].into_iter().flat_map(|w| BATCHES.map(|b| (w, b))) {
         let mut events = Vec::new();
         let mut r = StreamReader::with_limits(text.as_bytes(), 4096, 512);
-        let (err, segments) = drive_stream_parallel(
+        let (err, segments) = drive_stream_batched(
             &mut r,
             (0..workers).map(|_| Count).collect(),
             64 << 20,
+            batch_bytes,
             |e| {
                 events.push(match e {
                     Event::Finding(f) => format!("finding {}", f.rule),
@@ -204,7 +217,10 @@ fn events_come_back_in_file_order() {
         );
         assert!(err.is_none());
         assert_eq!(segments, text.matches('~').count() as u64);
-        assert_eq!(events, serial.events, "{workers} workers");
+        assert_eq!(
+            events, serial.events,
+            "{workers} workers, batches of {batch_bytes}"
+        );
     }
     assert!(serial.events.iter().any(|e| e.starts_with("finding")));
 }
@@ -221,6 +237,7 @@ proptest! {
         hole in any::<prop::sample::Index>(),
         hole_len in 0usize..400,
         threads in 1usize..4,
+        batch_bytes in prop::sample::select(BATCHES.to_vec()),
     ) {
         let mut bytes = generated();
         for (at, b) in &edits {
@@ -231,7 +248,8 @@ proptest! {
         bytes.drain(h..(h + hole_len).min(bytes.len()));
         bytes.truncate(cut.index(bytes.len() + 1).max(bytes.len() / 2));
         let want = seen(&validate_reader(bytes.as_slice(), &Options::default()));
-        let got = seen(&validate_reader_parallel(bytes.as_slice(), &Options::default(), threads));
+        let opts = Options { batch_bytes, ..Options::default() };
+        let got = seen(&validate_reader_parallel(bytes.as_slice(), &opts, threads));
         prop_assert!(got.0 == want.0, "reports differ");
         prop_assert_eq!(got.1, want.1);
     }
