@@ -3,8 +3,8 @@
 //! Transaction sets are independent once the envelope is known: a set's syntax, its loops and its
 //! rules depend only on its own segments and its ISA/GS/ST context. [`drive_stream_parallel`] keeps
 //! the reading and the envelope checks in the calling thread (they are order-dependent and cheap),
-//! copies each complete set into a buffer of its own and gives it to one of `workers` threads;
-//! the results come back through `sink` in exactly the order, and interleaved with exactly the
+//! copies each complete set out of the read buffer and gives it to one of `workers` threads; the
+//! results come back through `sink` in exactly the order, and interleaved with exactly the
 //! envelope findings and group ends, that the one-thread [`drive_stream`] produces.
 //!
 //! Sets go to the workers in batches of about 256 KiB (one thread wake-up per batch, not per set).
@@ -333,7 +333,8 @@ fn run_worker<W: SetWorker>(
 }
 
 /// Streams `reader` like [`drive_stream`], working on the transaction sets with `workers` (one
-/// thread each; at least one) and handing every event to `sink` in file order. Returns the reading
+/// thread each; with none, nothing is read and `(None, 0)` comes back) and handing every event to
+/// `sink` in file order. Returns the reading
 /// error that stopped it, if any (also reported as an [`Event::Finding`]), and the number of
 /// segments read. Sets go to the workers in batches of about [`DEFAULT_BATCH_BYTES`].
 pub fn drive_stream_parallel<R, W, F>(
