@@ -2,35 +2,20 @@
 //! reader, the builder and the 837 reader.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use proptest::prelude::*;
 use rcm_claims::input::{ClaimFile, read_claim_file};
 use rcm_claims::x12::read_837;
 
-fn example() -> Vec<u8> {
-    std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/claims/office-visits.json"
-    ))
-    .unwrap()
-}
+use common::example_bytes as example;
 
 /// The example converted to an 837 by the library itself.
 fn example_837() -> Vec<u8> {
     let file: ClaimFile = serde_json::from_slice(&example()).unwrap();
     let built = file.build();
     let claims: Vec<&rcm_claims::Claim> = built.iter().map(|b| b.claim.as_ref().unwrap()).collect();
-    let env = rcm_claims::x12::Envelope {
-        submitter_name: "S".into(),
-        submitter_id: "S1".into(),
-        contact_name: "C".into(),
-        contact_phone: "5555550100".into(),
-        receiver_name: "R".into(),
-        receiver_id: "R1".into(),
-        reference: "B1".into(),
-        control_number: "0001".into(),
-        created: jiff::civil::date(2026, 11, 20),
-        created_time: "1200".into(),
-    };
+    let env = common::envelope();
     let t = rcm_claims::x12::to_transaction(&env, rcm_claims::ClaimKind::Professional, &claims)
         .unwrap();
     let isa = rcm_x12::writer::InterchangeHeader {

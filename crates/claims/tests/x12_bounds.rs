@@ -4,21 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use rcm_claims::input::ClaimFile;
 use rcm_claims::types::Modifier;
-use rcm_claims::x12::{ConvertError, Envelope, Submission, WriteClaimsError, to_transaction};
+use rcm_claims::x12::{ConvertError, Submission, WriteClaimsError, to_transaction};
 use rcm_claims::{Claim, ClaimKind, ProblemKind};
 use rcm_x12::model::TooMany;
 
 fn example() -> ClaimFile {
-    serde_json::from_slice(
-        &std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../examples/claims/office-visits.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap()
+    serde_json::from_slice(&common::example_bytes()).unwrap()
 }
 
 fn claims() -> Vec<Claim> {
@@ -29,20 +24,7 @@ fn claims() -> Vec<Claim> {
         .collect()
 }
 
-fn envelope() -> Envelope {
-    Envelope {
-        submitter_name: "S".into(),
-        submitter_id: "S1".into(),
-        contact_name: "C".into(),
-        contact_phone: "5555550100".into(),
-        receiver_name: "R".into(),
-        receiver_id: "R1".into(),
-        reference: "B1".into(),
-        control_number: "0001".into(),
-        created: jiff::civil::date(2026, 11, 20),
-        created_time: "1200".into(),
-    }
-}
+use common::envelope;
 
 fn modifiers(m: &[&str]) -> Vec<Modifier> {
     m.iter().map(|m| Modifier::parse(m).unwrap()).collect()
