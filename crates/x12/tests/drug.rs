@@ -13,6 +13,10 @@ use rcm_x12::validate::{Options, Report, validate_bytes};
 use rcm_x12::values::Decimal;
 use rcm_x12::{Finding, Segment};
 
+use common::{join_segments as join, set_el, split_segments as segs};
+
+mod common;
+
 #[derive(Default)]
 struct Collect {
     txs: Vec<ClaimTransaction>,
@@ -73,32 +77,6 @@ fn drug() -> DrugIdentification {
         unit: "ML".into(),
         prescription_number: "RX123456".into(),
     }
-}
-
-fn segs(b: &[u8]) -> Vec<String> {
-    String::from_utf8(b.to_vec())
-        .unwrap()
-        .split('~')
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-fn join(s: &[String]) -> Vec<u8> {
-    let mut out = s.join("~");
-    out.push('~');
-    out.into_bytes()
-}
-
-fn set_el(segs: &mut [String], prefix: &str, el: usize, value: &str) -> u64 {
-    let i = segs.iter().position(|s| s.starts_with(prefix)).unwrap();
-    let mut parts: Vec<String> = segs[i].split('*').map(String::from).collect();
-    while parts.len() <= el {
-        parts.push(String::new());
-    }
-    parts[el] = value.to_string();
-    segs[i] = parts.join("*");
-    i as u64 + 1
 }
 
 fn has(r: &Report, rule: &str, seg: u64, el: usize) -> bool {

@@ -7,48 +7,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
 
+use common::{pyx12_errors, x12valid};
 use rcm_x12::Date;
 use rcm_x12::model::claim837::ClaimKind;
 use rcm_x12::synth::{self, Rng};
 use rcm_x12::validate::{Options, build_999, validate_bytes};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-fn x12valid() -> PathBuf {
-    let venv = std::env::var("RCM_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv")));
-    let bin = venv.join("bin/x12valid");
-    assert!(
-        bin.exists(),
-        "pyx12 is not installed: {} is missing. Run: python3 -m venv {} && {}/bin/pip install -r scripts/requirements-test.txt",
-        bin.display(),
-        venv.display(),
-        venv.display()
-    );
-    bin
-}
-
-/// Runs x12valid; returns None when it ends with "FILE: OK", else its error output.
-fn pyx12_errors(bin: &Path, file: &Path) -> Option<String> {
-    let out = Command::new(bin)
-        .arg(file)
-        .current_dir(file.parent().unwrap())
-        .output()
-        .expect("run x12valid");
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    let last = err
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .to_string();
-    if last.ends_with(": OK") {
-        None
-    } else {
-        Some(err)
-    }
-}
+mod common;
 
 #[test]
 fn generated_files_pass_pyx12() {

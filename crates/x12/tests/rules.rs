@@ -8,6 +8,10 @@ use rcm_x12::model::claim837::ClaimKind;
 use rcm_x12::synth::{self, Rng};
 use rcm_x12::validate::{Options, Report, validate_bytes};
 
+use common::{join_segments as join, set_el, split_segments as split};
+
+mod common;
+
 fn p837(seed: u64, kind: ClaimKind) -> Vec<String> {
     let mut rng = Rng::new(seed);
     let t = synth::claim_transaction(&mut rng, kind, 1, 4);
@@ -21,38 +25,8 @@ fn r835(seed: u64) -> Vec<String> {
     split(&synth::remit_interchange(&[r], 1).unwrap())
 }
 
-fn split(b: &[u8]) -> Vec<String> {
-    String::from_utf8(b.to_vec())
-        .unwrap()
-        .split('~')
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-fn join(segs: &[String]) -> Vec<u8> {
-    let mut s = segs.join("~");
-    s.push('~');
-    s.into_bytes()
-}
-
 fn check(segs: &[String]) -> Report {
     validate_bytes(&join(segs), &Options::default())
-}
-
-/// Replaces element `el` of the first segment starting with `prefix`; returns its 1-based number.
-fn set_el(segs: &mut [String], prefix: &str, el: usize, value: &str) -> u64 {
-    let i = segs
-        .iter()
-        .position(|s| s.starts_with(prefix))
-        .unwrap_or_else(|| panic!("no {prefix}"));
-    let mut parts: Vec<String> = segs[i].split('*').map(String::from).collect();
-    while parts.len() <= el {
-        parts.push(String::new());
-    }
-    parts[el] = value.to_string();
-    segs[i] = parts.join("*");
-    i as u64 + 1
 }
 
 fn has(r: &Report, rule: &str, seg: u64, el: Option<usize>) -> bool {

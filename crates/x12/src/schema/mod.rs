@@ -13,6 +13,7 @@ mod spec_835;
 mod spec_837i;
 mod spec_837p;
 mod spec_999;
+pub mod syntax;
 mod walker;
 
 pub use codes_ext::external_code_ok;
@@ -85,6 +86,12 @@ pub struct SegSpec {
     /// The guide places this segment after the loop's child loops (the 835's PLB, every SE);
     /// any other segment of a loop sent after one of its child loops is out of order.
     pub after_children: bool,
+    /// Derived: the standard's syntax notes of this segment ID (see [`syntax`]).
+    pub syntax: Vec<syntax::SyntaxRule>,
+    /// Derived: bit n set when the guide marks element n Not Used here, and when it marks it
+    /// Required (what [`syntax::SyntaxRule::check`] needs to know of the guide).
+    pub not_used: u64,
+    pub required: u64,
 }
 
 /// The per-element facts checked for every element, copied out of [`ElemSpec`].
@@ -201,6 +208,14 @@ fn derive(l: &mut LoopSpec) {
             .map(|e| e.pos)
             .max()
             .unwrap_or(0);
+        s.syntax = syntax::rules_for(&s.id);
+        let positions = |usage: Usage| {
+            s.elements
+                .iter()
+                .filter(|e| e.usage == usage && e.pos < 64)
+                .fold(0u64, |m, e| m | 1 << e.pos)
+        };
+        (s.not_used, s.required) = (positions(Usage::NotUsed), positions(Usage::Required));
     }
     for c in &mut l.children {
         derive(c);
@@ -427,6 +442,9 @@ fn parse_spec(text: &str, claim: &str) -> Result<TxSpec, String> {
                     hot: vec![],
                     last_required: 0,
                     after_children: !lp.children.is_empty(),
+                    syntax: vec![],
+                    not_used: 0,
+                    required: 0,
                 });
                 cur_seg = Some((indent, loop_path.clone(), lp.segments.len() - 1));
             }

@@ -438,9 +438,13 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
     }
     let has_rep = has_rep && d.repetition.is_some();
     let mut n = 0;
+    // Bit k set when element k has data, for the syntax notes (positions past 63 exist only in
+    // garbage; no note names them).
+    let mut present = 0u64;
     for k in 1..fields.len() {
         n = k;
         let v = fields.get(k);
+        present |= u64::from(k < 64 && !v.is_empty()) << (k & 63);
         let h: &ElHot = spec.hot.get(n).unwrap_or(&ElHot::ABSENT);
         if h.idx == 0 {
             if !v.is_empty() && !spec.open {
@@ -602,24 +606,48 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
         );
     }
     // Required elements after the last one written.
-    if n >= spec.last_required {
-        return;
+    if n < spec.last_required {
+        for es in spec
+            .elements
+            .iter()
+            .filter(|e| e.pos > n && e.usage == Usage::Required)
+        {
+            c.push(
+                seg,
+                pos,
+                loop_id,
+                Some(es.pos),
+                None,
+                "EL-REQUIRED",
+                AckCode::Element("1"),
+                format!("required element {}{:02} is missing", spec.id, es.pos),
+            );
+        }
     }
-    for es in spec
-        .elements
-        .iter()
-        .filter(|e| e.pos > n && e.usage == Usage::Required)
-    {
-        c.push(
-            seg,
-            pos,
-            loop_id,
-            Some(es.pos),
-            None,
-            "EL-REQUIRED",
-            AckCode::Element("1"),
-            format!("required element {}{:02} is missing", spec.id, es.pos),
-        );
+    for rule in &spec.syntax {
+        if let Some(v) = rule.check(present, spec.not_used, spec.required) {
+            c.push(
+                seg,
+                pos,
+                loop_id,
+                Some(usize::from(v.element)),
+                None,
+                "EL-SYNTAX",
+                AckCode::Element(v.ack),
+                format!(
+                    "{}{:02} {}: {} (syntax note {})",
+                    spec.id,
+                    v.element,
+                    if v.ack == "10" {
+                        "may not be sent"
+                    } else {
+                        "is missing"
+                    },
+                    rule.describe(&spec.id),
+                    rule.name()
+                ),
+            );
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 use rcm_x12::validate::{Options, Report, validate_bytes};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The shared real samples (`../shared/data/x12_samples`, read in place, never copied).
 pub fn shared_samples() -> PathBuf {
@@ -51,6 +52,39 @@ pub fn check_in(envelope: &str, tx: &[String]) -> Report {
     }
     s.push_str(&format!("SE*{}*0001~GE*1*1~IEA*1*000000001~", tx.len() + 1));
     validate_bytes(s.as_bytes(), &Options::default())
+}
+
+/// A file's segments as strings (`~` terminated; line breaks after a terminator dropped).
+pub fn split_segments(b: &[u8]) -> Vec<String> {
+    String::from_utf8(b.to_vec())
+        .unwrap()
+        .split('~')
+        .map(|s| s.trim_start_matches(['\r', '\n']).to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The segments back into a file.
+pub fn join_segments(segs: &[String]) -> Vec<u8> {
+    let mut s = segs.join("~");
+    s.push('~');
+    s.into_bytes()
+}
+
+/// Sets element `el` of the first segment starting with `prefix` (empty elements added as
+/// needed); returns the segment's 1-based number in the file.
+pub fn set_el(segs: &mut [String], prefix: &str, el: usize, value: &str) -> u64 {
+    let i = segs
+        .iter()
+        .position(|s| s.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix}"));
+    let mut parts: Vec<String> = segs[i].split('*').map(String::from).collect();
+    while parts.len() <= el {
+        parts.push(String::new());
+    }
+    parts[el] = value.to_string();
+    segs[i] = parts.join("*");
+    i as u64 + 1
 }
 
 pub fn show(r: &Report) -> Vec<String> {
@@ -106,4 +140,41 @@ pub fn expect_element_findings(
         "{:#?}",
         show(&r)
     );
+}
+
+/// pyx12's `x12valid` in `$RCM_VENV` (default `<repo>/.venv`); fails, never skips, when missing.
+pub fn x12valid() -> PathBuf {
+    let venv = std::env::var("RCM_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv")));
+    let bin = venv.join("bin/x12valid");
+    assert!(
+        bin.exists(),
+        "pyx12 is not installed: {} is missing. Run: python3 -m venv {} && {}/bin/pip install -r scripts/requirements-test.txt",
+        bin.display(),
+        venv.display(),
+        venv.display()
+    );
+    bin
+}
+
+/// Runs x12valid; returns None when it ends with "FILE: OK", else its error output.
+pub fn pyx12_errors(bin: &Path, file: &Path) -> Option<String> {
+    let out = Command::new(bin)
+        .arg(file)
+        .current_dir(file.parent().unwrap())
+        .output()
+        .expect("run x12valid");
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    let last = err
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .to_string();
+    if last.ends_with(": OK") {
+        None
+    } else {
+        Some(err)
+    }
 }
