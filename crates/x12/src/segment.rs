@@ -276,6 +276,20 @@ impl<'a> Fields<'a> {
         self.len as usize
     }
 
+    /// Bit k set when element k (1..=63) has data: what the syntax notes of the standard read.
+    pub fn presence(&self) -> u64 {
+        let inline = usize::from(self.inline).min(self.len as usize);
+        let mut mask = 0u64;
+        // From the element ends: element k has data when it ends past the separator before it.
+        for k in 1..inline.min(64) {
+            mask |= u64::from(u16::from(self.ends[k]) > u16::from(self.ends[k - 1]) + 1) << k;
+        }
+        for k in inline.max(1)..(self.len as usize).min(64) {
+            mask |= u64::from(!self.get(k).is_empty()) << k;
+        }
+        mask
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -371,6 +385,7 @@ mod tests {
         assert_eq!(f.get(2), b"B");
         assert_eq!(f.get(3), b"C");
         assert_eq!(f.get(4), b"");
+        assert_eq!(f.presence(), 0b1110);
         for len in 250..262 {
             let mut raw = b"NTE*ADD*".to_vec();
             raw.extend(std::iter::repeat_n(b'X', len - 10));
@@ -383,6 +398,7 @@ mod tests {
             for (n, w) in want.iter().enumerate() {
                 assert_eq!(f.get(n), *w, "len {len} element {n}");
             }
+            assert_eq!(f.presence(), 0b1110, "len {len}");
         }
     }
 
@@ -412,6 +428,10 @@ mod tests {
                         assert_eq!(seg.el(n), w, "el({n}) of {raw:?}");
                         assert_eq!(f.get(n), w, "fields().get({n}) of {raw:?}");
                     }
+                    let present = (1..want.len().min(64))
+                        .filter(|&k| !want[k].is_empty())
+                        .fold(0u64, |m, k| m | 1 << k);
+                    assert_eq!(f.presence(), present, "presence of {raw:?}");
                 }
             }
         }

@@ -61,6 +61,12 @@ pub struct ElemSpec {
     pub packed: Vec<u64>,
     /// Derived: what the walker reads for this element when it is a component (see [`ElHot`]).
     pub hot: ElHot,
+    /// Derived, for a composite: its components' facts by position (`idx` = index + 1 into
+    /// `components`, 0 when the position is not listed), the highest position listed, and the
+    /// highest position of a required component (0 when none).
+    pub comp_hot: Vec<ElHot>,
+    pub max_comp: usize,
+    pub last_required_comp: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -262,6 +268,27 @@ fn derive_el(e: &mut ElemSpec) {
     for c in &mut e.components {
         derive_el(c);
         c.hot = ElHot::of(c, 1);
+    }
+    e.max_comp = e.components.iter().map(|c| c.pos).max().unwrap_or(0);
+    e.last_required_comp = e
+        .components
+        .iter()
+        .filter(|c| c.usage == Usage::Required)
+        .map(|c| c.pos)
+        .max()
+        .unwrap_or(0);
+    e.comp_hot = vec![
+        ElHot::ABSENT;
+        if e.components.is_empty() {
+            0
+        } else {
+            e.max_comp + 1
+        }
+    ];
+    for (i, c) in e.components.iter().enumerate() {
+        if let (Some(slot), Ok(idx)) = (e.comp_hot.get_mut(c.pos), u8::try_from(i + 1)) {
+            *slot = ElHot { idx, ..c.hot };
+        }
     }
 }
 
@@ -496,6 +523,9 @@ fn parse_spec(text: &str, claim: &str) -> Result<TxSpec, String> {
                     components: vec![],
                     packed: vec![],
                     hot: ElHot::ABSENT,
+                    comp_hot: vec![],
+                    max_comp: 0,
+                    last_required_comp: 0,
                 };
                 let lp = loop_at(&mut root, lpath).ok_or_else(|| err("bad nesting"))?;
                 let seg = lp.segments.get_mut(*si).ok_or_else(|| err("segment"))?;

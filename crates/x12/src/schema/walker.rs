@@ -438,13 +438,9 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
     }
     let has_rep = has_rep && d.repetition.is_some();
     let mut n = 0;
-    // Bit k set when element k has data, for the syntax notes (positions past 63 exist only in
-    // garbage; no note names them).
-    let mut present = 0u64;
     for k in 1..fields.len() {
         n = k;
         let v = fields.get(k);
-        present |= u64::from(k < 64 && !v.is_empty()) << (k & 63);
         let h: &ElHot = spec.hot.get(n).unwrap_or(&ElHot::ABSENT);
         if h.idx == 0 {
             if !v.is_empty() && !spec.open {
@@ -530,7 +526,7 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
                 }
                 continue;
             }
-            let max_c = es.components.iter().map(|e| e.pos).max().unwrap_or(0);
+            let max_c = es.max_comp;
             if extra_data
                 || (ncomp > max_c
                     && comps[max_c.min(comps.len())..ncomp.min(comps.len())]
@@ -548,19 +544,19 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
                     format!("{}{n:02} has more than {max_c} components", spec.id),
                 );
             }
-            for cs in &es.components {
-                let cv = if cs.pos >= 1 && cs.pos <= ncomp {
-                    comps.get(cs.pos - 1).copied().unwrap_or(&[])
-                } else {
-                    &[]
-                };
-                // Most listed components are not sent (HI: 9 listed, 2 sent): an empty one
-                // matters only when required.
-                if cv.is_empty() && cs.usage != Usage::Required {
+            // The components sent, by position (HI lists nine, sends two), then the required
+            // ones after the last sent.
+            let sent = ncomp.min(max_c).min(comps.len());
+            for (k, &cv) in comps[..sent].iter().enumerate() {
+                let h = es.comp_hot.get(k + 1).unwrap_or(&ElHot::ABSENT);
+                if h.idx == 0 || (cv.is_empty() && h.usage != Usage::Required) {
                     continue;
                 }
+                let Some(cs) = es.components.get(usize::from(h.idx) - 1) else {
+                    continue;
+                };
                 check_value(
-                    &cs.hot,
+                    h,
                     cs,
                     cv,
                     seg,
@@ -572,6 +568,27 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
                     bad_char,
                     c,
                 );
+            }
+            if sent < es.last_required_comp {
+                for cs in es
+                    .components
+                    .iter()
+                    .filter(|cs| cs.pos > sent && cs.usage == Usage::Required)
+                {
+                    check_value(
+                        &cs.hot,
+                        cs,
+                        &[],
+                        seg,
+                        pos,
+                        loop_id,
+                        n,
+                        Some(cs.pos),
+                        &spec.id,
+                        bad_char,
+                        c,
+                    );
+                }
             }
             continue;
         }
@@ -623,6 +640,13 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
                 format!("required element {}{:02} is missing", spec.id, es.pos),
             );
         }
+    }
+    if spec.syntax.is_empty() {
+        return;
+    }
+    let present = fields.presence();
+    if spec.syntax.iter().all(|r| r.holds(present)) {
+        return;
     }
     for rule in &spec.syntax {
         if let Some(v) = rule.check(present, spec.not_used, spec.required) {
