@@ -1974,6 +1974,9 @@ pub fn build_999(
                                 .filter(|s| !s.code.is_empty())
                                 .map(|s| SegmentError {
                                     segment_id: echo(&s.segment_id, 3),
+                                    // IK303 holds 4 characters: the guides' loop "2010BA" is
+                                    // reported as "2010", as receivers do.
+                                    loop_id: echo(&s.loop_id, 4),
                                     ..s.clone()
                                 })
                                 .collect(),

@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may unwrap (house rule)
 
-use common::{pyx12_errors, x12valid};
+use common::{join_segments, pyx12_errors, set_el, split_segments, x12valid};
 use rcm_x12::Date;
 use rcm_x12::model::claim837::ClaimKind;
 use rcm_x12::synth::{self, Rng};
@@ -15,6 +15,21 @@ use rcm_x12::validate::{Options, build_999, validate_bytes};
 use std::path::PathBuf;
 
 mod common;
+
+/// A way to break a generated 837P, and what it breaks.
+type Damage = (&'static str, fn(&mut Vec<String>));
+
+/// The 999 we send back for a validated file (interchange control number `n + 1`).
+fn ack_for(report: &rcm_x12::validate::Report, n: u64) -> Vec<u8> {
+    let date = Date {
+        year: 2026,
+        month: 11,
+        day: 21,
+    };
+    build_999(report, (n + 1) as u32, date, "0900")
+        .unwrap()
+        .unwrap()
+}
 
 #[test]
 fn generated_files_pass_pyx12() {
@@ -58,18 +73,7 @@ fn generated_files_pass_pyx12() {
             std::fs::write(&path, &bytes).unwrap();
             files.push((format!("{tag} #{i}"), path));
             // And the 999 we would send back for it.
-            let ack = build_999(
-                &report,
-                (i + 1) as u32,
-                Date {
-                    year: 2026,
-                    month: 11,
-                    day: 21,
-                },
-                "0900",
-            )
-            .unwrap()
-            .unwrap();
+            let ack = ack_for(&report, i);
             let apath = dir.path().join(format!("{tag}_{i}.999"));
             std::fs::write(&apath, &ack).unwrap();
             files.push((format!("999 for {tag} #{i}"), apath));
@@ -102,6 +106,60 @@ fn generated_files_pass_pyx12() {
         let path = dir.path().join(format!("835_{i}.x12"));
         std::fs::write(&path, &bytes).unwrap();
         files.push((format!("835 #{i}"), path));
+    }
+    // 999s rejecting damaged 837Ps: segment and element errors (IK3/IK4) in loops at every depth,
+    // component positions, syntax notes, missing and unknown segments.
+    let damages: [Damage; 8] = [
+        ("claim filing indicator", |s| {
+            set_el(s, "SBR*", 9, "QQ");
+        }),
+        ("subscriber state", |s| {
+            let i = s.iter().position(|x| x.starts_with("NM1*IL")).unwrap();
+            let n4 = i + s[i..].iter().position(|x| x.starts_with("N4*")).unwrap();
+            let mut parts: Vec<String> = s[n4].split('*').map(String::from).collect();
+            parts[2] = "ZZ".into();
+            s[n4] = parts.join("*");
+        }),
+        ("place of service component", |s| {
+            let i = s.iter().position(|x| x.starts_with("CLM*")).unwrap();
+            s[i] = s[i].replacen(":B:", "X:B:", 1);
+        }),
+        ("PER05 without PER06", |s| {
+            set_el(s, "PER*IC", 5, "EX");
+        }),
+        ("payer name missing", |s| {
+            set_el(s, "NM1*PR", 3, "");
+        }),
+        ("billing provider address removed", |s| {
+            let i = s.iter().position(|x| x.starts_with("NM1*85")).unwrap();
+            s.remove(i + 1);
+        }),
+        ("unknown segment", |s| {
+            let i = s.iter().position(|x| x.starts_with("CLM*")).unwrap();
+            s.insert(i + 1, "ZZZ*1".into());
+        }),
+        ("line charge not a number", |s| {
+            let i = s.iter().position(|x| x.starts_with("SV1*")).unwrap();
+            let mut parts: Vec<String> = s[i].split('*').map(String::from).collect();
+            parts[2] = "ABC".into();
+            s[i] = parts.join("*");
+        }),
+    ];
+    for i in 0..n.div_ceil(2) {
+        let (what, damage) = damages[i as usize % damages.len()];
+        let mut rng = Rng::new(5000 + i);
+        let t = synth::claim_transaction(&mut rng, ClaimKind::Professional, 1, 2);
+        let mut segs = split_segments(&synth::claim_interchange(&[t], 1).unwrap());
+        damage(&mut segs);
+        let report = validate_bytes(&join_segments(&segs), &Options::default());
+        let ack = ack_for(&report, i);
+        assert!(
+            ack.windows(4).any(|w| w == b"IK3*"),
+            "{what}: the 999 reports no segment error"
+        );
+        let apath = dir.path().join(format!("rejected_{i}.999"));
+        std::fs::write(&apath, &ack).unwrap();
+        files.push((format!("999 rejecting an 837P ({what})"), apath));
     }
     // x12valid starts a Python interpreter per file: run them on every core.
     let checked = files.len();

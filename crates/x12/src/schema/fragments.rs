@@ -1,6 +1,51 @@
 //! Pieces shared by several tables, spliced in with `USE NAME`.
 
 pub const COMMON: &[(&str, &str)] = &[
+    // 999 CTX04-06: where in the segment the error is (both CTX of 2100 and the 2110 CTX).
+    (
+        "CTX_POSITION",
+        r#"
+4 S AN 1 4
+5 S C
+  5.1 R N0 1 2
+  5.2 S N0 1 2
+  5.3 S N0 1 4
+6 S C
+  6.1 R N0 1 4
+  6.2 N N0 1 4
+"#,
+    ),
+    // Inpatient adjudication (835 2100, 837I 2320); `$Q` is MIA02's usage (not used in the 837I).
+    (
+        "MIA",
+        r#"
+SEG MIA S 1
+  1 R R 1 15
+  2 $Q R 1 18
+  3 S R 1 15
+  4 S R 1 18
+  5 S AN 1 50
+  6 S R 1 18
+  7 S R 1 18
+  8 S R 1 18
+  9 S R 1 18
+  10 S R 1 18
+  11 S R 1 18
+  12 S R 1 18
+  13 S R 1 18
+  14 S R 1 18
+  15 S R 1 15
+  16 S R 1 18
+  17 S R 1 18
+  18 S R 1 18
+  19 S R 1 18
+  20 S AN 1 50
+  21 S AN 1 50
+  22 S AN 1 50
+  23 S AN 1 50
+  24 S R 1 18
+"#,
+    ),
     (
         "PER_IC",
         r#"

@@ -81,7 +81,12 @@ LOOP 1000B R 1 "Payee Identification"
   SEG REF S 0 q1=0B,D3,PQ,TJ
     1 R ID 2 3 0B,D3,PQ,TJ
     2 R AN 1 50
-  SEG RDM S 1 open
+  SEG RDM S 1
+    1 R ID 1 2 BM,EM,FT,OL
+    2 S AN 1 60
+    3 S AN 1 256
+    4 N C
+    5 N C
 LOOP 2000 S 0 "Header Number"
   SEG LX R 1
     1 R N0 1 6
@@ -153,7 +158,7 @@ LOOP 2000 S 0 "Header Number"
       7 S AN 1 10
       8 S ID 1 2 FI,II,MI,C,BD,BS,MC,PC,SL,UP,XX,AD,NI,PI,PP,XV
       9 S AN 2 80
-    SEG MIA S 1 open
+    USE MIA:S
     SEG MOA S 1
       1 S R 1 10
       2 S R 1 18
@@ -170,11 +175,24 @@ LOOP 2000 S 0 "Header Number"
     SEG DTM S 4 q1=232,233,036,050
       1 R ID 3 3 232,233,036,050
       2 R DT 8 8
-    SEG PER S 2 open
+    SEG PER S 2 q1=CX
+      1 R ID 2 2 CX
+      2 S AN 1 60
+      3 R ID 2 2 EM,FX,TE
+      4 R AN 1 256
+      5 S ID 2 2 EM,EX,FX,TE
+      6 S AN 1 256
+      7 S ID 2 2 EX
+      8 S AN 1 256
+      9 N AN 1 20
     SEG AMT S 13 q1=AU,D8,DY,F5,I,NL,T,T2,ZK,ZL,ZM,ZN,ZO
       1 R ID 1 3 AU,D8,DY,F5,I,NL,T,T2,ZK,ZL,ZM,ZN,ZO
       2 R R 1 18
-    SEG QTY S 14 open
+    SEG QTY S 14 q1=CA,CD,LA,LE,NE,NR,OU,PS,VS,ZK,ZL,ZM,ZN,ZO
+      1 R ID 2 2 CA,CD,LA,LE,NE,NR,OU,PS,VS,ZK,ZL,ZM,ZN,ZO
+      2 R R 1 15
+      3 N C
+      4 N AN 1 30
     LOOP 2110 S 999 "Service Payment Information"
       SEG SVC R 1
         1 R C
@@ -208,7 +226,11 @@ LOOP 2000 S 0 "Header Number"
       SEG AMT S 9 q1=B6,KH,T,T2,ZK,ZL,ZM,ZN,ZO
         1 R ID 1 3 B6,KH,T,T2,ZK,ZL,ZM,ZN,ZO
         2 R R 1 18
-      SEG QTY S 6 open
+      SEG QTY S 6 q1=ZK,ZL,ZM,ZN,ZO
+        1 R ID 2 2 ZK,ZL,ZM,ZN,ZO
+        2 R R 1 15
+        3 N C
+        4 N AN 1 30
       SEG LQ S 99
         1 R ID 1 3 HE,RX
         2 R AN 1 30

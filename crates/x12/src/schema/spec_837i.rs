@@ -861,31 +861,7 @@ LOOP 2300 S 100 "Claim Information"
     SEG OI R 1
       3 R ID 1 1 N,W,Y
       6 R ID 1 1 I,Y
-    SEG MIA S 1
-      1 R R 1 15
-      2 N R 1 18
-      3 S R 1 15
-      4 S R 1 18
-      5 S AN 1 50
-      6 S R 1 18
-      7 S R 1 18
-      8 S R 1 18
-      9 S R 1 18
-      10 S R 1 18
-      11 S R 1 18
-      12 S R 1 18
-      13 S R 1 18
-      14 S R 1 18
-      15 S R 1 15
-      16 S R 1 18
-      17 S R 1 18
-      18 S R 1 18
-      19 S R 1 18
-      20 S AN 1 50
-      21 S AN 1 50
-      22 S AN 1 50
-      23 S AN 1 50
-      24 S R 1 18
+    USE MIA:N
     SEG MOA S 1
       1 S R 1 10
       2 S R 1 18

@@ -21,7 +21,13 @@ LOOP 2000 S 0 "Transaction Set Response Header"
       2 R N0 1 6
       3 S AN 1 4
       4 S ID 1 3 1,2,3,4,5,6,7,8,I4,I6,I7,I8,I9
-    SEG CTX S 10 open
+    SEG CTX S 10
+      1 R C
+        1.1 R AN 1 35
+        1.2 S AN 1 35
+      2 S ID 2 3
+      3 S N0 1 6
+      USE CTX_POSITION
     LOOP 2110 S 0 "Implementation Data Element Note"
       SEG IK4 R 1
         1 R C
@@ -31,7 +37,13 @@ LOOP 2000 S 0 "Transaction Set Response Header"
         2 S N0 1 4
         3 R ID 1 3 1,2,3,4,5,6,7,8,9,10,11,12,13,I10,I11,I12,I13,I6,I9
         4 S AN 1 99
-      SEG CTX S 10 open
+      SEG CTX S 10
+        1 R C
+          1.1 R AN 1 35
+          1.2 N AN 1 35
+        2 R ID 2 3
+        3 R N0 1 6
+        USE CTX_POSITION
   SEG IK5 R 1
     1 R ID 1 1 A,E,M,R,W,X
     2 S ID 1 3 1,2,3,4,5,6,7,8,9,10,11,12,13,15,16,17,18,19,23,24,25,26,27,I5,I6
