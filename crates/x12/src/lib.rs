@@ -17,6 +17,7 @@
 //! Fuzzing: `cd fuzz && cargo +nightly fuzz run reader` (targets: `reader`, `stream_driver`,
 //! `validate`, `remit835`, `claim837`, `ack999`, `status277`); see `crates/x12/README.md`.
 
+pub mod codelists;
 pub mod codes;
 pub mod delim;
 pub mod envelope;

@@ -99,6 +99,9 @@ pub struct Options {
     /// [`validate_reader_parallel`] hands sets to its threads in batches of about this many
     /// bytes (0: each set alone); the report does not depend on it.
     pub batch_bytes: usize,
+    /// The installed external code lists (remark codes, claim status codes…); a code absent
+    /// from its list is a warning. `None`: those elements are checked for shape only.
+    pub code_lists: Option<std::sync::Arc<crate::codelists::CodeLists>>,
 }
 
 impl Default for Options {
@@ -108,6 +111,7 @@ impl Default for Options {
             max_transaction_bytes: crate::envelope::DEFAULT_MAX_TRANSACTION_BYTES,
             keep_outcomes: true,
             batch_bytes: crate::parallel::DEFAULT_BATCH_BYTES,
+            code_lists: None,
         }
     }
 }
@@ -121,9 +125,18 @@ pub struct SetChecker {
     fields: Vec<Fields<'static>>,
     paths: Vec<schema::LoopPath>,
     ids: Vec<u32>,
+    code_lists: Option<std::sync::Arc<crate::codelists::CodeLists>>,
 }
 
 impl SetChecker {
+    /// A checker with the external code lists of `opts`.
+    pub fn new(opts: &Options) -> SetChecker {
+        SetChecker {
+            code_lists: opts.code_lists.clone(),
+            ..SetChecker::default()
+        }
+    }
+
     /// Everything the walker and the rules find in one transaction set.
     pub fn check(&mut self, ctx: &TxContext, segments: &[Segment<'_>]) -> Vec<Finding> {
         let mut findings: Vec<Finding> = Vec::new();
@@ -142,7 +155,13 @@ impl SetChecker {
         let mut paths = None;
         match spec_for(&ctx.version, &ctx.set_id) {
             Some(spec) => {
-                let w = schema::walk_fields(spec, ctx, &fields, std::mem::take(&mut self.paths));
+                let w = schema::walk_fields(
+                    spec,
+                    ctx,
+                    &fields,
+                    std::mem::take(&mut self.paths),
+                    self.code_lists.as_deref(),
+                );
                 findings.extend(w.findings);
                 paths = Some(w.paths);
             }
@@ -221,7 +240,7 @@ impl Validator {
             pending_tx_findings: vec![],
             pending_group_codes: vec![],
             dropped: 0,
-            checker: SetChecker::default(),
+            checker: SetChecker::new(opts),
         }
     }
 
@@ -391,7 +410,7 @@ pub fn validate_reader_parallel<R: Read>(reader: R, opts: &Options, threads: usi
         n: 0,
     };
     let mut sr = StreamReader::new(&mut counting);
-    let workers: Vec<SetChecker> = (0..threads).map(|_| SetChecker::default()).collect();
+    let workers: Vec<SetChecker> = (0..threads).map(|_| SetChecker::new(opts)).collect();
     let (_, segments) = drive_stream_batched(
         &mut sr,
         workers,

@@ -40,6 +40,13 @@ fn in_list(list: &[&str], v: &[u8]) -> bool {
     }
 }
 
+/// Lists kept here in full (the guides' own lists, stable): an installed list file is not
+/// consulted for them. The others are checked here for shape only, and against an installed
+/// list when there is one (see `crate::codelists`).
+pub fn is_compiled(list: &str) -> bool {
+    matches!(list, "states" | "pos" | "claim_filing" | "plb_reason")
+}
+
 pub fn external_code_ok(list: &str, v: &[u8]) -> bool {
     match list {
         "states" => in_list(STATES, v),

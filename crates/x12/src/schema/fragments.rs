@@ -24,7 +24,7 @@ SEG MIA S 1
   2 $Q R 1 18
   3 S R 1 15
   4 S R 1 18
-  5 S AN 1 50
+  5 S AN 1 50 @remark_code
   6 S R 1 18
   7 S R 1 18
   8 S R 1 18
@@ -39,10 +39,10 @@ SEG MIA S 1
   17 S R 1 18
   18 S R 1 18
   19 S R 1 18
-  20 S AN 1 50
-  21 S AN 1 50
-  22 S AN 1 50
-  23 S AN 1 50
+  20 S AN 1 50 @remark_code
+  21 S AN 1 50 @remark_code
+  22 S AN 1 50 @remark_code
+  23 S AN 1 50 @remark_code
   24 S R 1 18
 "#,
     ),

@@ -16,7 +16,7 @@ mod spec_999;
 pub mod syntax;
 mod walker;
 
-pub use codes_ext::external_code_ok;
+pub use codes_ext::{external_code_ok, is_compiled};
 pub use walker::{LoopPath, WalkResult, walk, walk_fields};
 
 use std::sync::OnceLock;

@@ -68,7 +68,7 @@ LOOP 2000A R 0 "Information Source Level"
       SEG STC R 0
         1 R C
           1.1 R AN 1 30
-          1.2 R AN 1 30
+          1.2 R AN 1 30 @claim_status
           1.3 S ID 2 3 36,40,41,AY,PR
         2 R DT 8 8
         3 R ID 1 2 U,WQ
@@ -80,12 +80,12 @@ LOOP 2000A R 0 "Information Source Level"
         9 N AN 1 16
         10 S C
           10.1 R AN 1 30
-          10.2 R AN 1 30
-          10.3 S ID 2 3
+          10.2 R AN 1 30 @claim_status
+          10.3 S ID 2 3 @entity_id
         11 S C
           11.1 R AN 1 30
-          11.2 R AN 1 30
-          11.3 S ID 2 3
+          11.2 R AN 1 30 @claim_status
+          11.3 S ID 2 3 @entity_id
       SEG QTY S 2 q1=90,AA
         1 R ID 2 2 90,AA
         2 R R 1 15
@@ -116,7 +116,7 @@ LOOP 2000A R 0 "Information Source Level"
         SEG STC R 0
           1 R C
             1.1 R AN 1 30
-            1.2 R AN 1 30
+            1.2 R AN 1 30 @claim_status
             1.3 S ID 2 3 36,40,41,77,82,85,87,AY,PR
             1.4 N AN 1 30
           2 N DT 8 8
@@ -129,13 +129,13 @@ LOOP 2000A R 0 "Information Source Level"
           9 N AN 1 16
           10 S C
             10.1 R AN 1 30
-            10.2 R AN 1 30
-            10.3 S ID 2 3
+            10.2 R AN 1 30 @claim_status
+            10.3 S ID 2 3 @entity_id
             10.4 N AN 1 30
           11 S C
             11.1 R AN 1 30
-            11.2 R AN 1 30
-            11.3 S ID 2 3
+            11.2 R AN 1 30 @claim_status
+            11.3 S ID 2 3 @entity_id
             11.4 N AN 1 30
           12 N AN 1 264
         SEG REF S 1
@@ -171,7 +171,7 @@ LOOP 2000A R 0 "Information Source Level"
           SEG STC R 0
             1 R C
               1.1 R AN 1 30
-              1.2 R AN 1 30
+              1.2 R AN 1 30 @claim_status
               1.3 S ID 2 3 03,1P,1Z,40,41,71,72,73,77,82,85,87
               1.4 N AN 1 30
             2 R DT 8 8
@@ -184,13 +184,13 @@ LOOP 2000A R 0 "Information Source Level"
             9 N AN 1 16
             10 S C
               10.1 R AN 1 30
-              10.2 R AN 1 30
-              10.3 S ID 2 3
+              10.2 R AN 1 30 @claim_status
+              10.3 S ID 2 3 @entity_id
               10.4 N AN 1 30
             11 S C
               11.1 R AN 1 30
-              11.2 R AN 1 30
-              11.3 S ID 2 3
+              11.2 R AN 1 30 @claim_status
+              11.3 S ID 2 3 @entity_id
               11.4 N AN 1 30
             12 S AN 1 264
           SEG REF S 3 q1=1K,D9,BLT
@@ -218,7 +218,7 @@ LOOP 2000A R 0 "Information Source Level"
             SEG STC R 0
               1 R C
                 1.1 R AN 1 30
-                1.2 R AN 1 30
+                1.2 R AN 1 30 @claim_status
                 1.3 S ID 2 3 03,1P,1Z,40,41,71,72,73,77,82,85,87,DK,DN,DQ,FA,GB,HK,IL,LI,MSC,PR,PRP,QB,QC,QD,SEP,TL,TTP,TU
               2 R DT 8 8
               3 R ID 1 2 U
@@ -230,12 +230,12 @@ LOOP 2000A R 0 "Information Source Level"
               9 N AN 1 16
               10 S C
                 10.1 R AN 1 30
-                10.2 R AN 1 30
-                10.3 S ID 2 3
+                10.2 R AN 1 30 @claim_status
+                10.3 S ID 2 3 @entity_id
               11 S C
                 11.1 R AN 1 30
-                11.2 R AN 1 30
-                11.3 S ID 2 3
+                11.2 R AN 1 30 @claim_status
+                11.3 S ID 2 3 @entity_id
             # Service Line Item Identification
             SEG REF S 1 q1=FJ
               1 R ID 2 3 FJ

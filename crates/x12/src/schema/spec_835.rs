@@ -30,7 +30,7 @@ SEG TRN R 1
   4 S AN 1 50
 SEG CUR S 1
   1 R ID 2 3 PR
-  2 R ID 3 3
+  2 R ID 3 3 @currency
 SEG REF S 2 q1=EV,F2
   1 R ID 2 3 EV,F2
   2 R AN 1 50
@@ -162,11 +162,11 @@ LOOP 2000 S 0 "Header Number"
     SEG MOA S 1
       1 S R 1 10
       2 S R 1 18
-      3 S AN 1 50
-      4 S AN 1 50
-      5 S AN 1 50
-      6 S AN 1 50
-      7 S AN 1 50
+      3 S AN 1 50 @remark_code
+      4 S AN 1 50 @remark_code
+      5 S AN 1 50 @remark_code
+      6 S AN 1 50 @remark_code
+      7 S AN 1 50 @remark_code
       8 S R 1 18
       9 S R 1 18
     SEG REF S 15 q1=1L,1W,28,6P,9A,9C,BB,CE,EA,F8,G1,G3,IG,SY,0B,1A,1B,1C,1D,1G,1H,1J,D3,G2,LU

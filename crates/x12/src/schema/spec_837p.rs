@@ -55,7 +55,7 @@ LOOP 2000A R 0 "Billing Provider Hierarchical Level"
     3 R AN 1 50
   SEG CUR S 1
     1 R ID 2 3 85
-    2 R ID 3 3
+    2 R ID 3 3 @currency
   LOOP 2010AA R 1 "Billing Provider Name"
     SEG NM1 R 1 q1=85
       1 R ID 2 3 85
@@ -417,11 +417,11 @@ LOOP 2300 S 100 "Claim Information"
     SEG MOA S 1
       1 S R 1 10
       2 S R 1 18
-      3 S AN 1 50
-      4 S AN 1 50
-      5 S AN 1 50
-      6 S AN 1 50
-      7 S AN 1 50
+      3 S AN 1 50 @remark_code
+      4 S AN 1 50 @remark_code
+      5 S AN 1 50 @remark_code
+      6 S AN 1 50 @remark_code
+      7 S AN 1 50 @remark_code
       8 S R 1 18
       9 S R 1 18
     LOOP 2330A R 1 "Other Subscriber Name"

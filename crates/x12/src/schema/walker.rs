@@ -2,6 +2,7 @@
 //! repeats, order, and every element's type, length and code value.
 
 use super::{CodeSet, ElHot, ElType, ElemSpec, LoopSpec, SegSpec, TxSpec, Usage};
+use crate::codelists::{self, CodeLists};
 use crate::envelope::TxContext;
 use crate::finding::{AckCode, Finding, Level, Location, Severity};
 use crate::segment::{Fields, Segment};
@@ -75,6 +76,7 @@ enum Hit {
 struct Ctx<'c> {
     tx: &'c TxContext,
     findings: Vec<Finding>,
+    code_lists: Option<&'c CodeLists>,
 }
 
 impl Ctx<'_> {
@@ -130,21 +132,24 @@ impl Ctx<'_> {
 /// Walks one transaction (ST..SE) against its table.
 pub fn walk(spec: &'static TxSpec, ctx: &TxContext, segments: &[Segment<'_>]) -> WalkResult {
     let fields: Vec<Fields<'_>> = segments.iter().map(Segment::fields).collect();
-    walk_fields(spec, ctx, &fields, Vec::new())
+    walk_fields(spec, ctx, &fields, Vec::new(), None)
 }
 
 /// [`walk`] over segments already split into their elements (the validator splits each segment
 /// once for the walker and every rule), writing the loop paths into `paths` (emptied first), so
-/// a caller walking set after set keeps one allocation.
+/// a caller walking set after set keeps one allocation. With `code_lists`, the elements whose
+/// codes come from an external list are also looked up in it (a warning when absent).
 pub fn walk_fields(
     spec: &'static TxSpec,
     ctx: &TxContext,
     segments: &[Fields<'_>],
     mut paths: Vec<LoopPath>,
+    code_lists: Option<&CodeLists>,
 ) -> WalkResult {
     let mut c = Ctx {
         tx: ctx,
         findings: Vec::new(),
+        code_lists,
     };
     paths.clear();
     paths.reserve(segments.len());
@@ -865,7 +870,31 @@ fn check_value(
         }
         CodeSet::External(list) => super::external_code_ok(list, v),
     };
-    if !code_ok {
+    if code_ok {
+        if let (CodeSet::External(list), Some(lists)) = (&es.codes, c.code_lists)
+            && !super::is_compiled(list)
+            && lists.contains(list, v) == Some(false)
+        {
+            // A warning: the list may predate the code (remark and claim status codes are
+            // added three times a year).
+            let msg = not_in_list(lists, list, v, &name());
+            c.push(
+                seg,
+                pos,
+                loop_id,
+                Some(n),
+                comp,
+                "EL-CODE-LIST",
+                AckCode::None,
+                msg,
+            );
+            if let Some(f) = c.findings.last_mut() {
+                f.severity = Severity::Warning;
+            }
+        }
+        return;
+    }
+    {
         // ID code values are qualifiers and code-list entries, not PHI: showing them helps the biller.
         let shown = if es.ty == ElType::Id {
             format!(" '{}'", printable(std::str::from_utf8(v).unwrap_or("?")))
@@ -899,6 +928,19 @@ fn check_value(
             format!("{} has an invalid code value{shown}{list}", name()),
         );
     }
+}
+
+/// What to say of a code that passed its shape check but is absent from the installed list.
+#[cold]
+#[inline(never)]
+fn not_in_list(lists: &CodeLists, list: &str, v: &[u8], name: &str) -> String {
+    // Codes of these lists are not PHI: showing the code lets the biller look it up.
+    let code = printable(std::str::from_utf8(v).unwrap_or("?"));
+    format!(
+        "{name} '{code}' is not in the installed {} list ({}); check the code, or install a newer list if the code is recent",
+        codelists::describe(list),
+        lists.source()
+    )
 }
 
 fn printable(s: &str) -> String {
