@@ -215,7 +215,10 @@ pub fn describe(list: &str) -> &str {
         "currency" => "ISO 4217 currency code",
         "country" => "ISO 3166 country code",
         "states" => "US state or Canadian province code",
-        "pos" => "place of service code",
+        "pos" => "CMS place of service code",
+        "claim_filing" => "claim filing indicator code",
+        "plb_reason" => "provider adjustment reason code",
+        "carc" => "claim adjustment reason code",
         other => other,
     }
 }

@@ -894,40 +894,27 @@ fn check_value(
         }
         return;
     }
-    {
-        // ID code values are qualifiers and code-list entries, not PHI: showing them helps the biller.
-        let shown = if es.ty == ElType::Id {
-            format!(" '{}'", printable(std::str::from_utf8(v).unwrap_or("?")))
-        } else {
-            String::new()
-        };
-        let list = match &es.codes {
-            CodeSet::List(l) if l.len() <= 12 => format!(" (allowed: {})", l.join(", ")),
-            CodeSet::External(x) => format!(
-                " (not in the {} code list)",
-                match x.as_str() {
-                    "states" => "US state / Canadian province",
-                    "pos" => "CMS place of service",
-                    "claim_filing" => "claim filing indicator",
-                    "plb_reason" => "provider adjustment reason",
-                    "carc" => "claim adjustment reason",
-                    "country" => "country",
-                    other => other,
-                }
-            ),
-            _ => String::new(),
-        };
-        c.push(
-            seg,
-            pos,
-            loop_id,
-            Some(n),
-            comp,
-            "EL-CODE",
-            AckCode::Element("7"),
-            format!("{} has an invalid code value{shown}{list}", name()),
-        );
-    }
+    // ID code values are qualifiers and code-list entries, not PHI: showing them helps the biller.
+    let shown = if es.ty == ElType::Id {
+        format!(" '{}'", printable(std::str::from_utf8(v).unwrap_or("?")))
+    } else {
+        String::new()
+    };
+    let list = match &es.codes {
+        CodeSet::List(l) if l.len() <= 12 => format!(" (allowed: {})", l.join(", ")),
+        CodeSet::External(x) => format!(" (not a {})", codelists::describe(x)),
+        _ => String::new(),
+    };
+    c.push(
+        seg,
+        pos,
+        loop_id,
+        Some(n),
+        comp,
+        "EL-CODE",
+        AckCode::Element("7"),
+        format!("{} has an invalid code value{shown}{list}", name()),
+    );
 }
 
 /// What to say of a code that passed its shape check but is absent from the installed list.
