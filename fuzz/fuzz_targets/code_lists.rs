@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(lists) = CodeLists::from_pyx12_xml(data, "fuzz") {
         let names: Vec<String> = lists.lists().map(|(n, _)| n.to_string()).collect();
         for n in &names {
-            assert_eq!(lists.contains(n, b"").is_some(), true);
+            assert!(lists.contains(n, b"").is_some());
             let _ = lists.contains(n, &data[..data.len().min(12)]);
         }
     }

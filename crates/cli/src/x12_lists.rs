@@ -36,6 +36,17 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The list file in `file`: the XML itself, or the member of a pyx12 wheel (a zip).
 fn read_source(file: &Path) -> anyhow::Result<(String, Vec<u8>)> {
+    // pyx12's list file is 65 KB and its wheel 1 MB: anything far larger is not one of them.
+    const MAX_BYTES: u64 = 64 << 20;
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
+    if size > MAX_BYTES {
+        bail!(
+            "{}: {size} bytes is too large for a code list file or the pyx12 wheel (at most {MAX_BYTES})",
+            file.display()
+        );
+    }
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
@@ -52,8 +63,16 @@ fn read_source(file: &Path) -> anyhow::Result<(String, Vec<u8>)> {
             file.display()
         )
     })?;
+    if member.size() > MAX_BYTES {
+        bail!(
+            "{}: {WHEEL_MEMBER} is too large for a code list file",
+            file.display()
+        );
+    }
     let mut xml = Vec::new();
     member
+        .by_ref()
+        .take(MAX_BYTES + 1)
         .read_to_end(&mut xml)
         .with_context(|| format!("{}: cannot unpack {WHEEL_MEMBER}", file.display()))?;
     Ok((format!("{name}:{WHEEL_MEMBER}"), xml))

@@ -57,6 +57,10 @@ pub enum CodeListError {
         "line {line}: code list '{list}' has an empty code or one with spaces or control characters"
     )]
     BadCode { line: usize, list: String },
+    #[error(
+        "line {line}: an entity or character reference inside a <{element}>; codes and list names are plain letters and digits"
+    )]
+    Reference { line: usize, element: String },
     #[error("the file holds no XML element: not a pyx12 code list file")]
     NoRoot,
     #[error("the file holds no code list")]
@@ -134,6 +138,16 @@ impl CodeLists {
                         _ => {}
                     }
                     text.clear();
+                }
+                // References inside names and descriptions are harmless; inside a code or a
+                // list name they would change what is compared, so they are refused.
+                Event::GeneralRef(_)
+                    if matches!(stack.last().map(String::as_str), Some("code" | "id")) =>
+                {
+                    return Err(CodeListError::Reference {
+                        line: line_of(bytes, at),
+                        element: stack.last().cloned().unwrap_or_default(),
+                    });
                 }
                 Event::Empty(e) if stack.is_empty() => {
                     let found = e.name().into_inner().to_string();
@@ -307,6 +321,23 @@ mod tests {
             CodeLists::from_pyx12_xml(b"\x00garbage", "t"),
             Err(CodeListError::NoRoot)
         );
+        assert_eq!(
+            CodeLists::from_pyx12_xml(
+                b"<codesets>\n<codeset><id>x</id><version>\n<code>A&amp;B</code></version></codeset></codesets>",
+                "t"
+            ),
+            Err(CodeListError::Reference {
+                line: 3,
+                element: "code".into()
+            })
+        );
+        // A reference in a name is read past.
+        let named = CodeLists::from_pyx12_xml(
+            b"<codesets><codeset><id>x</id><name>A &amp; B</name><version><code>A1</code></version></codeset></codesets>",
+            "t",
+        )
+        .unwrap();
+        assert_eq!(named.contains("x", b"A1"), Some(true));
         for broken in [
             "<codesets>\n<codeset><id>x</id>\n</codesets>",
             "<codesets>\n<codeset>",
