@@ -294,9 +294,10 @@ fn code_lists(cmd: CodeListsCommand, data_dir: &Path, json: bool) -> anyhow::Res
                     outcome.source,
                     &outcome.sha256[..16.min(outcome.sha256.len())]
                 );
-                for (name, n) in &outcome.lists {
-                    text.push_str(&format!("  {name:<18} {n:>5} codes\n"));
-                }
+                push_list_counts(
+                    &mut text,
+                    outcome.lists.iter().map(|(n, c)| (n.as_str(), *c)),
+                );
                 out(&text)?;
             }
             Ok(ExitCode::SUCCESS)
@@ -325,13 +326,18 @@ fn code_lists(cmd: CodeListsCommand, data_dir: &Path, json: bool) -> anyhow::Res
                 out(&(serde_json::to_string_pretty(&v)? + "\n"))?;
             } else {
                 let mut text = format!("{}\n", lists.source());
-                for (name, n) in lists.lists() {
-                    text.push_str(&format!("  {name:<18} {n:>5} codes\n"));
-                }
+                push_list_counts(&mut text, lists.lists());
                 out(&text)?;
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// One line per installed list: its name and how many codes it holds.
+fn push_list_counts<'a>(text: &mut String, lists: impl Iterator<Item = (&'a str, usize)>) {
+    for (name, n) in lists {
+        text.push_str(&format!("  {name:<18} {n:>5} codes\n"));
     }
 }
 

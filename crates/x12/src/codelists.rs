@@ -19,7 +19,6 @@ use std::collections::BTreeMap;
 /// sorted for binary search, and any longer code kept as bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct CodeList {
-    name: String,
     packed: Vec<u64>,
     long: Vec<Box<[u8]>>,
 }
@@ -185,10 +184,7 @@ impl CodeLists {
         if self.lists.contains_key(&name) {
             return Err(CodeListError::DuplicateList { line, list: name });
         }
-        let mut list = CodeList {
-            name: name.clone(),
-            ..CodeList::default()
-        };
+        let mut list = CodeList::default();
         for c in codes {
             match crate::schema::pack(&c) {
                 Some(p) => list.packed.push(p),
@@ -209,8 +205,8 @@ impl CodeLists {
     /// The installed lists: name and number of codes.
     pub fn lists(&self) -> impl Iterator<Item = (&str, usize)> {
         self.lists
-            .values()
-            .map(|l| (l.name.as_str(), l.packed.len() + l.long.len()))
+            .iter()
+            .map(|(name, l)| (name.as_str(), l.packed.len() + l.long.len()))
     }
 
     /// Where the lists came from.

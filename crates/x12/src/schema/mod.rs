@@ -62,10 +62,9 @@ pub struct ElemSpec {
     /// Derived: what the walker reads for this element when it is a component (see [`ElHot`]).
     pub hot: ElHot,
     /// Derived, for a composite: its components' facts by position (`idx` = index + 1 into
-    /// `components`, 0 when the position is not listed), the highest position listed, and the
-    /// highest position of a required component (0 when none).
+    /// `components`, 0 when the position is not listed; the last entry is the highest position
+    /// listed), and the highest position of a required component (0 when none).
     pub comp_hot: Vec<ElHot>,
-    pub max_comp: usize,
     pub last_required_comp: usize,
 }
 
@@ -171,6 +170,14 @@ pub fn pack(v: &[u8]) -> Option<u64> {
     Some(x)
 }
 
+impl ElemSpec {
+    /// The highest component position a composite lists (0 for a simple element).
+    #[inline]
+    pub fn max_component(&self) -> usize {
+        self.comp_hot.len().saturating_sub(1)
+    }
+}
+
 impl SegSpec {
     /// The element spec at position `n`.
     #[inline]
@@ -207,13 +214,7 @@ fn derive(l: &mut LoopSpec) {
                 _ => ElHot::ABSENT,
             })
             .collect();
-        s.last_required = s
-            .elements
-            .iter()
-            .filter(|e| e.usage == Usage::Required)
-            .map(|e| e.pos)
-            .max()
-            .unwrap_or(0);
+        s.last_required = last_required(&s.elements);
         s.syntax = syntax::rules_for(&s.id);
         let positions = |usage: Usage| {
             s.elements
@@ -256,6 +257,15 @@ fn first_by_bit(ids: impl Iterator<Item = u64>, offset: usize) -> [u16; 64] {
     first
 }
 
+/// The highest position of a required element (or component) of `els`; 0 when none is.
+fn last_required(els: &[ElemSpec]) -> usize {
+    els.iter()
+        .filter(|e| e.usage == Usage::Required)
+        .map(|e| e.pos)
+        .max()
+        .unwrap_or(0)
+}
+
 fn derive_el(e: &mut ElemSpec) {
     if let CodeSet::List(l) = &e.codes {
         let mut packed: Vec<u64> = l.iter().filter_map(|c| pack(c.as_bytes())).collect();
@@ -269,22 +279,9 @@ fn derive_el(e: &mut ElemSpec) {
         derive_el(c);
         c.hot = ElHot::of(c, 1);
     }
-    e.max_comp = e.components.iter().map(|c| c.pos).max().unwrap_or(0);
-    e.last_required_comp = e
-        .components
-        .iter()
-        .filter(|c| c.usage == Usage::Required)
-        .map(|c| c.pos)
-        .max()
-        .unwrap_or(0);
-    e.comp_hot = vec![
-        ElHot::ABSENT;
-        if e.components.is_empty() {
-            0
-        } else {
-            e.max_comp + 1
-        }
-    ];
+    e.last_required_comp = last_required(&e.components);
+    let slots = e.components.iter().map(|c| c.pos + 1).max().unwrap_or(0);
+    e.comp_hot = vec![ElHot::ABSENT; slots];
     for (i, c) in e.components.iter().enumerate() {
         if let (Some(slot), Ok(idx)) = (e.comp_hot.get_mut(c.pos), u8::try_from(i + 1)) {
             *slot = ElHot { idx, ..c.hot };
@@ -524,7 +521,6 @@ fn parse_spec(text: &str, claim: &str) -> Result<TxSpec, String> {
                     packed: vec![],
                     hot: ElHot::ABSENT,
                     comp_hot: vec![],
-                    max_comp: 0,
                     last_required_comp: 0,
                 };
                 let lp = loop_at(&mut root, lpath).ok_or_else(|| err("bad nesting"))?;

@@ -531,7 +531,7 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
                 }
                 continue;
             }
-            let max_c = es.max_comp;
+            let max_c = es.max_component();
             if extra_data
                 || (ncomp > max_c
                     && comps[max_c.min(comps.len())..ncomp.min(comps.len())]
@@ -549,11 +549,13 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
                     format!("{}{n:02} has more than {max_c} components", spec.id),
                 );
             }
-            // The components sent, by position (HI lists nine, sends two), then the required
-            // ones after the last sent.
+            // Component positions up to the last one sent or, past it, the last required one
+            // (HI lists nine, sends two): a listed component is checked when sent or required.
             let sent = ncomp.min(max_c).min(comps.len());
-            for (k, &cv) in comps[..sent].iter().enumerate() {
-                let h = es.comp_hot.get(k + 1).unwrap_or(&ElHot::ABSENT);
+            let end = sent.max(es.last_required_comp);
+            for k in 1..=end {
+                let cv = if k <= sent { comps[k - 1] } else { &[] };
+                let h = es.comp_hot.get(k).unwrap_or(&ElHot::ABSENT);
                 if h.idx == 0 || (cv.is_empty() && h.usage != Usage::Required) {
                     continue;
                 }
@@ -573,27 +575,6 @@ fn check_elements(spec: &SegSpec, fields: &Fields<'_>, pos: usize, loop_id: &str
                     bad_char,
                     c,
                 );
-            }
-            if sent < es.last_required_comp {
-                for cs in es
-                    .components
-                    .iter()
-                    .filter(|cs| cs.pos > sent && cs.usage == Usage::Required)
-                {
-                    check_value(
-                        &cs.hot,
-                        cs,
-                        &[],
-                        seg,
-                        pos,
-                        loop_id,
-                        n,
-                        Some(cs.pos),
-                        &spec.id,
-                        bad_char,
-                        c,
-                    );
-                }
             }
             continue;
         }
